@@ -1,0 +1,50 @@
+# AgentRetry: two commands do all set-up on a fresh Debian machine with the Swift toolchain.
+#   make demo   runs the main job
+#   make test   runs the test suite
+# Both install the system packages they need when missing, then build.
+
+SWIFT ?= swift
+SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
+
+# libcurl with its headers (the transport's C library) and pkg-config (which finds it).
+BUILD_PACKAGES := libcurl4-openssl-dev pkg-config
+# Real servers the tests start as child processes: nghttpd (HTTP/2 over TLS) and openssl (certificates).
+TEST_PACKAGES := nghttp2-server openssl
+
+.PHONY: demo test bench build system-packages test-packages clean
+
+define install_missing
+	@missing=""; \
+	for package in $(1); do dpkg -s $$package >/dev/null 2>&1 || missing="$$missing $$package"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing:$$missing"; \
+		$(SUDO) apt-get update && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y $$missing; \
+	fi
+endef
+
+system-packages:
+	$(call install_missing,$(BUILD_PACKAGES))
+
+test-packages:
+	$(call install_missing,$(TEST_PACKAGES))
+
+build: system-packages
+	$(SWIFT) build
+
+## The main job. Until the crash-and-fault demo lands, the transport tour: real requests against a
+## local misbehaving server, and the failure class each one met.
+demo: system-packages
+	$(SWIFT) run transport-tour
+
+## The test suite, warnings treated as errors in this package's own code.
+test: system-packages test-packages
+	AGENTRETRY_STRICT=1 $(SWIFT) build --build-tests
+	AGENTRETRY_STRICT=1 $(SWIFT) run transport-tour
+	AGENTRETRY_STRICT=1 $(SWIFT) test
+
+## Sequential keep-alive requests per second: the transport against a plain libcurl loop.
+bench: system-packages
+	$(SWIFT) run -c release transport-benchmark
+
+clean:
+	rm -rf .build

@@ -1,0 +1,72 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+/// Settings shared by every target of this package.
+var swiftSettings: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+// `make test` sets AGENTRETRY_STRICT=1 so that a warning in this package's own code fails the build.
+// Unsafe flags are kept behind the variable because they forbid using the package as a dependency.
+if Context.environment["AGENTRETRY_STRICT"] != nil {
+    swiftSettings.append(.unsafeFlags(["-warnings-as-errors"]))
+}
+
+let package = Package(
+    name: "AgentRetry",
+    products: [
+        .library(name: "AgentRetry", targets: ["AgentRetry"])
+        // Later: AgentRetryACP, MockPaymentServer, and the agent-retry and mock-payment-server executables.
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
+        .target(
+            name: "AgentRetry",
+            dependencies: [
+                "CCurl",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // A small SwiftNIO HTTP/1.1 server that misbehaves on request: used by the tests, the transport
+        // tour example and the benchmark. The mock payment server will take over its role.
+        .target(
+            name: "TransportTestServer",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "transport-tour",
+            dependencies: ["AgentRetry", "TransportTestServer"],
+            path: "Examples/TransportTour",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "transport-benchmark",
+            dependencies: ["AgentRetry", "CCurl", "TransportTestServer"],
+            path: "Sources/TransportBenchmark",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "AgentRetryTests",
+            dependencies: ["AgentRetry", "TransportTestServer"],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

@@ -1,0 +1,146 @@
+import CCurl
+
+/// Owns one libcurl easy handle: every unsafe pointer of a request lives here.
+///
+/// The handle keeps what libcurl borrows for as long as it is in use (the header list, the error
+/// buffer) and frees it on ``reset()`` or `deinit`. The C callbacks it installs receive a
+/// ``CurlTransfer`` through libcurl's user-data pointers and hand it safe buffers. Only
+/// one thread at a time touches a handle: the calling task while it sets the handle up or reads
+/// the outcome, the loop thread while the handle is in the multi handle.
+final class CurlEasyHandle: @unchecked Sendable {
+    /// The `CURL *`.
+    let raw: UnsafeMutableRawPointer
+    private var headerList: UnsafeMutablePointer<curl_slist>?
+    private let errorBuffer: UnsafeMutablePointer<CChar>
+
+    /// Creates an easy handle, or `nil` when libcurl cannot (out of memory).
+    init?() {
+        guard let raw = curl_easy_init() else { return nil }
+        self.raw = raw
+        self.errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE))
+        self.errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE))
+    }
+
+    deinit {
+        curl_easy_cleanup(self.raw)
+        curl_slist_free_all(self.headerList)
+        self.errorBuffer.deallocate()
+    }
+
+    /// libcurl's message for the last failure, or an empty string.
+    var errorMessage: String {
+        String(cString: self.errorBuffer).trimmingTrailingNewlines()
+    }
+
+    /// Sets every option of one request. The transfer must outlive the handle's use: libcurl calls
+    /// back into it until the handle is removed from its multi handle.
+    func configure(for request: HTTPRequest, options: TransferOptions, transfer: CurlTransfer) -> CurlResultCode {
+        var result = CURLE_OK
+        func set(_ code: CURLcode) { if result == CURLE_OK { result = code } }
+        let h = self.raw
+        let context = Unmanaged.passUnretained(transfer).toOpaque()
+
+        set(agentretry_easy_setopt_pointer(h, CURLOPT_ERRORBUFFER, self.errorBuffer))
+        set(agentretry_easy_setopt_string(h, CURLOPT_URL, request.url))
+        set(agentretry_easy_setopt_string(h, CURLOPT_PROTOCOLS_STR, "http,https"))
+        set(agentretry_easy_setopt_long(h, CURLOPT_NOSIGNAL, 1))
+        set(agentretry_easy_setopt_long(h, CURLOPT_FOLLOWLOCATION, 0))
+        set(agentretry_easy_setopt_string(h, CURLOPT_PROXY, options.proxy ?? ""))
+        self.setMethodAndBody(request, set)
+
+        let headers = request.headers.map { $0.value.isEmpty ? "\($0.name);" : "\($0.name): \($0.value)" }
+        self.replaceHeaderList(with: headers + ["Expect:"])
+        set(agentretry_easy_setopt_slist(h, CURLOPT_HTTPHEADER, self.headerList))
+        if !request.headers.contains(name: "User-Agent") {
+            set(agentretry_easy_setopt_string(h, CURLOPT_USERAGENT, options.userAgent))
+        }
+
+        set(agentretry_easy_setopt_long(h, CURLOPT_CONNECTTIMEOUT_MS, options.timeout.connect.clampedMilliseconds))
+        set(agentretry_easy_setopt_long(h, CURLOPT_TIMEOUT_MS, options.timeout.total.clampedMilliseconds))
+        set(agentretry_easy_setopt_off_t(h, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(options.maximumResponseBodySize)))
+        set(agentretry_easy_setopt_long(h, CURLOPT_MAXAGE_CONN, max(1, options.idleTimeout.clampedMilliseconds / 1000)))
+
+        let verify = options.tls.certificateVerification.mode
+        set(agentretry_easy_setopt_long(h, CURLOPT_SSL_VERIFYPEER, verify == .skipAll ? 0 : 1))
+        set(agentretry_easy_setopt_long(h, CURLOPT_SSL_VERIFYHOST, verify == .full ? 2 : 0))
+        if let caBundlePath = options.tls.caBundlePath {
+            set(agentretry_easy_setopt_string(h, CURLOPT_CAINFO, caBundlePath))
+        }
+        if options.httpVersion.mode == .automatic {
+            set(agentretry_easy_setopt_long(h, CURLOPT_HTTP_VERSION, Int(CURL_HTTP_VERSION_2TLS)))
+            set(agentretry_easy_setopt_long(h, CURLOPT_PIPEWAIT, 1))
+        } else {
+            set(agentretry_easy_setopt_long(h, CURLOPT_HTTP_VERSION, Int(CURL_HTTP_VERSION_1_1)))
+        }
+
+        set(agentretry_easy_setopt_data_callback(h, CURLOPT_WRITEFUNCTION, Self.onBody))
+        set(agentretry_easy_setopt_pointer(h, CURLOPT_WRITEDATA, context))
+        set(agentretry_easy_setopt_data_callback(h, CURLOPT_HEADERFUNCTION, Self.onHeaderLine))
+        set(agentretry_easy_setopt_pointer(h, CURLOPT_HEADERDATA, context))
+        set(agentretry_easy_setopt_prereq_callback(h, Self.onRequestStart))
+        set(agentretry_easy_setopt_pointer(h, CURLOPT_PREREQDATA, context))
+        return CurlResultCode(result)
+    }
+
+    private func setMethodAndBody(_ request: HTTPRequest, _ set: (CURLcode) -> Void) {
+        let h = self.raw
+        switch (request.method, request.body) {
+        case (.get, nil):
+            set(agentretry_easy_setopt_long(h, CURLOPT_HTTPGET, 1))
+        case (.head, nil):
+            set(agentretry_easy_setopt_long(h, CURLOPT_NOBODY, 1))
+        case (let method, nil) where method != .post:
+            set(agentretry_easy_setopt_long(h, CURLOPT_HTTPGET, 1))
+            set(agentretry_easy_setopt_string(h, CURLOPT_CUSTOMREQUEST, method.rawValue))
+        case (let method, let body):
+            let bytes = body ?? []
+            set(agentretry_easy_setopt_long(h, CURLOPT_POST, 1))
+            set(agentretry_easy_setopt_off_t(h, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(bytes.count)))
+            bytes.withUnsafeBytes { buffer in
+                // COPYPOSTFIELDS copies the bytes, so the array need not outlive this call.
+                let pointer = UnsafeMutableRawPointer(mutating: buffer.baseAddress)
+                set(agentretry_easy_setopt_pointer(h, CURLOPT_COPYPOSTFIELDS, bytes.isEmpty ? nil : pointer))
+            }
+            if bytes.isEmpty {
+                set(agentretry_easy_setopt_string(h, CURLOPT_COPYPOSTFIELDS, ""))
+            }
+            if method != .post {
+                set(agentretry_easy_setopt_string(h, CURLOPT_CUSTOMREQUEST, method.rawValue))
+            }
+        }
+    }
+
+    private func replaceHeaderList(with lines: [String]) {
+        curl_slist_free_all(self.headerList)
+        self.headerList = nil
+        for line in lines {
+            self.headerList = curl_slist_append(self.headerList, line)
+        }
+    }
+
+    /// Clears every option so the handle can serve another request; connections stay cached in the
+    /// multi handle.
+    func reset() {
+        curl_easy_reset(self.raw)
+        curl_slist_free_all(self.headerList)
+        self.headerList = nil
+        self.errorBuffer[0] = 0
+    }
+}
+
+extension Duration {
+    /// Whole milliseconds, at least 1 and at most `Int32.max`, as libcurl's `long` options take them.
+    var clampedMilliseconds: Int {
+        let (seconds, attoseconds) = self.components
+        if seconds >= Int64(Int32.max / 1000) { return Int(Int32.max) }
+        return max(1, Int(seconds) * 1000 + Int(attoseconds / 1_000_000_000_000_000))
+    }
+}
+
+extension String {
+    func trimmingTrailingNewlines() -> String {
+        var text = Substring(self)
+        while let last = text.last, last.isNewline { text.removeLast() }
+        return String(text)
+    }
+}
