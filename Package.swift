@@ -65,7 +65,12 @@ let package = Package(
         ),
         .testTarget(
             name: "AgentRetryTests",
-            dependencies: ["AgentRetry", "TransportTestServer"],
+            dependencies: [
+                "AgentRetry",
+                "TransportTestServer",
+                .product(name: "InMemoryLogging", package: "swift-log"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+            ],
             swiftSettings: swiftSettings
         ),
     ]

@@ -1,7 +1,9 @@
 /// One HTTP request for ``HTTPTransport``.
 ///
-/// The transport sends it as given: no redirect is followed, no header is added but `Content-Type`
-/// when a body has none, and `Expect: 100-continue` is never sent.
+/// The transport sends it as given: no redirect is followed and `Expect: 100-continue` is never
+/// sent. libcurl adds only `Host`, `Accept: */*`, `Content-Length`, a `User-Agent` when the request
+/// has none (``HTTPTransport/Configuration-swift.struct/userAgent``), and, for a body without a
+/// `Content-Type`, `application/x-www-form-urlencoded` (the form encoding Stripe expects).
 public struct HTTPRequest: Sendable {
     /// The method. Defaults to `GET`.
     public var method: HTTPMethod
