@@ -54,17 +54,17 @@ extension CurlEasyHandle {
     }
 }
 
-/// The figures libcurl reports for a finished or aborted transfer.
+/// The figures libcurl reports for a finished or aborted transfer; all zero for a transfer libcurl never had.
 struct CurlTransferInfo {
-    var responseCode: Int
-    var httpVersion: Int
-    var connectMicroseconds: Int64
-    var pretransferMicroseconds: Int64
-    var totalMicroseconds: Int64
-    var requestBytes: Int64
-    var uploadBytes: Int64
-    var headerBytes: Int64
-    var newConnections: Int
+    var responseCode = 0
+    var httpVersion = 0
+    var connectMicroseconds: Int64 = 0
+    var pretransferMicroseconds: Int64 = 0
+    var totalMicroseconds: Int64 = 0
+    var requestBytes: Int64 = 0
+    var uploadBytes: Int64 = 0
+    var headerBytes: Int64 = 0
+    var newConnections = 0
 
     /// `"1.0"`, `"1.1"`, `"2"` or `"3"` from `CURLINFO_HTTP_VERSION`.
     var httpVersionText: String {

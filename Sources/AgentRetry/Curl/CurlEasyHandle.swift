@@ -3,7 +3,7 @@ import CCurl
 /// Owns one libcurl easy handle: every unsafe pointer of a request lives here.
 ///
 /// The handle keeps what libcurl borrows for as long as it is in use (the header list, the error
-/// buffer) and frees it on ``reset()`` or `deinit`. The C callbacks it installs receive a
+/// buffer) and frees it when the next request replaces it or on `deinit`. The C callbacks it installs receive a
 /// ``CurlTransfer`` through libcurl's user-data pointers and hand it safe buffers. Only
 /// one thread at a time touches a handle: the calling task while it sets the handle up or reads
 /// the outcome, the loop thread while the handle is in the multi handle.
@@ -32,58 +32,72 @@ final class CurlEasyHandle: @unchecked Sendable {
         String(cString: self.errorBuffer).trimmingTrailingNewlines()
     }
 
-    /// Sets every option of one request. The transfer must outlive the handle's use: libcurl calls
-    /// back into it until the handle is removed from its multi handle.
-    func configure(for request: HTTPRequest, options: TransferOptions, transfer: CurlTransfer) -> CurlResultCode {
+    /// Sets the options every request of a transport shares. Done once, when the handle is made:
+    /// reusing a handle keeps them, so a request pays only for its own options.
+    func configureShared(_ configuration: HTTPTransport.Configuration) -> CurlResultCode {
         var result = CURLE_OK
         func set(_ code: CURLcode) { if result == CURLE_OK { result = code } }
         let h = self.raw
-        let context = Unmanaged.passUnretained(transfer).toOpaque()
-
         set(agentretry_easy_setopt_pointer(h, CURLOPT_ERRORBUFFER, self.errorBuffer))
-        set(agentretry_easy_setopt_string(h, CURLOPT_URL, request.url))
         set(agentretry_easy_setopt_string(h, CURLOPT_PROTOCOLS_STR, "http,https"))
         set(agentretry_easy_setopt_long(h, CURLOPT_NOSIGNAL, 1))
         set(agentretry_easy_setopt_long(h, CURLOPT_FOLLOWLOCATION, 0))
-        set(agentretry_easy_setopt_string(h, CURLOPT_PROXY, options.proxy ?? ""))
-        self.setMethodAndBody(request, set)
+        set(agentretry_easy_setopt_string(h, CURLOPT_PROXY, configuration.proxy ?? ""))
+        set(agentretry_easy_setopt_off_t(h, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(configuration.maximumResponseBodySize)))
+        let idleSeconds = max(1, configuration.connectionPool.idleTimeout.clampedMilliseconds / 1000)
+        set(agentretry_easy_setopt_long(h, CURLOPT_MAXAGE_CONN, idleSeconds))
 
-        let headers = request.headers.map { $0.value.isEmpty ? "\($0.name);" : "\($0.name): \($0.value)" }
-        self.replaceHeaderList(with: headers + ["Expect:"])
-        set(agentretry_easy_setopt_slist(h, CURLOPT_HTTPHEADER, self.headerList))
-        if !request.headers.contains(name: "User-Agent") {
-            set(agentretry_easy_setopt_string(h, CURLOPT_USERAGENT, options.userAgent))
-        }
-
-        set(agentretry_easy_setopt_long(h, CURLOPT_CONNECTTIMEOUT_MS, options.timeout.connect.clampedMilliseconds))
-        set(agentretry_easy_setopt_long(h, CURLOPT_TIMEOUT_MS, options.timeout.total.clampedMilliseconds))
-        set(agentretry_easy_setopt_off_t(h, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(options.maximumResponseBodySize)))
-        set(agentretry_easy_setopt_long(h, CURLOPT_MAXAGE_CONN, max(1, options.idleTimeout.clampedMilliseconds / 1000)))
-
-        let verify = options.tls.certificateVerification.mode
+        let verify = configuration.tls.certificateVerification.mode
         set(agentretry_easy_setopt_long(h, CURLOPT_SSL_VERIFYPEER, verify == .skipAll ? 0 : 1))
         set(agentretry_easy_setopt_long(h, CURLOPT_SSL_VERIFYHOST, verify == .full ? 2 : 0))
-        if let caBundlePath = options.tls.caBundlePath {
+        if let caBundlePath = configuration.tls.caBundlePath {
             set(agentretry_easy_setopt_string(h, CURLOPT_CAINFO, caBundlePath))
         }
-        if options.httpVersion.mode == .automatic {
+        if configuration.httpVersion.mode == .automatic {
             set(agentretry_easy_setopt_long(h, CURLOPT_HTTP_VERSION, Int(CURL_HTTP_VERSION_2TLS)))
             set(agentretry_easy_setopt_long(h, CURLOPT_PIPEWAIT, 1))
         } else {
             set(agentretry_easy_setopt_long(h, CURLOPT_HTTP_VERSION, Int(CURL_HTTP_VERSION_1_1)))
         }
-
         set(agentretry_easy_setopt_data_callback(h, CURLOPT_WRITEFUNCTION, Self.onBody))
-        set(agentretry_easy_setopt_pointer(h, CURLOPT_WRITEDATA, context))
         set(agentretry_easy_setopt_data_callback(h, CURLOPT_HEADERFUNCTION, Self.onHeaderLine))
-        set(agentretry_easy_setopt_pointer(h, CURLOPT_HEADERDATA, context))
         set(agentretry_easy_setopt_prereq_callback(h, Self.onRequestStart))
+        return CurlResultCode(result)
+    }
+
+    /// Sets the options of one request, replacing the previous request's. The transfer must
+    /// outlive the handle's use: libcurl calls back into it until the handle leaves the multi handle.
+    func configure(
+        for request: HTTPRequest,
+        timeout: HTTPTransport.Configuration.Timeout,
+        userAgent: String,
+        transfer: CurlTransfer
+    ) -> CurlResultCode {
+        var result = CURLE_OK
+        func set(_ code: CURLcode) { if result == CURLE_OK { result = code } }
+        let h = self.raw
+        self.errorBuffer[0] = 0
+
+        set(agentretry_easy_setopt_string(h, CURLOPT_URL, request.url))
+        self.setMethodAndBody(request, set)
+        let headers = request.headers.map { $0.value.isEmpty ? "\($0.name);" : "\($0.name): \($0.value)" }
+        self.replaceHeaderList(with: headers + ["Expect:"])
+        set(agentretry_easy_setopt_slist(h, CURLOPT_HTTPHEADER, self.headerList))
+        let hasUserAgent = request.headers.contains(name: "User-Agent")
+        set(agentretry_easy_setopt_string(h, CURLOPT_USERAGENT, hasUserAgent ? nil : userAgent))
+        set(agentretry_easy_setopt_long(h, CURLOPT_CONNECTTIMEOUT_MS, timeout.connect.clampedMilliseconds))
+        set(agentretry_easy_setopt_long(h, CURLOPT_TIMEOUT_MS, timeout.total.clampedMilliseconds))
+
+        let context = Unmanaged.passUnretained(transfer).toOpaque()
+        set(agentretry_easy_setopt_pointer(h, CURLOPT_WRITEDATA, context))
+        set(agentretry_easy_setopt_pointer(h, CURLOPT_HEADERDATA, context))
         set(agentretry_easy_setopt_pointer(h, CURLOPT_PREREQDATA, context))
         return CurlResultCode(result)
     }
 
     private func setMethodAndBody(_ request: HTTPRequest, _ set: (CURLcode) -> Void) {
         let h = self.raw
+        set(agentretry_easy_setopt_string(h, CURLOPT_CUSTOMREQUEST, nil))
         switch (request.method, request.body) {
         case (.get, nil):
             set(agentretry_easy_setopt_long(h, CURLOPT_HTTPGET, 1))
@@ -116,15 +130,6 @@ final class CurlEasyHandle: @unchecked Sendable {
         for line in lines {
             self.headerList = curl_slist_append(self.headerList, line)
         }
-    }
-
-    /// Clears every option so the handle can serve another request; connections stay cached in the
-    /// multi handle.
-    func reset() {
-        curl_easy_reset(self.raw)
-        curl_slist_free_all(self.headerList)
-        self.headerList = nil
-        self.errorBuffer[0] = 0
     }
 }
 

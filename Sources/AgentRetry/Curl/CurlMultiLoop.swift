@@ -162,6 +162,7 @@ final class CurlMultiLoop: @unchecked Sendable {
             job.continuation.resume(returning: .refused(.failedInit))
             return
         }
+        job.transfer.enteredMulti = true
         self.active[easy.raw] = job
         self.handlesByID[job.transfer.id] = easy.raw
     }

@@ -1,7 +1,7 @@
 extension CurlTransfer {
     /// The response, or the classified error, for a transfer the loop thread let go of.
     func outcome(of ending: Ending) -> Result<HTTPResponse, HTTPTransportError> {
-        let info = self.easy.readInfo()
+        let info = self.enteredMulti ? self.easy.readInfo() : CurlTransferInfo()
         let evidence = info.evidence(wireSends: self.wireSends)
         let status = info.responseCode > 0 ? info.responseCode : nil
         switch ending {

@@ -24,6 +24,9 @@ final class CurlTransfer: @unchecked Sendable {
     let url: String
     let options: TransferOptions
 
+    /// Set by the loop thread once libcurl has the transfer. Until then the handle's counters
+    /// still describe its previous request and must not be read as evidence.
+    var enteredMulti = false
     var headerBytes: [UInt8] = []
     var body: [UInt8] = []
     private(set) var wireSends = 0

@@ -26,7 +26,7 @@ public final class HTTPTransport: Sendable {
     private let loop: CurlMultiLoop
     private let backgroundLogger: Logger
     private let counters: TransportCounters
-    private let handles = CurlEasyHandlePool(capacity: 64)
+    private let handles: CurlEasyHandlePool
 
     /// Creates a transport and starts its libcurl thread.
     /// - Parameters:
@@ -38,6 +38,7 @@ public final class HTTPTransport: Sendable {
         self.loop = CurlMultiLoop(pool: configuration.connectionPool)
         self.backgroundLogger = backgroundLogger ?? Logger(label: "agentretry.transport", factory: { _ in SwiftLogNoOpLogHandler() })
         self.counters = TransportCounters()
+        self.handles = CurlEasyHandlePool(configuration: configuration, capacity: 64)
     }
 
     deinit {
@@ -62,12 +63,15 @@ public final class HTTPTransport: Sendable {
         if let problem = request.validationProblem() {
             throw self.refused(request, problem.code, problem.message, logger: logger)
         }
-        guard let easy = self.handles.take() else {
-            throw self.refused(request, .curl(.outOfMemory), "curl_easy_init failed: out of memory", logger: logger)
+        let easy: CurlEasyHandle
+        do {
+            easy = try self.handles.take()
+        } catch {
+            throw self.refused(request, .curl(error.code), "libcurl could not set up a handle: \(error.code)", logger: logger)
         }
         let options = TransferOptions(configuration: self.configuration, request: request)
         let transfer = CurlTransfer(id: self.loop.nextTransferID(), request: request, options: options, easy: easy)
-        let setup = easy.configure(for: request, options: options, transfer: transfer)
+        let setup = easy.configure(for: request, timeout: options.timeout, userAgent: options.userAgent, transfer: transfer)
         let ending = setup == .ok ? await self.run(transfer) : .refused(setup)
         let outcome = transfer.outcome(of: ending)
         self.handles.recycle(easy)
