@@ -117,8 +117,7 @@ final class CurlMultiLoop: @unchecked Sendable {
                 self.complete(handle, result)
                 completedAny = true
             }
-            if completedAny && self.followUpArrives() { continue }
-            if !self.active.isEmpty && self.socketsTurnReady() { continue }
+            if (completedAny || !self.active.isEmpty) && self.workArrivesSoon() { continue }
             self.multi.poll(milliseconds: 1000)
         }
         let waiters = self.inbox.withLock { inbox in
@@ -134,24 +133,16 @@ final class CurlMultiLoop: @unchecked Sendable {
     /// on the hot path and costs at most this much CPU per sleep.
     private static let watchBeforeSleeping = Duration.microseconds(50)
 
-    /// A task just resumed often sends its next request within microseconds: watching the inbox
-    /// briefly before sleeping in `curl_multi_poll` saves a wake-up of this thread per request.
-    private func followUpArrives() -> Bool {
+    /// Watches for work without sleeping, for up to ``watchBeforeSleeping``: a new command, or (when
+    /// transfers are under way) a socket turning ready. A task just resumed often sends its next
+    /// request, and a loopback server often answers, within microseconds.
+    private func workArrivesSoon() -> Bool {
+        let watchSockets = !self.active.isEmpty
         let clock = ContinuousClock()
         let deadline = clock.now + Self.watchBeforeSleeping
         while clock.now < deadline {
             if self.commandsWaiting.load(ordering: .acquiring) { return true }
-        }
-        return false
-    }
-
-    /// A request just sent on a fast connection is often answered within microseconds: polling the
-    /// sockets without blocking for a moment saves a wake-up of this thread per answer.
-    private func socketsTurnReady() -> Bool {
-        let clock = ContinuousClock()
-        let deadline = clock.now + Self.watchBeforeSleeping
-        while clock.now < deadline {
-            if self.multi.poll(milliseconds: 0) > 0 || self.commandsWaiting.load(ordering: .acquiring) { return true }
+            if watchSockets && self.multi.poll(milliseconds: 0) > 0 { return true }
         }
         return false
     }
