@@ -53,6 +53,13 @@ final class FaultyHTTPHandler: ChannelInboundHandler {
             context.write(self.wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: String(repeating: "y", count: 50))))), promise: nil)
             context.flush()
             context.close(promise: nil)
+        case "/weird-version":
+            var headers = HTTPHeaders()
+            headers.add(name: "Content-Length", value: "2")
+            let head = HTTPResponseHead(version: HTTPVersion(major: 1, minor: 7), status: .ok, headers: headers)
+            context.write(self.wrapOutboundOut(.head(head)), promise: nil)
+            context.write(self.wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: "ok")))), promise: nil)
+            context.writeAndFlush(self.wrapOutboundOut(.end(nil)), promise: nil)
         case "/drop":
             context.close(promise: nil)
         case "/drop-on-reused":

@@ -15,6 +15,7 @@ import Synchronization
 /// | `/bytes?count=N` | `200` with N bytes and a `Content-Length` |
 /// | `/chunked?count=N` | `200` with N bytes, chunked, no `Content-Length` |
 /// | `/truncate` | announces 100 bytes, sends 50, closes |
+/// | `/weird-version` | answers with the status line `HTTP/1.7 200 OK` |
 /// | `/drop` | reads the whole request, closes without answering |
 /// | `/drop-on-reused` | like `/drop` on a kept-alive connection's later requests, `200` on its first |
 /// | `/stall` | reads the whole request, never answers |

@@ -36,13 +36,14 @@ struct FailureClassificationTests {
         }
     }
 
-    @Test("Verification, URL and protocol failures are definitive whatever the counters say")
+    @Test("Verification, URL and protocol failures are definitive unless the request can have left")
     func definitiveCodes() {
         let sent = TransferEvidence(wireSends: 1, requestBytes: 100, uploadBytes: 10, pretransferMicroseconds: 5)
-        for code in [CurlResultCode.peerFailedVerification, .urlMalformat, .unsupportedProtocol, .filesizeExceeded, .sslCACertBadFile] {
+        for code in [CurlResultCode.peerFailedVerification, .urlMalformat, .unsupportedProtocol, .sslCACertBadFile] {
             #expect(code.failureClass(given: Self.unsent) == .definitive)
-            #expect(code.failureClass(given: sent) == .definitive)
+            #expect(code.failureClass(given: sent) == .mayHaveBeenProcessed)
         }
+        #expect(CurlResultCode.filesizeExceeded.failureClass(given: sent) == .definitive)
     }
 
     @Test("An unknown code is judged by the evidence alone")
@@ -58,6 +59,10 @@ struct FailureClassificationTests {
         ("https://api.example.com/v1/users/me@example.com", "https://api.example.com/v1/users/me@example.com"),
         ("https://api.example.com/path?email=a@b.c", "https://api.example.com/path?email=a@b.c"),
         ("not a url", "not a url"),
+        ("http://agent:hun/ter2@127.0.0.1/x", "http://127.0.0.1/x"),
+        ("http://agent:p?ss@127.0.0.1/x", "http://127.0.0.1/x"),
+        ("http://127.0.0.1:8080/users/me@example.com", "http://127.0.0.1:8080/users/me@example.com"),
+        ("http://[::1]:8080/users/me@example.com", "http://[::1]:8080/users/me@example.com"),
     ])
     func redaction(url: String, expected: String) {
         #expect(RedactedURL.removingCredentials(from: url) == expected)

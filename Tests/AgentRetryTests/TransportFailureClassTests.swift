@@ -113,7 +113,60 @@ struct TransportFailureClassTests {
             let error = try await transportError { try await task.value }
             #expect(error.code == .cancelled)
             #expect(error.failureClass == .notSent)
+            try await Task.sleep(for: .milliseconds(50))
             #expect(server.acceptedConnections == 0)
+        }
+    }
+
+    @Test("Cancellation at any moment ends the request at once, and counters never come from an earlier request")
+    func cancellationRaces() async throws {
+        try await withServerAndTransport { server, transport in
+            // Leave the pooled handle with the counters of a slow, sent request.
+            _ = try await transport.execute(HTTPRequest(method: .post, url: "\(server.baseURL)/delay?ms=200", body: "a=1"))
+            var request = HTTPRequest(method: .post, url: "\(server.baseURL)/stall", body: "a=1")
+            request.timeout = .init(connect: .seconds(5), total: .seconds(5))
+            let clock = ContinuousClock()
+            for round in 0..<200 {
+                let task = Task { try await transport.execute(request) }
+                if round % 2 == 1 { await Task.yield() }
+                let started = clock.now
+                task.cancel()
+                let error = try await transportError { try await task.value }
+                let elapsed = clock.now - started
+                #expect(error.code == .cancelled)
+                #expect(elapsed < .seconds(1), "round \(round): cancellation took \(elapsed)")
+                if error.wireSends == 0 {
+                    #expect(error.metrics.requestBytesSent == 0, "round \(round): counters of an earlier request")
+                    #expect(error.metrics.totalTime < .milliseconds(150), "round \(round): counters of an earlier request")
+                }
+            }
+        }
+    }
+
+    @Test("A request is not queued behind another request's unanswered one on plain http")
+    func noQueueingBehindUnansweredRequest() async throws {
+        try await withServerAndTransport { server, transport in
+            let stalled = Task { try await transport.execute(HTTPRequest(method: .post, url: "\(server.baseURL)/stall", body: "a=1")) }
+            try await waitUntil { server.requestsReceived(path: "/stall") == 1 }
+            let clock = ContinuousClock()
+            let started = clock.now
+            let response = try await transport.execute(HTTPRequest(url: "\(server.baseURL)/ok"))
+            #expect(response.status == 200)
+            #expect(clock.now - started < .seconds(2))
+            stalled.cancel()
+            _ = try? await stalled.value
+        }
+    }
+
+    @Test("A server that processed the request and answers in an unknown protocol is mayHaveBeenProcessed")
+    func weirdProtocolAfterSending() async throws {
+        try await withServerAndTransport { server, transport in
+            let error = try await transportError {
+                try await transport.execute(HTTPRequest(method: .post, url: "\(server.baseURL)/weird-version", body: "a=1"))
+            }
+            #expect(error.failureClass == .mayHaveBeenProcessed)
+            #expect(error.wireSends == 1)
+            #expect(server.requestsReceived(path: "/weird-version") == 1)
         }
     }
 
@@ -126,6 +179,10 @@ struct TransportFailureClassTests {
             let ftp = try await transportError { try await transport.execute(HTTPRequest(url: "ftp://127.0.0.1/file")) }
             #expect(ftp.code == .invalidRequest)
             #expect(ftp.failureClass == .notSent)
+            let headWithBody = try await transportError {
+                try await transport.execute(HTTPRequest(method: .head, url: "http://127.0.0.1:1/x", body: [1]))
+            }
+            #expect(headWithBody.code == .invalidRequest)
         }
     }
 }

@@ -27,8 +27,8 @@ struct TransportResendTests {
             #expect(error.code == .resendPrevented)
             #expect(error.failureClass == .mayHaveBeenProcessed)
             #expect(error.wireSends == 1)
+            // libcurl may open the fresh connection before the send is refused; nothing goes on it.
             #expect(server.requestsReceived(path: "/drop-on-reused") == 1)
-            #expect(server.acceptedConnections == 1)
         }
     }
 

@@ -55,7 +55,6 @@ final class CurlEasyHandle: @unchecked Sendable {
         }
         if configuration.httpVersion.mode == .automatic {
             set(agentretry_easy_setopt_long(h, CURLOPT_HTTP_VERSION, Int(CURL_HTTP_VERSION_2TLS)))
-            set(agentretry_easy_setopt_long(h, CURLOPT_PIPEWAIT, 1))
         } else {
             set(agentretry_easy_setopt_long(h, CURLOPT_HTTP_VERSION, Int(CURL_HTTP_VERSION_1_1)))
         }
@@ -71,6 +70,7 @@ final class CurlEasyHandle: @unchecked Sendable {
         for request: HTTPRequest,
         timeout: HTTPTransport.Configuration.Timeout,
         userAgent: String,
+        multiplexes: Bool,
         transfer: CurlTransfer
     ) -> CurlResultCode {
         var result = CURLE_OK
@@ -87,6 +87,9 @@ final class CurlEasyHandle: @unchecked Sendable {
         set(agentretry_easy_setopt_string(h, CURLOPT_USERAGENT, hasUserAgent ? nil : userAgent))
         set(agentretry_easy_setopt_long(h, CURLOPT_CONNECTTIMEOUT_MS, timeout.connect.clampedMilliseconds))
         set(agentretry_easy_setopt_long(h, CURLOPT_TIMEOUT_MS, timeout.total.clampedMilliseconds))
+        // Waiting for a connection that may multiplex pays only where HTTP/2 can be negotiated: over
+        // plain http it would queue a request behind another one's unanswered request.
+        set(agentretry_easy_setopt_long(h, CURLOPT_PIPEWAIT, multiplexes && request.isHTTPS ? 1 : 0))
 
         let context = Unmanaged.passUnretained(transfer).toOpaque()
         set(agentretry_easy_setopt_pointer(h, CURLOPT_WRITEDATA, context))

@@ -36,13 +36,17 @@ final class CurlMultiHandle: @unchecked Sendable {
         _ = curl_multi_perform(self.raw, &running)
     }
 
-    /// Waits for socket activity, libcurl's next timeout, a wake-up, or `milliseconds`, and returns
-    /// how many of libcurl's sockets turned ready (zero for a time-out or a wake-up).
-    @discardableResult
-    func poll(milliseconds: Int32) -> Int32 {
+    /// Waits for socket activity, libcurl's next timeout, a wake-up, or `milliseconds`.
+    func poll(milliseconds: Int32) {
+        _ = curl_multi_poll(self.raw, nil, 0, milliseconds, nil)
+    }
+
+    /// Whether any of libcurl's sockets is ready now, without blocking and without touching the
+    /// wake-up pipe (`curl_multi_wait`, unlike `curl_multi_poll`, does not watch it).
+    func socketsReady() -> Bool {
         var ready: Int32 = 0
-        _ = curl_multi_poll(self.raw, nil, 0, milliseconds, &ready)
-        return ready
+        _ = curl_multi_wait(self.raw, nil, 0, 0, &ready)
+        return ready > 0
     }
 
     /// Interrupts ``poll(milliseconds:)`` from any thread.

@@ -12,6 +12,7 @@ final class CurlMultiLoop: @unchecked Sendable {
     /// A transfer handed to the loop, with the task waiting for it.
     struct Job: Sendable {
         let transfer: CurlTransfer
+        let ticket: TransferTicket
         let continuation: CheckedContinuation<CurlTransfer.Ending, Never>
     }
 
@@ -35,6 +36,9 @@ final class CurlMultiLoop: @unchecked Sendable {
     // Loop thread only.
     private var active: [UnsafeMutableRawPointer: Job] = [:]
     private var handlesByID: [UInt64: UnsafeMutableRawPointer] = [:]
+    /// Transfers added since the last `curl_multi_perform`: libcurl resets a handle's counters only
+    /// when it first works on it, so until then they still describe the handle's previous request.
+    private var awaitingFirstPerform: [CurlTransfer] = []
 
     init(pool: HTTPTransport.Configuration.ConnectionPool) {
         CurlGlobal.initializeOnce()
@@ -77,6 +81,7 @@ final class CurlMultiLoop: @unchecked Sendable {
     /// Asks the thread to stop without waiting for it.
     func requestStop() {
         self.inbox.withLock { $0.stopping = true }
+        self.commandsWaiting.store(true, ordering: .releasing)
         self.multi.wakeUp()
     }
 
@@ -88,7 +93,12 @@ final class CurlMultiLoop: @unchecked Sendable {
                 if !inbox.finished { inbox.stopWaiters.append(continuation) }
                 return inbox.finished
             }
-            if finished { continuation.resume() } else { self.multi.wakeUp() }
+            if finished {
+                continuation.resume()
+            } else {
+                self.commandsWaiting.store(true, ordering: .releasing)
+                self.multi.wakeUp()
+            }
         }
     }
 
@@ -112,6 +122,8 @@ final class CurlMultiLoop: @unchecked Sendable {
                 }
             }
             self.multi.perform()
+            for transfer in self.awaitingFirstPerform { transfer.enteredMulti = true }
+            self.awaitingFirstPerform.removeAll(keepingCapacity: true)
             var completedAny = false
             while let (handle, result) = self.multi.nextCompleted() {
                 self.complete(handle, result)
@@ -135,25 +147,31 @@ final class CurlMultiLoop: @unchecked Sendable {
 
     /// Watches for work without sleeping, for up to ``watchBeforeSleeping``: a new command, or (when
     /// transfers are under way) a socket turning ready. A task just resumed often sends its next
-    /// request, and a loopback server often answers, within microseconds.
+    /// request, and a loopback server often answers, within microseconds. Sockets are probed with
+    /// `curl_multi_wait`, which leaves the wake-up pipe alone, so no `curl_multi_wakeup` is lost.
     private func workArrivesSoon() -> Bool {
         let watchSockets = !self.active.isEmpty
         let clock = ContinuousClock()
         let deadline = clock.now + Self.watchBeforeSleeping
         while clock.now < deadline {
             if self.commandsWaiting.load(ordering: .acquiring) { return true }
-            if watchSockets && self.multi.poll(milliseconds: 0) > 0 { return true }
+            if watchSockets && self.multi.socketsReady() { return true }
         }
         return false
     }
 
     private func start(_ job: Job) {
+        // A cancellation that came after the hand-over but before this start found nothing to abort.
+        guard !job.ticket.isCancelled else {
+            job.continuation.resume(returning: .interrupted(.cancelled, message: "the calling task was cancelled before sending"))
+            return
+        }
         let easy = job.transfer.easy
         guard self.multi.add(easy) else {
             job.continuation.resume(returning: .refused(.failedInit))
             return
         }
-        job.transfer.enteredMulti = true
+        self.awaitingFirstPerform.append(job.transfer)
         self.active[easy.raw] = job
         self.handlesByID[job.transfer.id] = easy.raw
     }
@@ -183,6 +201,7 @@ final class CurlMultiLoop: @unchecked Sendable {
         }
         self.active.removeAll()
         self.handlesByID.removeAll()
+        self.awaitingFirstPerform.removeAll()
     }
 }
 

@@ -28,7 +28,8 @@ extension CurlTransfer {
                     + "re-sent the \(self.method) request and the StaleConnectionResend policy forbids it"
                 return .failure(self.error(.resendPrevented, .mayHaveBeenProcessed, code, info, status: status, message: message))
             }
-            let message = self.easy.errorMessage.isEmpty ? code.description : self.easy.errorMessage
+            let raw = self.easy.errorMessage.isEmpty ? code.description : self.easy.errorMessage
+            let message = RedactedURL.scrubbingCredentials(in: raw, of: [self.url] + (self.options.proxy.map { [$0] } ?? []))
             let failureClass = code.failureClass(given: evidence)
             return .failure(self.error(.curl(code), failureClass, code, info, status: status, message: message))
         }

@@ -5,6 +5,8 @@ struct TransferOptions: Sendable {
     var maximumResponseBodySize: Int
     var allowsResend: Bool
     var userAgent: String
+    /// The proxy URL, whose credentials must be scrubbed from libcurl's messages.
+    var proxy: String?
 
     init(configuration: HTTPTransport.Configuration, request: HTTPRequest) {
         self.timeout = request.timeout ?? configuration.timeout
@@ -12,5 +14,6 @@ struct TransferOptions: Sendable {
         let resend = request.staleConnectionResend ?? configuration.staleConnectionResend
         self.allowsResend = resend.allowsResend(of: request.method)
         self.userAgent = configuration.userAgent
+        self.proxy = configuration.proxy
     }
 }

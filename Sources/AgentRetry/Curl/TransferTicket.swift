@@ -24,6 +24,11 @@ final class TransferTicket: Sendable {
         }
     }
 
+    /// Whether cancellation has come, at any point.
+    var isCancelled: Bool {
+        self.state.withLock { $0 == .cancelled }
+    }
+
     /// Marks the request cancelled; `true` when it was already handed over and the loop must abort it.
     func cancel() -> Bool {
         self.state.withLock { state in

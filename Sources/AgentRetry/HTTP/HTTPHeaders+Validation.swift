@@ -3,15 +3,16 @@ extension HTTPHeaders {
     ///
     /// The message names the field but never quotes its value: values can be credentials.
     func firstInvalidField() -> String? {
-        for field in self {
+        for (position, field) in self.enumerated() {
             if field.name.isEmpty {
-                return "a header field has an empty name"
+                return "header field \(position + 1) has an empty name"
             }
+            // An invalid name may be a whole header line pasted in, value and all: never quote it.
             if !field.name.utf8.allSatisfy(Self.isTokenByte) {
-                return "header field name \(Self.printable(field.name)) is not an RFC 9110 token"
+                return "the name of header field \(position + 1) is not an RFC 9110 token"
             }
             if field.value.utf8.contains(where: Self.isForbiddenValueByte) {
-                return "the value of header field \(field.name) contains CR, LF or NUL"
+                return "the value of header field \(position + 1) (\(field.name)) contains CR, LF or NUL"
             }
         }
         return nil
@@ -31,11 +32,5 @@ extension HTTPHeaders {
     /// CR, LF and NUL would let a value start a new header line or end the header block.
     static func isForbiddenValueByte(_ byte: UInt8) -> Bool {
         byte == 0x0D || byte == 0x0A || byte == 0x00
-    }
-
-    /// A name with control bytes escaped, safe to print.
-    private static func printable(_ name: String) -> String {
-        "\"" + name.unicodeScalars.map { $0.isASCII && $0.value >= 0x20 ? String($0) : $0.escaped(asASCII: true) }
-            .joined() + "\""
     }
 }

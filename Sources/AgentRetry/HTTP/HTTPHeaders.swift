@@ -6,7 +6,7 @@
 /// RFC 9110 token, or a name or value that contains CR, LF or NUL, with
 /// ``HTTPTransportError/Code-swift.struct/invalidHeader``.
 public struct HTTPHeaders: Sendable, Hashable, Sequence, ExpressibleByDictionaryLiteral,
-    CustomStringConvertible
+    CustomStringConvertible, CustomReflectable
 {
     /// One header field.
     public struct Field: Sendable, Hashable {
@@ -89,6 +89,11 @@ public struct HTTPHeaders: Sendable, Hashable, Sequence, ExpressibleByDictionary
     /// Removes and returns the last field.
     mutating func popLast() -> Field? {
         self.fields.popLast()
+    }
+
+    /// The field names only, so that `dump` and debuggers print no value either.
+    public var customMirror: Mirror {
+        Mirror(self, unlabeledChildren: self.fields.map(\.name), displayStyle: .collection)
     }
 
     static func namesMatch(_ lhs: String, _ rhs: String) -> Bool {

@@ -71,7 +71,13 @@ public final class HTTPTransport: Sendable {
         }
         let options = TransferOptions(configuration: self.configuration, request: request)
         let transfer = CurlTransfer(id: self.loop.nextTransferID(), request: request, options: options, easy: easy)
-        let setup = easy.configure(for: request, timeout: options.timeout, userAgent: options.userAgent, transfer: transfer)
+        let setup = easy.configure(
+            for: request,
+            timeout: options.timeout,
+            userAgent: options.userAgent,
+            multiplexes: self.configuration.httpVersion == .automatic,
+            transfer: transfer
+        )
         let ending = setup == .ok ? await self.run(transfer) : .refused(setup)
         let outcome = transfer.outcome(of: ending)
         self.handles.recycle(easy)
@@ -110,7 +116,7 @@ public final class HTTPTransport: Sendable {
                     continuation.resume(returning: .interrupted(.cancelled, message: "the calling task was cancelled before sending"))
                     return
                 }
-                self.loop.submit(CurlMultiLoop.Job(transfer: transfer, continuation: continuation))
+                self.loop.submit(CurlMultiLoop.Job(transfer: transfer, ticket: ticket, continuation: continuation))
             }
         } onCancel: {
             if ticket.cancel() { self.loop.cancel(ticket.id) }
