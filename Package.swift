@@ -17,13 +17,16 @@ if Context.environment["AGENTRETRY_STRICT"] != nil {
 let package = Package(
     name: "AgentRetry",
     products: [
-        .library(name: "AgentRetry", targets: ["AgentRetry"])
-        // Later: AgentRetryACP, MockPaymentServer, and the agent-retry and mock-payment-server executables.
+        .library(name: "AgentRetry", targets: ["AgentRetry"]),
+        .library(name: "MockPaymentServer", targets: ["MockPaymentServer"]),
+        .executable(name: "mock-payment-server", targets: ["mock-payment-server"]),
+        // Later: AgentRetryACP and the agent-retry executable.
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
     ],
     targets: [
         .systemLibrary(
@@ -37,6 +40,24 @@ let package = Package(
                 "CCurl",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "MockPaymentServer",
+            dependencies: [
+                "AgentRetry",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "mock-payment-server",
+            dependencies: [
+                "MockPaymentServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -70,6 +91,16 @@ let package = Package(
                 "TransportTestServer",
                 .product(name: "InMemoryLogging", package: "swift-log"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "MockPaymentServerTests",
+            dependencies: [
+                "AgentRetry",
+                "MockPaymentServer",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -1,0 +1,114 @@
+import Foundation
+import AgentRetry
+import Synchronization
+
+/// What the server does with a request after routing and idempotency checks.
+enum PreparedResponse: Sendable {
+    /// Answer at once, nothing to process (a read, an error, a replay).
+    case respond(MockResponse, replayed: Bool)
+    /// Run the effect: the closure commits it and its idempotency record together, and returns
+    /// the response. A `status_after_commit` fault passes the response it answers with instead,
+    /// so the record keeps what the client was told (Stripe replays it; ACP keeps no 5xx).
+    case process(@Sendable (_ answerInstead: MockResponse?) -> MockResponse)
+}
+
+/// The mock server's logic, independent of the socket: routing, idempotency, state and ledger.
+final class MockPaymentCore: Sendable {
+    let state = Mutex(MockState())
+    let faults: FaultInjector
+    let configuration: MockPaymentServer.Configuration
+    private let boundBaseURL = Mutex("")
+
+    /// `http://HOST:PORT` once the socket is bound: links and permalinks point here.
+    var baseURL: String {
+        get { self.boundBaseURL.withLock { $0 } }
+        set { self.boundBaseURL.withLock { $0 = newValue } }
+    }
+
+    init(configuration: MockPaymentServer.Configuration) {
+        self.configuration = configuration
+        self.faults = FaultInjector(rules: configuration.faults, seed: configuration.seed)
+    }
+
+    var clock: any MockClock { self.configuration.clock }
+
+    /// Routes a request, checks auth and idempotency, and says how to answer it.
+    func prepare(_ request: MockRequest) -> PreparedResponse {
+        switch RouteFamily(path: request.path) {
+        case .stripe: self.prepareStripe(request)
+        case .acp: self.prepareACP(request)
+        case .admin: .respond(self.admin(request), replayed: false)
+        }
+    }
+
+    /// The `Bearer` key (or Basic user) the caller authenticated with, or `nil`.
+    func apiKey(of request: MockRequest) -> String? {
+        guard let authorization = request.header("authorization") else { return nil }
+        if authorization.lowercased().hasPrefix("bearer ") {
+            let key = authorization.dropFirst(7).trimmingCharacters(in: .whitespaces)
+            return key.isEmpty ? nil : key
+        }
+        if authorization.lowercased().hasPrefix("basic "),
+            let decoded = Data(base64Encoded: String(authorization.dropFirst(6))),
+            let text = String(data: decoded, encoding: .utf8)
+        {
+            let user = text.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
+            return user.isEmpty ? nil : user
+        }
+        return nil
+    }
+
+    /// Presents a key; on `.proceed` returns the processing closure that commits `effect` and the
+    /// record together. `keep` says which responses are saved for replay.
+    func idempotent(
+        scope: String?,
+        key: String?,
+        fingerprint: IdempotencyRecords.Fingerprint,
+        family: RouteFamily,
+        keep: @escaping @Sendable (MockResponse) -> Bool,
+        effect: @escaping @Sendable (inout MockState) -> MockResponse
+    ) -> PreparedResponse {
+        let echo: @Sendable (MockResponse) -> MockResponse = { response in key.map { response.with(header: "Idempotency-Key", $0) } ?? response }
+        guard let scope else {
+            return .process { answerInstead in
+                let committed = self.state.withLock { effect(&$0) }
+                return echo(answerInstead ?? committed)
+            }
+        }
+        let now = self.clock.now()
+        let retention = self.configuration.idempotencyRetention
+        let claim = self.state.withLock { $0.idempotency.claim(scope: scope, fingerprint: fingerprint, now: now, retention: retention) }
+        switch claim {
+        case .replay(let response):
+            return .respond(echo(response.with(header: "Idempotent-Replayed", "true")), replayed: true)
+        case .mismatch:
+            return .respond(echo(self.mismatch(family)), replayed: false)
+        case .inFlight:
+            return .respond(echo(self.inFlight(family)), replayed: false)
+        case .proceed:
+            return .process { answerInstead in
+                let response = self.state.withLock { state in
+                    let committed = effect(&state)
+                    let response = answerInstead ?? committed
+                    state.idempotency.finish(scope: scope, response: response, keep: keep(response))
+                    return response
+                }
+                return echo(response)
+            }
+        }
+    }
+
+    private func mismatch(_ family: RouteFamily) -> MockResponse {
+        switch family {
+        case .stripe:
+            family.error(400, type: "idempotency_error", code: "idempotency_key_reused",
+                message: "Keys for idempotent requests can only be used with the same parameters they were first used with.")
+        default:
+            family.error(422, code: "idempotency_conflict", message: "Idempotency-Key has already been used with a different request body")
+        }
+    }
+
+    private func inFlight(_ family: RouteFamily) -> MockResponse {
+        family.injected(status: 409).with(header: "Retry-After", "1")
+    }
+}

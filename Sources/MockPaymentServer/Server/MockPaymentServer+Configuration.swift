@@ -1,0 +1,44 @@
+extension MockPaymentServer {
+    /// Where the server listens and how it behaves.
+    public struct Configuration: Sendable {
+        /// The address to bind. Defaults to `127.0.0.1`.
+        public var host: String
+        /// The port; `0` picks a free one. Defaults to `0`, which suits tests (the executable
+        /// defaults to 4242).
+        public var port: Int
+        /// Seeds every random fault decision. Defaults to `0`.
+        public var seed: UInt64
+        /// Fault rules in force from the start. Defaults to none.
+        public var faults: [FaultRule]
+        /// How long an idempotency key's result is kept. Defaults to 24 hours (ACP's minimum,
+        /// Stripe's v1 window).
+        public var idempotencyRetention: Duration
+        /// How long an ACP checkout session stays open before it expires. Defaults to 30 minutes.
+        public var sessionLifetime: Duration
+        /// The largest request body accepted; larger bodies get 413. Defaults to 1 MiB.
+        public var maximumRequestBodySize: Int
+        /// The clock for retention and expiry. Defaults to the system clock.
+        public var clock: any MockClock
+
+        /// Creates a configuration with the documented defaults.
+        public init(
+            host: String = "127.0.0.1",
+            port: Int = 0,
+            seed: UInt64 = 0,
+            faults: [FaultRule] = [],
+            idempotencyRetention: Duration = .seconds(24 * 3600),
+            sessionLifetime: Duration = .seconds(30 * 60),
+            maximumRequestBodySize: Int = 1024 * 1024,
+            clock: any MockClock = SystemMockClock()
+        ) {
+            self.host = host
+            self.port = port
+            self.seed = seed
+            self.faults = faults
+            self.idempotencyRetention = idempotencyRetention
+            self.sessionLifetime = sessionLifetime
+            self.maximumRequestBodySize = maximumRequestBodySize
+            self.clock = clock
+        }
+    }
+}

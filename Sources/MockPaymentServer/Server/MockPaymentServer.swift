@@ -1,0 +1,116 @@
+import AgentRetry
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import Synchronization
+
+/// A fault-injecting mock payment server on SwiftNIO: Stripe-compatible PaymentIntents and ACP
+/// 2026-04-17 merchant endpoints with real server-side idempotency, a fault injector, and a ledger
+/// of every money movement, so tests can prove "charged exactly once".
+///
+/// ```swift
+/// let server = try await MockPaymentServer.start()
+/// server.addFaults([FaultRule(method: "POST", path: "/v1/payment_intents", action: .dropAfterCommit, count: 1)])
+/// // ... point the agent at server.baseURL ...
+/// #expect(server.duplicateCharges.isEmpty)
+/// try await server.shutdown()
+/// ```
+///
+/// State lives in memory behind one lock. The admin API under `/__admin` does over HTTP what the
+/// methods here do in process.
+public final class MockPaymentServer: Sendable {
+    /// The bound port.
+    public let port: Int
+    /// `http://HOST:PORT`.
+    public let baseURL: String
+    let core: MockPaymentCore
+    private let channel: any Channel
+    private let connections: ConnectionTracker
+
+    private init(channel: any Channel, core: MockPaymentCore, host: String, connections: ConnectionTracker) {
+        self.channel = channel
+        self.core = core
+        self.port = channel.localAddress?.port ?? 0
+        self.baseURL = "http://\(host):\(self.port)"
+        self.connections = connections
+        core.baseURL = self.baseURL
+    }
+
+    /// Binds and starts a server.
+    public static func start(_ configuration: Configuration = Configuration()) async throws -> MockPaymentServer {
+        let core = MockPaymentCore(configuration: configuration)
+        let tracker = ConnectionTracker()
+        let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .serverChannelOption(.backlog, value: 512)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelInitializer { channel in
+                tracker.track(channel)
+                return channel.eventLoop.makeCompletedFuture {
+                    let raw = RawSocketWriter()
+                    try channel.pipeline.syncOperations.addHandler(raw)
+                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
+                    try channel.pipeline.syncOperations.addHandler(MockHTTPHandler(core: core, raw: raw))
+                }
+            }
+            .bind(host: configuration.host, port: configuration.port)
+            .get()
+        return MockPaymentServer(channel: channel, core: core, host: configuration.host, connections: tracker)
+    }
+
+    /// Closes the listening socket and every open connection.
+    public func shutdown() async throws {
+        try await self.channel.close()
+        for connection in self.connections.open {
+            try? await connection.close()
+        }
+    }
+
+    /// Every money movement so far.
+    public var ledger: [LedgerEntry] {
+        self.core.state.withLock { $0.ledger }
+    }
+
+    /// Task ids with more than one charge or order, with their counts: empty when every task was
+    /// charged at most once.
+    public var duplicateCharges: [String: Int] {
+        Dictionary(uniqueKeysWithValues: duplicateChargeCounts(in: self.ledger).map { ($0.taskID, $0.count) })
+    }
+
+    /// Every request received, in order (admin requests excepted).
+    public var journal: [JournalEntry] {
+        self.core.state.withLock { $0.journal }
+    }
+
+    /// Adds fault rules after those already in force.
+    public func addFaults(_ rules: [FaultRule]) {
+        self.core.faults.add(rules)
+    }
+
+    /// Removes every fault rule.
+    public func clearFaults() {
+        self.core.faults.clear()
+    }
+
+    /// Clears state, rules, journal and ledger.
+    public func reset() {
+        self.core.reset()
+    }
+}
+
+/// Keeps the open connections, so shutdown can close them.
+final class ConnectionTracker: Sendable {
+    private let connections = Mutex<[ObjectIdentifier: any Channel]>([:])
+
+    var open: [any Channel] {
+        self.connections.withLock { Array($0.values) }
+    }
+
+    func track(_ channel: any Channel) {
+        let id = ObjectIdentifier(channel)
+        self.connections.withLock { $0[id] = channel }
+        channel.closeFuture.whenComplete { _ in
+            _ = self.connections.withLock { $0.removeValue(forKey: id) }
+        }
+    }
+}

@@ -1,0 +1,85 @@
+import AgentRetry
+import MockPaymentServer
+import Testing
+
+/// Runs `body` with a fresh mock server on 127.0.0.1:0 and a transport, and shuts both down.
+func withMockServer<Result>(
+    _ configuration: MockPaymentServer.Configuration = MockPaymentServer.Configuration(),
+    transport transportConfiguration: HTTPTransport.Configuration = HTTPTransport.Configuration(),
+    _ body: (MockPaymentServer, HTTPTransport) async throws -> Result
+) async throws -> Result {
+    let server = try await MockPaymentServer.start(configuration)
+    let transport = HTTPTransport(configuration: transportConfiguration)
+    do {
+        let result = try await body(server, transport)
+        await transport.shutdown()
+        try await server.shutdown()
+        return result
+    } catch {
+        await transport.shutdown()
+        try await server.shutdown()
+        throw error
+    }
+}
+
+let testKey = "sk_test_mock"
+
+/// A Stripe form POST.
+func stripePost(_ server: MockPaymentServer, _ path: String, _ form: String, key: String? = nil, apiKey: String = testKey) -> HTTPRequest {
+    var request = HTTPRequest(method: .post, url: server.baseURL + path, body: form)
+    request.headers.add(name: "Authorization", value: "Bearer \(apiKey)")
+    if let key { request.headers.add(name: "Idempotency-Key", value: key) }
+    return request
+}
+
+/// A Stripe GET.
+func stripeGet(_ server: MockPaymentServer, _ path: String) -> HTTPRequest {
+    var request = HTTPRequest(url: server.baseURL + path)
+    request.headers.add(name: "Authorization", value: "Bearer \(testKey)")
+    return request
+}
+
+/// An ACP POST with a JSON body.
+func acpPost(_ server: MockPaymentServer, _ path: String, _ body: String, key: String?, version: String? = "2026-04-17") -> HTTPRequest {
+    var request = HTTPRequest(method: .post, url: server.baseURL + path, body: body)
+    request.headers.add(name: "Authorization", value: "Bearer \(testKey)")
+    request.headers.add(name: "Content-Type", value: "application/json")
+    if let version { request.headers.add(name: "API-Version", value: version) }
+    if let key { request.headers.add(name: "Idempotency-Key", value: key) }
+    return request
+}
+
+/// An ACP GET.
+func acpGet(_ server: MockPaymentServer, _ path: String) -> HTTPRequest {
+    var request = HTTPRequest(url: server.baseURL + path)
+    request.headers.add(name: "Authorization", value: "Bearer \(testKey)")
+    request.headers.add(name: "API-Version", value: "2026-04-17")
+    return request
+}
+
+extension HTTPResponse {
+    /// The body as JSON; records an issue and returns `null` when it is not JSON.
+    var json: JSONValue {
+        do {
+            return try JSONValue(parsing: self.body)
+        } catch {
+            Issue.record("response body is not JSON: \(self.bodyText)")
+            return .null
+        }
+    }
+}
+
+/// A create-session body for the mock catalog; `address` adds fulfillment details.
+func sessionBody(items: [String] = ["item_tshirt"], address: Bool = true, taskID: String = "task-1") -> String {
+    let lines = items.map { "{\"id\": \"\($0)\"}" }.joined(separator: ", ")
+    let details = address
+        ? ", \"fulfillment_details\": {\"name\": \"Ada\", \"email\": \"ada@example.com\", \"address\": {\"name\": \"Ada\", \"line_one\": \"1 Loop Rd\", \"city\": \"Springfield\", \"state\": \"IL\", \"country\": \"US\", \"postal_code\": \"62701\"}}"
+        : ""
+    return "{\"currency\": \"usd\", \"line_items\": [\(lines)], \"capabilities\": {}, \"metadata\": {\"task_id\": \"\(taskID)\"}\(details)}"
+}
+
+/// A complete body with a test credential token.
+func completeBody(token: String, authentication: String? = nil) -> String {
+    let auth = authentication.map { ", \"authentication_result\": {\"outcome\": \"\($0)\"}" } ?? ""
+    return "{\"payment_data\": {\"handler_id\": \"card_tokenized\", \"instrument\": {\"type\": \"card\", \"credential\": {\"type\": \"spt\", \"token\": \"\(token)\"}}}\(auth)}"
+}
