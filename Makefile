@@ -10,8 +10,11 @@ SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 BUILD_PACKAGES := libcurl4-openssl-dev pkg-config
 # Real servers the tests start as child processes: nghttpd (HTTP/2 over TLS) and openssl (certificates).
 TEST_PACKAGES := nghttp2-server openssl
+# Third-party judges of the mock server, from PyPI: the official Stripe SDK and jsonschema (ACP schema).
+TEST_PYTHON_PACKAGES := stripe jsonschema
+PYTHON ?= python3
 
-.PHONY: demo test bench build system-packages test-packages clean
+.PHONY: demo test bench bench-mock build system-packages test-packages clean
 
 define install_missing
 	@missing=""; \
@@ -27,6 +30,7 @@ system-packages:
 
 test-packages:
 	$(call install_missing,$(TEST_PACKAGES))
+	@$(PYTHON) -c "import stripe, jsonschema" 2>/dev/null || $(PYTHON) -m pip install --quiet --disable-pip-version-check $(TEST_PYTHON_PACKAGES)
 
 build: system-packages
 	$(SWIFT) build
@@ -45,6 +49,10 @@ test: system-packages test-packages
 ## Sequential keep-alive requests per second: the transport against a plain libcurl loop.
 bench: system-packages
 	$(SWIFT) run -c release transport-benchmark
+
+## Idempotent POST throughput of the mock payment server against a plain SwiftNIO server.
+bench-mock: system-packages
+	$(SWIFT) run -c release mock-server-benchmark
 
 clean:
 	rm -rf .build

@@ -84,6 +84,12 @@ let package = Package(
             path: "Sources/TransportBenchmark",
             swiftSettings: swiftSettings
         ),
+        .executableTarget(
+            name: "mock-server-benchmark",
+            dependencies: ["AgentRetry", "MockPaymentServer", "TransportTestServer"],
+            path: "Sources/MockServerBenchmark",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "AgentRetryTests",
             dependencies: [
@@ -102,6 +108,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
+            resources: [.copy("Resources/acp-2026-04-17")],
             swiftSettings: swiftSettings
         ),
     ]

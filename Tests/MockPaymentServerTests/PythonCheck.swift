@@ -1,0 +1,32 @@
+import Foundation
+
+/// Runs a Python 3 script in a child process and returns its exit status and output: how the
+/// tests let real third-party tools judge the mock server (the official Stripe SDK, `jsonschema`).
+/// `make test` installs the Python packages these need.
+enum PythonCheck {
+    struct Outcome {
+        let status: Int32
+        let output: String
+    }
+
+    static func run(_ script: String, arguments: [String]) async throws -> Outcome {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("check-\(UUID().uuidString).py")
+        try Data(script.utf8).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", file.path] + arguments
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        let text = await withCheckedContinuation { continuation in
+            Thread {
+                let data = output.fileHandleForReading.readDataToEndOfFile()
+                continuation.resume(returning: String(decoding: data, as: UTF8.self))
+            }.start()
+        }
+        while process.isRunning { try await Task.sleep(for: .milliseconds(10)) }
+        return Outcome(status: process.terminationStatus, output: text)
+    }
+}
