@@ -7,8 +7,11 @@ struct ACPRoutesTests {
     @Test("Create returns 201 with every required field, real totals and shipping options")
     func create() async throws {
         try await withMockServer { server, transport in
-            let response = try await transport.execute(acpPost(server, "/checkout_sessions", sessionBody(items: ["item_tshirt", "item_tshirt", "item_mug"]), key: "c-1"))
+            var request = acpPost(server, "/checkout_sessions", sessionBody(items: ["item_tshirt", "item_tshirt", "item_mug"]), key: "c-1")
+            request.headers.add(name: "Request-Id", value: "req-77")
+            let response = try await transport.execute(request)
             #expect(response.status == 201)
+            #expect(response.headers.first(name: "Request-Id") == "req-77")
             let session = response.json
             for field in ["id", "status", "currency", "line_items", "totals", "fulfillment_options", "messages", "links", "capabilities"] {
                 #expect(session[field] != nil, "missing \(field)")

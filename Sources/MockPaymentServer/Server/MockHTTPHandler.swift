@@ -14,6 +14,9 @@ final class MockHTTPHandler: ChannelInboundHandler {
     private var head: HTTPRequestHead?
     private var body: [UInt8] = []
     private var bodyTooLarge = false
+    /// The `Request-Id` of the request being answered, echoed on its response. The pipelining
+    /// handler lets one request at a time through, so it cannot be overwritten before the answer.
+    private var requestID: String?
 
     init(core: MockPaymentCore, raw: RawSocketWriter) {
         self.core = core
@@ -58,6 +61,7 @@ final class MockHTTPHandler: ChannelInboundHandler {
     }
 
     private func handle(context: ChannelHandlerContext, request: MockRequest, head: HTTPRequestHead) {
+        self.requestID = request.header("request-id")
         let family = RouteFamily(path: request.path)
         if self.bodyTooLarge {
             let limit = self.core.configuration.maximumRequestBodySize
@@ -166,6 +170,7 @@ final class MockHTTPHandler: ChannelInboundHandler {
     private func headers(of response: MockResponse) -> NIOHTTP1.HTTPHeaders {
         var headers = NIOHTTP1.HTTPHeaders()
         for field in response.headers { headers.add(name: field.name, value: field.value) }
+        if let requestID = self.requestID { headers.replaceOrAdd(name: "Request-Id", value: requestID) }
         return headers
     }
 
