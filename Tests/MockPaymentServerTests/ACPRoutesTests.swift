@@ -79,12 +79,11 @@ struct ACPRoutesTests {
     @Test("The same key while the first is processing is a 409 idempotency_in_flight with Retry-After")
     func inFlight() async throws {
         var configuration = MockPaymentServer.Configuration()
-        configuration.faults = [FaultRule(method: "POST", path: "/checkout_sessions", action: .latency(milliseconds: 400), count: 1)]
+        configuration.faults = [FaultRule(method: "POST", path: "/checkout_sessions", action: .latency(milliseconds: 1500), count: 1)]
         try await withMockServer(configuration) { server, transport in
             let request = acpPost(server, "/checkout_sessions", sessionBody(), key: "busy")
             let slow = Task { try await transport.execute(request) }
-            try await Task.sleep(for: .milliseconds(150))
-            let second = try await transport.execute(request)
+            let second = try await firstConflict(transport, request)
             #expect(second.status == 409)
             #expect(second.json["code"] == "idempotency_in_flight")
             #expect(second.headers.first(name: "Retry-After") == "1")
@@ -93,17 +92,31 @@ struct ACPRoutesTests {
         }
     }
 
-    @Test("A 5xx is never saved: the retry with the same key is processed afresh")
+    @Test("A 5xx is never saved: before processing the key stays free; after a commit the real result is kept")
     func fiveHundredsNotCached() async throws {
         var configuration = MockPaymentServer.Configuration()
-        configuration.faults = [FaultRule(method: "POST", path: "/checkout_sessions", action: .statusAfterCommit(status: 500), count: 1)]
+        configuration.faults = [
+            FaultRule(method: "POST", path: "/checkout_sessions", action: .statusBefore(status: 503, retryAfter: "1"), count: 1),
+            FaultRule(method: "POST", path: "/checkout_sessions/*/complete", action: .statusAfterCommit(status: 500), count: 1),
+        ]
         try await withMockServer(configuration) { server, transport in
             let request = acpPost(server, "/checkout_sessions", sessionBody(), key: "five")
-            let failed = try await transport.execute(request)
+            let unavailable = try await transport.execute(request)
+            #expect(unavailable.status == 503)
+            #expect(unavailable.json["type"] == "service_unavailable")
+            let created = try await transport.execute(request)
+            #expect(created.status == 201)
+            #expect(created.headers.first(name: "Idempotent-Replayed") == nil)
+
+            let id = created.json["id"]?.stringValue ?? ""
+            let complete = acpPost(server, "/checkout_sessions/\(id)/complete", completeBody(token: "spt_test_success"), key: "pay")
+            let failed = try await transport.execute(complete)
             #expect(failed.status == 500)
-            let retried = try await transport.execute(request)
-            #expect(retried.status == 201)
-            #expect(retried.headers.first(name: "Idempotent-Replayed") == nil)
+            let retried = try await transport.execute(complete)
+            #expect(retried.status == 200)
+            #expect(retried.json["status"] == "completed")
+            #expect(retried.headers.first(name: "Idempotent-Replayed") == "true")
+            #expect(server.ledger.count == 1)
         }
     }
 

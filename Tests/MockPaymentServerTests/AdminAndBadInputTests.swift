@@ -42,7 +42,12 @@ struct AdminAndBadInputTests {
 
     @Test("50 identical concurrent requests produce one effect", arguments: ["stripe", "acp"])
     func concurrentIdenticalRequests(family: String) async throws {
-        try await withMockServer { server, transport in
+        // The first request to arrive is held for 300 ms after claiming its key, so the others
+        // really do arrive while it is in flight.
+        var configuration = MockPaymentServer.Configuration()
+        configuration.faults = [FaultRule(method: "POST", path: family == "acp" ? "/checkout_sessions/*/complete" : "/v1/payment_intents",
+            action: .latency(milliseconds: 300), count: 1)]
+        try await withMockServer(configuration) { server, transport in
             var request = stripePost(server, "/v1/payment_intents", "amount=999&currency=usd&payment_method=pm_card_visa&confirm=true&metadata%5Btask_id%5D=c", key: "same")
             if family == "acp" {
                 let created = try await transport.execute(acpPost(server, "/checkout_sessions", sessionBody(taskID: "c"), key: "create"))
@@ -56,6 +61,7 @@ struct AdminAndBadInputTests {
             }
             #expect(statuses.count == 50)
             #expect(statuses.allSatisfy { $0 == 200 || $0 == 409 })
+            #expect(statuses.contains(409))
             #expect(server.ledger.count == 1)
             #expect(server.duplicateCharges.isEmpty)
         }
@@ -96,23 +102,35 @@ struct AdminAndBadInputTests {
         }
     }
 
-    @Test("Random bytes on a socket neither crash the server nor disturb another connection")
+    @Test("Random bytes on a socket get that connection closed, and neither crash the server nor disturb another connection")
     func randomBytes() async throws {
-        try await withMockServer { server, transport in
+        var configuration = MockPaymentServer.Configuration()
+        configuration.faults = [FaultRule(method: "POST", path: "/checkout_sessions", action: .latency(milliseconds: 800), count: 1)]
+        try await withMockServer(configuration) { server, transport in
             let slow = Task {
                 var request = acpPost(server, "/checkout_sessions", sessionBody(), key: "steady")
                 request.timeout = .init(connect: .seconds(2), total: .seconds(10))
                 return try await transport.execute(request)
             }
             var generator = SystemRandomNumberGenerator()
-            for _ in 0..<20 {
+            for round in 0..<20 {
                 let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
                     .connect(host: "127.0.0.1", port: server.port).get()
-                let noise = (0..<512).map { _ in UInt8.random(in: 0...255, using: &generator) }
+                let noise = [UInt8(0), 0xFF, 0x13] + (0..<512).map { _ in UInt8.random(in: 0...255, using: &generator) }
                 try await channel.writeAndFlush(ByteBuffer(bytes: noise))
+                // The server must close the connection itself.
+                let closed = try await withThrowingTaskGroup(of: Bool.self) { group in
+                    group.addTask { try await channel.closeFuture.get(); return true }
+                    group.addTask { try await Task.sleep(for: .seconds(2)); return false }
+                    let first = try await group.next() ?? false
+                    group.cancelAll()
+                    return first
+                }
+                #expect(closed, "round \(round): the server left a garbage connection open")
                 try? await channel.close()
             }
-            #expect(try await slow.value.status == 201)
+            let steady = try await slow.value
+            #expect(steady.status == 201)
             let after = try await transport.execute(stripePost(server, "/v1/payment_intents", "amount=5&currency=usd"))
             #expect(after.status == 200)
         }

@@ -134,6 +134,18 @@ struct FaultInjectionTests {
         }
     }
 
+    @Test("Rules that could not be sent safely are refused when read")
+    func unsafeRulesRefused() {
+        #expect(throws: FaultRule.FormatError.self) {
+            try FaultRule(json: ["action": "status_before", "status": 103])
+        }
+        #expect(throws: FaultRule.FormatError.self) {
+            try FaultRule(json: ["action": "status_before", "status": 503, "retry_after": "1\r\nX-Evil: 1"])
+        }
+        #expect(throws: FaultRule.FormatError.self) { try FaultRule(json: ["action": "latency"]) }
+        #expect(throws: FaultRule.FormatError.self) { try FaultRule(json: ["action": "drop_after_commit", "probability": 2]) }
+    }
+
     @Test("ACP complete behind drop_after_commit: one order, and the retry is replayed")
     func acpDropAfterCommit() async throws {
         var configuration = MockPaymentServer.Configuration()

@@ -69,6 +69,22 @@ extension HTTPResponse {
     }
 }
 
+/// Sends `request` every 20 ms until one answer is a 409 (the first request with its key is still
+/// being processed) and returns it; records an issue if 3 s pass without one. It starts after
+/// 200 ms, so that the first request, held by a long latency fault, has surely arrived.
+func firstConflict(_ transport: HTTPTransport, _ request: HTTPRequest) async throws -> HTTPResponse {
+    try await Task.sleep(for: .milliseconds(200))
+    let deadline = ContinuousClock.now + .seconds(3)
+    while true {
+        let response = try await transport.execute(request)
+        if response.status == 409 || ContinuousClock.now > deadline {
+            if response.status != 409 { Issue.record("no 409 while the first request was in flight; got \(response.status)") }
+            return response
+        }
+        try await Task.sleep(for: .milliseconds(20))
+    }
+}
+
 /// A create-session body for the mock catalog; `address` adds fulfillment details.
 func sessionBody(items: [String] = ["item_tshirt"], address: Bool = true, taskID: String = "task-1") -> String {
     let lines = items.map { "{\"id\": \"\($0)\"}" }.joined(separator: ", ")

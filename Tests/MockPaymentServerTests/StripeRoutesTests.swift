@@ -59,12 +59,11 @@ struct StripeRoutesTests {
     @Test("The same key while the first request is processing is a 409 idempotency_key_in_use")
     func keyInUse() async throws {
         var configuration = MockPaymentServer.Configuration()
-        configuration.faults = [FaultRule(method: "POST", path: "/v1/payment_intents", action: .latency(milliseconds: 400), count: 1)]
+        configuration.faults = [FaultRule(method: "POST", path: "/v1/payment_intents", action: .latency(milliseconds: 1500), count: 1)]
         try await withMockServer(configuration) { server, transport in
             let request = stripePost(server, "/v1/payment_intents", "amount=500&currency=usd&payment_method=pm_card_visa&confirm=true", key: "busy")
             let slow = Task { try await transport.execute(request) }
-            try await Task.sleep(for: .milliseconds(150))
-            let second = try await transport.execute(request)
+            let second = try await firstConflict(transport, request)
             #expect(second.status == 409)
             #expect(second.json["error"]?["code"] == "idempotency_key_in_use")
             #expect(try await slow.value.status == 200)
@@ -107,6 +106,54 @@ struct StripeRoutesTests {
             #expect(confirmed.json["status"] == "requires_confirmation")
             let afterConfirm = try await transport.execute(stripePost(server, "/v1/payment_intents/\(confirmed.json["id"]?.stringValue ?? "")/confirm", ""))
             #expect(afterConfirm.json["status"] == "succeeded")
+        }
+    }
+
+    @Test("Once a key is claimed its result is saved, even a 4xx that follows a commit: never a second effect")
+    func committedResultsAreSaved() async throws {
+        var configuration = MockPaymentServer.Configuration()
+        configuration.faults = [FaultRule(method: "POST", path: "/v1/payment_intents", action: .statusAfterCommit(status: 400), count: 1)]
+        try await withMockServer(configuration) { server, transport in
+            let charge = stripePost(server, "/v1/payment_intents", "amount=10&currency=usd&payment_method=pm_card_visa&confirm=true&metadata%5Btask_id%5D=t1", key: "k")
+            var statuses: [Int] = []
+            for _ in 0..<3 { statuses.append(try await transport.execute(charge).status) }
+            #expect(statuses == [400, 400, 400])
+            #expect(server.ledger.count == 1)
+            let unknownMethod = stripePost(server, "/v1/payment_intents", "amount=10&currency=usd&payment_method=pm_nope&confirm=true", key: "nope")
+            let first = try await transport.execute(unknownMethod)
+            let again = try await transport.execute(unknownMethod)
+            #expect(first.status == 404)
+            #expect(again.headers.first(name: "Idempotent-Replayed") == "true")
+            let listed = try await transport.execute(stripeGet(server, "/v1/payment_intents?limit=100"))
+            #expect(listed.json["data"]?.arrayValue?.count == 2)
+        }
+    }
+
+    @Test("Keys of different callers never collide, whatever characters they hold")
+    func scopesDoNotCollide() async throws {
+        try await withMockServer { server, transport in
+            let one = try await transport.execute(stripePost(server, "/v1/payment_intents", "amount=10&currency=usd", key: "x|k", apiKey: "sk"))
+            let other = try await transport.execute(stripePost(server, "/v1/payment_intents", "amount=10&currency=usd", key: "k", apiKey: "sk|x"))
+            #expect(other.headers.first(name: "Idempotent-Replayed") == nil)
+            #expect(other.json["id"] != one.json["id"])
+        }
+    }
+
+    @Test("A key stays in flight however long processing takes: retention does not expire it")
+    func inFlightKeysDoNotExpire() async throws {
+        let clock = ManualMockClock()
+        var configuration = MockPaymentServer.Configuration()
+        configuration.clock = clock
+        configuration.faults = [FaultRule(method: "POST", path: "/v1/payment_intents", action: .latency(milliseconds: 1500), count: 1)]
+        try await withMockServer(configuration) { server, transport in
+            let request = stripePost(server, "/v1/payment_intents", "amount=10&currency=usd&payment_method=pm_card_visa&confirm=true", key: "slow")
+            let slow = Task { try await transport.execute(request) }
+            _ = try await firstConflict(transport, request)
+            clock.advance(by: .seconds(25 * 3600))
+            let afterRetention = try await transport.execute(request)
+            #expect(afterRetention.status == 409)
+            #expect(try await slow.value.status == 200)
+            #expect(server.ledger.count == 1)
         }
     }
 

@@ -50,8 +50,7 @@ extension MockPaymentCore {
         guard case .object = body else {
             return .respond(family.error(400, code: "invalid_request", message: "The request body must be a JSON object", param: "$"), replayed: false)
         }
-        let scope = "acp|\(apiKey)|POST \(request.path)|\(key)"
-        let keep: @Sendable (MockResponse) -> Bool = { $0.status < 500 }
+        let scope = IdempotencyRecords.Scope(family: "acp", caller: apiKey, endpoint: "POST \(request.path)", key: key)
         let effect: @Sendable (inout MockState) -> MockResponse
         switch (segments.count, segments.last) {
         case (1, _):
@@ -65,7 +64,7 @@ extension MockPaymentCore {
         default:
             return .respond(family.error(404, code: "not_found", message: "No route for \(request.method) \(request.path)"), replayed: false)
         }
-        return self.idempotent(scope: scope, key: key, fingerprint: .json(body), family: family, keep: keep, effect: effect)
+        return self.idempotent(scope: scope, fingerprint: .json(body), family: family, effect: effect)
     }
 
 

@@ -29,13 +29,17 @@ extension FaultRule {
         case "truncate_body": action = .truncateBody
         case "garbage": action = .garbage
         case "status_before", "status_after_commit":
-            guard let status = json["status"]?.integerValue, (100...599).contains(status) else {
-                throw FormatError(description: "\(actionName) needs status, an HTTP status code")
+            // 1xx is not a final answer: HTTP servers cannot send it as one.
+            guard let status = json["status"]?.integerValue, (200...599).contains(status) else {
+                throw FormatError(description: "\(actionName) needs status, an HTTP status code from 200 to 599")
             }
             if actionName == "status_after_commit" {
                 action = .statusAfterCommit(status: status)
             } else {
                 let retryAfter = json["retry_after"].flatMap { $0.integerValue.map(String.init) ?? $0.stringValue }
+                if let retryAfter, !retryAfter.utf8.allSatisfy({ (0x20...0x7E).contains($0) }) {
+                    throw FormatError(description: "retry_after must be seconds or an HTTP-date, printable ASCII only")
+                }
                 action = .statusBefore(status: status, retryAfter: retryAfter)
             }
         default:

@@ -22,7 +22,8 @@ public struct FaultRule: Sendable, Hashable {
         case resetBeforeCommit
         /// Answer `status` with the route's error body before processing: no effect.
         case statusBefore(status: Int, retryAfter: String?)
-        /// Commit the effect, then answer `status` (the idempotency record keeps the real outcome).
+        /// Commit the effect, then answer `status`. Stripe routes save that answer for replay (Stripe
+        /// replays 500s); ACP routes save the committed result, never a 5xx.
         case statusAfterCommit(status: Int)
         /// Wait `milliseconds`, then behave normally (the idempotency key is claimed meanwhile).
         case latency(milliseconds: Int)

@@ -44,6 +44,12 @@ final class MockHTTPHandler: ChannelInboundHandler {
         }
     }
 
+    /// A request that cannot be parsed: the protocol error handler before this one has answered
+    /// 400; the connection cannot be trusted any more, so it is closed.
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        context.close(promise: nil)
+    }
+
     private static func request(_ head: HTTPRequestHead, body: [UInt8]) -> MockRequest {
         let parts = head.uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
         var query: [String: String] = [:]
@@ -184,7 +190,9 @@ final class MockHTTPHandler: ChannelInboundHandler {
         context.write(self.wrapOutboundOut(.body(.byteBuffer(ByteBuffer(bytes: response.body)))), promise: nil)
         let done = context.writeAndFlush(self.wrapOutboundOut(.end(nil)))
         let channel = context.channel
-        if close { done.whenComplete { _ in channel.close(promise: nil) } }
+        done.whenComplete { result in
+            if close || (try? result.get()) == nil { channel.close(promise: nil) }
+        }
     }
 }
 

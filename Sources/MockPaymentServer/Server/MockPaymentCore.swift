@@ -59,15 +59,19 @@ final class MockPaymentCore: Sendable {
     }
 
     /// Presents a key; on `.proceed` returns the processing closure that commits `effect` and the
-    /// record together. `keep` says which responses are saved for replay.
+    /// record together.
+    ///
+    /// Once a key is claimed the committed result is always saved, so no retry can run the effect
+    /// twice. What the client is told may differ: a `status_after_commit` fault answers its status
+    /// instead. Stripe saves that answer (it replays 500s); ACP saves the committed result, never a
+    /// 5xx, so the retry learns what really happened.
     func idempotent(
-        scope: String?,
-        key: String?,
+        scope: IdempotencyRecords.Scope?,
         fingerprint: IdempotencyRecords.Fingerprint,
         family: RouteFamily,
-        keep: @escaping @Sendable (MockResponse) -> Bool,
         effect: @escaping @Sendable (inout MockState) -> MockResponse
     ) -> PreparedResponse {
+        let key = scope?.key
         let echo: @Sendable (MockResponse) -> MockResponse = { response in key.map { response.with(header: "Idempotency-Key", $0) } ?? response }
         guard let scope else {
             return .process { answerInstead in
@@ -87,11 +91,12 @@ final class MockPaymentCore: Sendable {
             return .respond(echo(self.inFlight(family)), replayed: false)
         case .proceed:
             return .process { answerInstead in
+                let now = self.clock.now()
                 let response = self.state.withLock { state in
                     let committed = effect(&state)
-                    let response = answerInstead ?? committed
-                    state.idempotency.finish(scope: scope, response: response, keep: keep(response))
-                    return response
+                    let saved = family == .stripe ? (answerInstead ?? committed) : committed
+                    state.idempotency.finish(scope: scope, response: saved, keep: saved.status < 500 || family == .stripe, now: now)
+                    return answerInstead ?? committed
                 }
                 return echo(response)
             }

@@ -3,6 +3,19 @@ import Foundation
 
 /// Saved idempotency results, keyed by scope (caller identity, key and, for ACP, method and path).
 struct IdempotencyRecords {
+    /// Whose key it is: a structured key, so no choice of API key and idempotency key can
+    /// collide with another's.
+    struct Scope: Hashable {
+        /// `stripe` or `acp`.
+        let family: String
+        /// The caller's API key.
+        let caller: String
+        /// For ACP, `POST /path`: ACP scopes keys to the endpoint; Stripe does not.
+        let endpoint: String?
+        /// The `Idempotency-Key`.
+        let key: String
+    }
+
     /// What two requests under one key are compared by.
     enum Fingerprint: Hashable {
         /// Stripe: the endpoint and the decoded form parameters, sorted.
@@ -13,7 +26,7 @@ struct IdempotencyRecords {
 
     /// The outcome of presenting a key.
     enum Claim {
-        /// The key is new (or expired): the request proceeds and the key is now in flight.
+        /// The key is new (or its result expired): the request proceeds and the key is now in flight.
         case proceed
         /// A finished request with this key: its saved response.
         case replay(MockResponse)
@@ -25,18 +38,20 @@ struct IdempotencyRecords {
 
     private struct Record {
         var fingerprint: Fingerprint
-        var createdAt: Date
         var response: MockResponse?
+        /// When the result was saved; retention counts from here.
+        var finishedAt: Date?
     }
 
-    private var records: [String: Record] = [:]
+    private var records: [Scope: Record] = [:]
 
-    mutating func claim(scope: String, fingerprint: Fingerprint, now: Date, retention: Duration) -> Claim {
-        if let record = self.records[scope], now.timeIntervalSince(record.createdAt) >= retention.seconds {
+    mutating func claim(scope: Scope, fingerprint: Fingerprint, now: Date, retention: Duration) -> Claim {
+        // Only a finished result expires: a request still in flight keeps its key however long it takes.
+        if let finishedAt = self.records[scope]?.finishedAt, now.timeIntervalSince(finishedAt) >= retention.seconds {
             self.records[scope] = nil
         }
         guard let record = self.records[scope] else {
-            self.records[scope] = Record(fingerprint: fingerprint, createdAt: now, response: nil)
+            self.records[scope] = Record(fingerprint: fingerprint, response: nil, finishedAt: nil)
             return .proceed
         }
         guard record.fingerprint == fingerprint else { return .mismatch }
@@ -44,17 +59,15 @@ struct IdempotencyRecords {
         return .replay(response)
     }
 
-    /// Saves the response of a claimed key, or forgets the key when the response is not to be kept.
-    mutating func finish(scope: String, response: MockResponse, keep: Bool) {
+    /// Saves the response of a claimed key, or frees the key when the response is not to be kept.
+    mutating func finish(scope: Scope, response: MockResponse, keep: Bool, now: Date) {
+        guard self.records[scope] != nil else { return }
         if keep {
             self.records[scope]?.response = response
+            self.records[scope]?.finishedAt = now
         } else {
             self.records[scope] = nil
         }
-    }
-
-    mutating func removeAll() {
-        self.records.removeAll()
     }
 }
 

@@ -34,18 +34,16 @@ extension MockPaymentCore {
             return .respond(family.error(400, code: "parameter_invalid", message: error.message, param: error.parameter), replayed: false)
         }
         let key = request.header("idempotency-key")
-        let scope = key.map { "stripe|\(apiKey)|\($0)" }
+        let scope = key.map { IdempotencyRecords.Scope(family: "stripe", caller: apiKey, endpoint: nil, key: $0) }
         let fingerprint = IdempotencyRecords.Fingerprint.form(endpoint: request.path, parameters: form.pairs)
-        // Stripe saves a result once processing starts: validation errors are not saved.
-        let keep: @Sendable (MockResponse) -> Bool = { response in
-            !(response.status == 400 || response.status == 404) || response.status >= 500
-        }
+        // Stripe saves a result once processing starts: validation happens before the key is
+        // claimed, so a request that fails it can be corrected and sent again with the same key.
         let now = Int(self.clock.now().timeIntervalSince1970)
 
         switch segments {
         case ["v1", "payment_intents"]:
             if let invalid = Self.validateCreate(form) { return .respond(invalid, replayed: false) }
-            return self.idempotent(scope: scope, key: key, fingerprint: fingerprint, family: family, keep: keep) { state in
+            return self.idempotent(scope: scope, fingerprint: fingerprint, family: family) { state in
                 Self.createPaymentIntent(form, key: key, now: now, state: &state)
             }
         case _ where segments.count == 4 && segments[1] == "payment_intents" && segments[3] == "confirm":
@@ -53,14 +51,14 @@ extension MockPaymentCore {
                 return .respond(family.error(400, code: "parameter_unknown", message: "Received unknown parameter: \(unknown)", param: unknown), replayed: false)
             }
             let id = segments[2]
-            return self.idempotent(scope: scope, key: key, fingerprint: fingerprint, family: family, keep: keep) { state in
+            return self.idempotent(scope: scope, fingerprint: fingerprint, family: family) { state in
                 guard var intent = state.paymentIntents[id] else { return Self.noSuch("payment_intent", id, param: "intent") }
                 if let method = form.values["payment_method"] { intent.paymentMethod = method }
                 return Self.confirm(&intent, key: key, now: now, state: &state)
             }
         case _ where segments.count == 4 && segments[1] == "payment_intents" && segments[3] == "cancel":
             let id = segments[2]
-            return self.idempotent(scope: scope, key: key, fingerprint: fingerprint, family: family, keep: keep) { state in
+            return self.idempotent(scope: scope, fingerprint: fingerprint, family: family) { state in
                 guard var intent = state.paymentIntents[id] else { return Self.noSuch("payment_intent", id, param: "intent") }
                 guard ["requires_payment_method", "requires_capture", "requires_confirmation", "requires_action"].contains(intent.status) else {
                     return family.error(400, code: "payment_intent_unexpected_state",
@@ -82,7 +80,7 @@ extension MockPaymentCore {
             case .success(let value): amount = value
             case .failure(let error): return .respond(family.error(400, code: "parameter_invalid_integer", message: error.message, param: error.parameter), replayed: false)
             }
-            return self.idempotent(scope: scope, key: key, fingerprint: fingerprint, family: family, keep: keep) { state in
+            return self.idempotent(scope: scope, fingerprint: fingerprint, family: family) { state in
                 Self.refund(intentID: intentID, amount: amount, form: form, key: key, now: now, state: &state)
             }
         default:
