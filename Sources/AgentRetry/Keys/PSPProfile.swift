@@ -1,0 +1,45 @@
+/// How one payment service provider takes idempotency keys: data, not code.
+public struct PSPProfile: Sendable, Hashable {
+    /// A short name, e.g. `stripe`.
+    public var name: String
+    /// The request header that carries the key.
+    public var headerName: String
+    /// The longest key the PSP accepts.
+    public var maximumKeyLength: Int
+    /// How long the PSP remembers a key. After that a re-send under the same key is a new request
+    /// to the PSP, which is why a record of unknown outcome older than this is never re-sent.
+    public var retention: Duration
+    /// How derived keys are written for this PSP.
+    public var keyFormat: IdempotencyKey.Format
+
+    /// Creates a custom profile.
+    public init(name: String, headerName: String, maximumKeyLength: Int, retention: Duration, keyFormat: IdempotencyKey.Format = .standard) {
+        self.name = name
+        self.headerName = headerName
+        self.maximumKeyLength = maximumKeyLength
+        self.retention = retention
+        self.keyFormat = keyFormat
+    }
+
+    /// Stripe API v1: `Idempotency-Key`, 255 characters, keys kept at least 24 hours.
+    public static let stripe = PSPProfile(name: "stripe", headerName: "Idempotency-Key", maximumKeyLength: 255, retention: .seconds(24 * 3600))
+    /// ACP 2026-04-17: `Idempotency-Key`, 255 characters, kept at least 24 hours (§6.6).
+    public static let acp = PSPProfile(name: "acp", headerName: "Idempotency-Key", maximumKeyLength: 255, retention: .seconds(24 * 3600))
+    /// PayPal REST: `PayPal-Request-Id`. PayPal publishes retention per API, not globally: 24 hours
+    /// is assumed (a shorter assumption is the safe side); override it for your API.
+    public static let paypal = PSPProfile(name: "paypal", headerName: "PayPal-Request-Id", maximumKeyLength: 108, retention: .seconds(24 * 3600))
+    /// Adyen: `Idempotency-Key`, 64 characters, kept at least 31 days.
+    public static let adyen = PSPProfile(name: "adyen", headerName: "Idempotency-Key", maximumKeyLength: 64, retention: .seconds(31 * 24 * 3600))
+
+    /// The named built-in profiles.
+    public static let builtIn: [String: PSPProfile] = [
+        "stripe": .stripe, "acp": .acp, "paypal": .paypal, "adyen": .adyen,
+    ]
+
+    /// How long the client may re-send a record of unknown outcome: the PSP's retention less a
+    /// tenth (at least a minute), so clock skew and slow retries never cross the PSP's edge.
+    public var clientRetention: Duration {
+        let margin = max(self.retention / 10, .seconds(60))
+        return self.retention > margin ? self.retention - margin : .zero
+    }
+}

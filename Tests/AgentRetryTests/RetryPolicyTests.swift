@@ -1,0 +1,94 @@
+import AgentRetry
+import Foundation
+import Testing
+
+@Suite("Retry policy: backoff, Retry-After and what is never re-sent")
+struct RetryPolicyTests {
+    /// A small seeded generator (SplitMix64), so draws are reproducible.
+    struct Seeded: RandomNumberGenerator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            self.state &+= 0x9E37_79B9_7F4A_7C15
+            var z = self.state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+
+    @Test("Ceilings double from 0.5 s up to 8 s; full jitter stays within them")
+    func backoff() {
+        let policy = RetryPolicy.standard
+        #expect((1...7).map { policy.backoffCeiling(beforeRetry: $0) } == [
+            .milliseconds(500), .seconds(1), .seconds(2), .seconds(4), .seconds(8), .seconds(8), .seconds(8),
+        ])
+        #expect(policy.backoffCeiling(beforeRetry: 10_000) == .seconds(8))
+        var generator = Seeded(state: 7)
+        let draws = (0..<2000).map { _ in policy.backoff(beforeRetry: 3, using: &generator) }
+        #expect(draws.allSatisfy { $0 >= .zero && $0 <= .seconds(2) })
+        // Full jitter spreads over the whole range, not around the ceiling.
+        #expect(draws.contains { $0 < .milliseconds(200) } && draws.contains { $0 > .milliseconds(1800) })
+        var again = Seeded(state: 7)
+        #expect(policy.backoff(beforeRetry: 3, using: &again) == draws[0])
+    }
+
+    @Test("Invalid values are refused")
+    func validation() {
+        #expect(throws: RetryPolicyError.self) { try RetryPolicy(maximumAttempts: 0) }
+        #expect(throws: RetryPolicyError.self) { try RetryPolicy(initialBackoff: .zero) }
+        #expect(throws: RetryPolicyError.self) { try RetryPolicy(backoffMultiplier: 0.5) }
+        #expect(throws: RetryPolicyError.self) { try RetryPolicy(initialBackoff: .seconds(2), maximumBackoff: .seconds(1)) }
+        #expect(throws: RetryPolicyError.self) { try RetryPolicy(deadline: .zero) }
+    }
+
+    @Test("Retry-After as seconds and as each HTTP-date form")
+    func retryAfter() {
+        let now = Date(timeIntervalSince1970: 784_111_777)  // Sun, 06 Nov 1994 08:49:37 GMT
+        #expect(RetryAfter.delay(from: "120", now: now) == .seconds(120))
+        #expect(RetryAfter.delay(from: "Sun, 06 Nov 1994 08:50:07 GMT", now: now) == .seconds(30))
+        #expect(RetryAfter.delay(from: "Sunday, 06-Nov-94 08:50:37 GMT", now: now) == .seconds(60))
+        #expect(RetryAfter.delay(from: "Sun Nov  6 08:49:47 1994", now: now) == .seconds(10))
+        #expect(RetryAfter.delay(from: "Sun, 06 Nov 1994 08:00:00 GMT", now: now) == .zero)
+        #expect(RetryAfter.delay(from: "soon", now: now) == nil)
+        #expect(RetryAfter.delay(from: "-5", now: now) == nil)
+    }
+
+    @Test("Verdicts: 409 and 422 are conflicts never re-sent; 408, 429 and 5xx are retried; other 4xx fail", arguments: [
+        (200, nil, nil, AttemptVerdict.succeeded),
+        (201, nil, nil, .succeeded),
+        (409, "2", nil, .conflict(.inFlight(retryAfter: .seconds(2)))),
+        (422, "5", nil, .conflict(.payloadMismatch)),
+        (400, nil, #"{"error": {"type": "idempotency_error"}}"#, .conflict(.payloadMismatch)),
+        (400, nil, #"{"error": {"type": "invalid_request_error"}}"#, .failed),
+        (402, nil, nil, .failed),
+        (404, nil, nil, .failed),
+        (501, nil, nil, .failed),
+        (408, nil, nil, .retry(.requestTimeout, serverDelay: nil)),
+        (429, "3", nil, .retry(.rateLimited, serverDelay: .seconds(3))),
+        (500, nil, nil, .retry(.serverError, serverDelay: nil)),
+        (503, "1", nil, .retry(.serverError, serverDelay: .seconds(1))),
+    ] as [(Int, String?, String?, AttemptVerdict)])
+    func verdicts(status: Int, retryAfter: String?, body: String?, expected: AttemptVerdict) {
+        var headers = HTTPHeaders()
+        if let retryAfter { headers.add(name: "Retry-After", value: retryAfter) }
+        let response = HTTPResponse(status: status, headers: headers, body: Array((body ?? "").utf8))
+        #expect(RetryPolicy.standard.verdict(for: response, now: Date()) == expected)
+    }
+
+    @Test("Stripe-Should-Retry: false stops a retry")
+    func stripeShouldRetry() {
+        let response = HTTPResponse(status: 500, headers: ["Stripe-Should-Retry": "false"])
+        #expect(RetryPolicy.standard.verdict(for: response, now: Date()) == .failed)
+    }
+
+    @Test("PSP profiles are data, and the client's retention is shorter than the PSP's")
+    func profiles() {
+        #expect(PSPProfile.builtIn.count == 4)
+        #expect(PSPProfile.adyen.maximumKeyLength == 64)
+        #expect(PSPProfile.paypal.headerName == "PayPal-Request-Id")
+        for profile in PSPProfile.builtIn.values {
+            #expect(profile.clientRetention < profile.retention)
+            #expect(profile.keyFormat.length <= profile.maximumKeyLength)
+        }
+    }
+}
