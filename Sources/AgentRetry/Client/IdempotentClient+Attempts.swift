@@ -1,0 +1,86 @@
+import Foundation
+
+extension IdempotentClient {
+    /// Sends under the lease, retrying per the policy, persisting every attempt and the outcome.
+    func attempt(_ request: HTTPRequest, record initial: IdempotencyRecord, profile: PSPProfile) async throws(IdempotentCallError) -> IdempotentResult {
+        let policy = self.configuration.policy
+        let owner = self.configuration.owner
+        let key = initial.key
+        let started = self.environment.now()
+        var record = initial
+        var request = request
+        request.headers.replaceOrAdd(name: profile.headerName, value: key.rawValue)
+        var mayHaveBeenProcessed = record.attempts > 0 && record.state != .prepared
+
+        func persist(_ state: IdempotencyRecord.State, _ response: HTTPResponse? = nil) async throws(IdempotentCallError) {
+            record.state = state
+            record.updatedAt = self.environment.now()
+            if let response {
+                var kept: [String: String] = [:]
+                for name in ["Idempotent-Replayed", "Retry-After", "Content-Type", "Request-Id"] {
+                    if let value = response.headers.first(name: name) { kept[name] = value }
+                }
+                record.outcome = .init(status: response.status, headers: kept, body: response.body)
+            }
+            let snapshot = record
+            try await self.storeCall(key) { try await self.store.update(snapshot, owner: owner) }
+        }
+
+        for attemptNumber in 1...policy.maximumAttempts {
+            // The key and the attempt are on disk before the first byte leaves.
+            record.attempts += 1
+            try await persist(.inFlight)
+            let verdict: AttemptVerdict
+            var response: HTTPResponse?
+            do {
+                let received = try await self.transport.execute(request)
+                response = received
+                verdict = policy.verdict(for: received, now: self.environment.now())
+                mayHaveBeenProcessed = true
+            } catch let error as HTTPTransportError {
+                verdict = policy.verdict(for: error)
+                if error.failureClass != .notSent { mayHaveBeenProcessed = true }
+                if error.failureClass == .notSent { record.attempts -= 1 }
+            } catch {
+                verdict = .retry(.mayHaveBeenProcessed, serverDelay: nil)
+                mayHaveBeenProcessed = true
+            }
+            let replayed = response?.headers.first(name: "Idempotent-Replayed")?.lowercased() == "true"
+            switch verdict {
+            case .succeeded:
+                try await persist(.succeeded, response)
+                return IdempotentResult(status: .succeeded, response: response, key: key, attempts: record.attempts, replayed: replayed, fromStore: false)
+            case .failed:
+                if let response {
+                    try await persist(.failed, response)
+                    return IdempotentResult(status: .failed, response: response, key: key, attempts: record.attempts, replayed: replayed, fromStore: false)
+                }
+                try await persist(mayHaveBeenProcessed ? .pending : .prepared)
+                return IdempotentResult(status: .pending, response: nil, key: key, attempts: record.attempts, replayed: false, fromStore: false)
+            case .conflict(.payloadMismatch):
+                try await persist(.conflict, response)
+                throw IdempotentCallError(.payloadMismatch, key: key, attempts: record.attempts, response: response,
+                    message: "the server says this key was used with another request; not re-sent")
+            case .conflict(.inFlight(let retryAfter)):
+                try await persist(.pending)
+                throw IdempotentCallError(.inFlightAtServer, key: key, attempts: record.attempts, retryAfter: retryAfter, response: response,
+                    message: "the server is still processing the first request with this key; not re-sent, resumable")
+            case .retry(_, let serverDelay):
+                guard attemptNumber < policy.maximumAttempts else { break }
+                let delay = serverDelay ?? policy.backoffCeiling(beforeRetry: attemptNumber) * self.environment.unitRandom()
+                let elapsed = self.environment.now().timeIntervalSince(started)
+                if let serverDelay, serverDelay > policy.retryAfterCap || elapsed + serverDelay.timeInterval > policy.deadline.timeInterval {
+                    try await persist(mayHaveBeenProcessed ? .pending : .prepared)
+                    throw IdempotentCallError(.retryAfterBeyondLimit, key: key, attempts: record.attempts, retryAfter: serverDelay, response: response,
+                        message: "the server asked to wait \(serverDelay), beyond the retry-after cap or the deadline")
+                }
+                guard elapsed + delay.timeInterval < policy.deadline.timeInterval else { break }
+                try? await self.environment.sleep(for: delay)
+                continue
+            }
+            break
+        }
+        try await persist(mayHaveBeenProcessed ? .pending : .prepared)
+        return IdempotentResult(status: .pending, response: nil, key: key, attempts: record.attempts, replayed: false, fromStore: false)
+    }
+}

@@ -1,0 +1,172 @@
+import Crypto
+import Foundation
+import Logging
+
+/// Makes payment calls safe to retry: a deterministic key per intent, persisted before the first
+/// byte is sent, retries that never re-send a 409 or 422, and outcomes that survive a crash.
+///
+/// One call, end to end:
+/// 1. The intent's record is looked up; a kept terminal outcome is returned with no request.
+/// 2. The intent's lease is taken atomically; another holder is waited for a bounded time.
+/// 3. The record, with its key, is persisted before the first byte is sent.
+/// 4. The request is sent with the PSP's header, retried per ``RetryPolicy``, each attempt persisted.
+/// 5. The outcome is persisted and the lease released.
+public final class IdempotentClient: Sendable {
+    /// Settings of a client.
+    public struct Configuration: Sendable {
+        /// When and how to retry. Defaults to ``RetryPolicy/standard``.
+        public var policy: RetryPolicy
+        /// How long a lease holds before another invocation may take over. Defaults to 30 s.
+        public var leaseDuration: Duration
+        /// How long to wait for another holder of the intent's lease. Defaults to 5 s.
+        public var leaseWait: Duration
+        /// This invocation's name in leases. Defaults to host, process id and a random suffix.
+        public var owner: String
+
+        /// Creates settings with the documented defaults.
+        public init(policy: RetryPolicy = .standard, leaseDuration: Duration = .seconds(30), leaseWait: Duration = .seconds(5), owner: String? = nil) {
+            self.policy = policy
+            self.leaseDuration = leaseDuration
+            self.leaseWait = leaseWait
+            self.owner = owner ?? "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8))"
+        }
+    }
+
+    let transport: HTTPTransport
+    let store: any IdempotencyStore
+    let deriver: IdempotencyKeyDeriver
+    let configuration: Configuration
+    let environment: any RetryEnvironment
+    let logger: Logger
+
+    /// Creates a client.
+    public init(
+        transport: HTTPTransport,
+        store: any IdempotencyStore,
+        secret: IdempotencyKeyDeriver.Secret,
+        configuration: Configuration = Configuration(),
+        environment: any RetryEnvironment = SystemRetryEnvironment(),
+        logger: Logger? = nil
+    ) {
+        self.transport = transport
+        self.store = store
+        self.deriver = IdempotencyKeyDeriver(secret: secret)
+        self.configuration = configuration
+        self.environment = environment
+        self.logger = logger ?? Logger(label: "agentretry.client", factory: { _ in SwiftLogNoOpLogHandler() })
+    }
+
+    /// The secret kept in the store (made at random by whichever process asks first), so every
+    /// process sharing the store derives the same keys.
+    public static func storedSecret(in store: any IdempotencyStore) async throws(IdempotencyStoreError) -> IdempotencyKeyDeriver.Secret {
+        let bytes = try await store.setting(named: "namespace_secret") { IdempotencyKeyDeriver.Secret.random().bytes }
+        do {
+            return try IdempotencyKeyDeriver.Secret(bytes: bytes)
+        } catch {
+            throw IdempotencyStoreError(code: .corruptRecord, message: "the stored namespace secret is too short")
+        }
+    }
+
+    /// Sends `request` once for `intent`, whatever happens to this process or the network.
+    /// - Parameters:
+    ///   - request: The request; the client adds the PSP's idempotency header.
+    ///   - intent: What the agent is trying to do once; its key is derived from it.
+    ///   - profile: The PSP's header, key limits and retention. Defaults to Stripe's.
+    /// - Returns: `succeeded`, `failed` or `pending`, with the response and how it was obtained.
+    /// - Throws: ``IdempotentCallError`` for conflicts, leases held elsewhere, reconciliation,
+    ///   store failures.
+    public func send(_ request: HTTPRequest, intent: IdempotencyIntent, profile: PSPProfile = .stripe) async throws(IdempotentCallError) -> IdempotentResult {
+        let key: IdempotencyKey
+        let intentFingerprint: String
+        do {
+            key = try self.deriver.key(for: intent, format: profile.keyFormat, maximumLength: profile.maximumKeyLength)
+            intentFingerprint = SHA256.hash(data: try intent.canonicalForm()).map { String($0, radix: 16).leftPadded(to: 2) }.joined()
+        } catch {
+            throw IdempotentCallError(.keyDerivation, key: nil, message: "\(error)", underlying: error)
+        }
+        let fingerprint = Self.fingerprint(of: request)
+        let now = self.environment.now()
+        var record = try await self.storeCall(key) {
+            try await self.store.insertIfAbsent(IdempotencyRecord(
+                key: key, namespace: intent.namespace, operation: intent.operation, intentFingerprint: intentFingerprint,
+                requestFingerprint: fingerprint, profile: profile.name, state: IdempotencyRecord.State.prepared, attempts: 0, createdAt: now,
+                updatedAt: now, clientExpiresAt: now + profile.clientRetention.timeInterval, pspExpiresAt: now + profile.retention.timeInterval))
+        }
+        guard record.requestFingerprint == fingerprint else {
+            throw IdempotentCallError(.bodyChanged, key: key, attempts: record.attempts,
+                message: "this intent was first sent with another body; start a new generation of the intent to send a different request")
+        }
+        if record.state.isTerminal { return Self.storedResult(record) }
+
+        record = try await self.lease(key, until: self.configuration.leaseWait)
+        let outcome: Result<IdempotentResult, IdempotentCallError>
+        if record.state.isTerminal {
+            outcome = .success(Self.storedResult(record))
+        } else if record.attempts > 0 && record.state != .prepared && self.environment.now() >= record.clientExpiresAt {
+            outcome = .failure(IdempotentCallError(.needsReconciliation, key: key, attempts: record.attempts,
+                message: "the outcome is unknown and the \(profile.name) key retention has passed; nothing was sent"))
+        } else {
+            do {
+                outcome = .success(try await self.attempt(request, record: record, profile: profile))
+            } catch {
+                outcome = .failure(error)
+            }
+        }
+        try? await self.store.releaseLease(key: key, owner: self.configuration.owner)
+        return try outcome.get()
+    }
+
+    /// Takes the intent's lease, waiting up to `wait` for another holder.
+    private func lease(_ key: IdempotencyKey, until wait: Duration) async throws(IdempotentCallError) -> IdempotencyRecord {
+        let started = self.environment.now()
+        while true {
+            let now = self.environment.now()
+            let leased = try await self.storeCall(key) {
+                try await self.store.acquireLease(key: key, owner: self.configuration.owner,
+                    expiresAt: now + self.configuration.leaseDuration.timeInterval, now: now)
+            }
+            if let leased { return leased }
+            if let current = try await self.storeCall(key, { try await self.store.record(for: key) }), current.state.isTerminal {
+                return current
+            }
+            guard now.timeIntervalSince(started) < wait.timeInterval else {
+                throw IdempotentCallError(.inProgressElsewhere, key: key, message: "another invocation holds this intent's lease")
+            }
+            try? await self.environment.sleep(for: .milliseconds(50))
+        }
+    }
+
+    /// Runs a store operation, turning its failure into a typed call error.
+    func storeCall<T>(_ key: IdempotencyKey, _ body: () async throws -> T) async throws(IdempotentCallError) -> T {
+        do {
+            return try await body()
+        } catch {
+            throw IdempotentCallError(.store, key: key, message: "\(error)", underlying: error)
+        }
+    }
+
+    static func fingerprint(of request: HTTPRequest) -> RequestFingerprint {
+        let body = request.body ?? []
+        let contentType = request.headers.first(name: "Content-Type")?.lowercased() ?? ""
+        if contentType.contains("json"), let json = try? JSONValue(parsing: body), let fingerprint = try? RequestFingerprint.json(json) {
+            return fingerprint
+        }
+        if contentType.isEmpty || contentType.contains("x-www-form-urlencoded") {
+            return RequestFingerprint.form(String(decoding: body, as: UTF8.self))
+        }
+        return RequestFingerprint.bytes(body)
+    }
+
+    static func storedResult(_ record: IdempotencyRecord) -> IdempotentResult {
+        let response = record.outcome.map { outcome in
+            HTTPResponse(status: outcome.status, headers: HTTPHeaders(outcome.headers.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }),
+                body: outcome.body, wireSends: 0)
+        }
+        return IdempotentResult(status: record.state == .succeeded ? .succeeded : .failed, response: response, key: record.key,
+            attempts: record.attempts, replayed: false, fromStore: true)
+    }
+}
+
+extension Duration {
+    var timeInterval: TimeInterval { self.secondsValue }
+}

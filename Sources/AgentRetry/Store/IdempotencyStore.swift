@@ -1,0 +1,70 @@
+import Foundation
+
+/// Durable memory of intents, shared by every process that uses the same store.
+///
+/// Every method commits before it returns: a record the client has been told is written is on
+/// disk (or in the database) before the first byte of its request is sent. Implementations keep
+/// their storage details to themselves; the SQLite store is the embedded default.
+public protocol IdempotencyStore: Sendable {
+    /// The record with this key, if any.
+    func record(for key: IdempotencyKey) async throws(IdempotencyStoreError) -> IdempotencyRecord?
+
+    /// Inserts the record unless one with its key exists, atomically; returns the stored record
+    /// (the new one, or the one already there).
+    func insertIfAbsent(_ record: IdempotencyRecord) async throws(IdempotencyStoreError) -> IdempotencyRecord
+
+    /// Takes the record's lease for `owner` until `expiresAt`, if it is free, expired at `now`, or
+    /// already `owner`'s: compare-and-set. Returns the leased record, or `nil` when another owner
+    /// holds a live lease.
+    func acquireLease(
+        key: IdempotencyKey, owner: String, expiresAt: Date, now: Date
+    ) async throws(IdempotencyStoreError) -> IdempotencyRecord?
+
+    /// Writes the record's state, attempts, outcome and anchor, if `owner` still holds its lease;
+    /// otherwise throws ``IdempotencyStoreError/Code-swift.struct/leaseLost``.
+    func update(_ record: IdempotencyRecord, owner: String) async throws(IdempotencyStoreError)
+
+    /// Gives the lease up, if `owner` holds it.
+    func releaseLease(key: IdempotencyKey, owner: String) async throws(IdempotencyStoreError)
+
+    /// A value the store keeps for its users, such as the namespace secret; created once with
+    /// `makeValue` by whichever process asks first.
+    func setting(named name: String, orInsert makeValue: @escaping @Sendable () -> [UInt8]) async throws(IdempotencyStoreError) -> [UInt8]
+}
+
+/// A store that could not do what was asked. Nothing is lost: a failed write leaves the previous
+/// record as it was.
+public struct IdempotencyStoreError: Error, Sendable, CustomStringConvertible {
+    /// What went wrong.
+    public struct Code: Sendable, Hashable, CustomStringConvertible {
+        enum Base: Hashable { case unavailable, corruptRecord, leaseLost, unsupportedSchema }
+        let base: Base
+        /// The store cannot be opened, read or written (file, permissions, database down).
+        public static let unavailable = Code(base: .unavailable)
+        /// A stored row cannot be read back as a record.
+        public static let corruptRecord = Code(base: .corruptRecord)
+        /// Another owner took the lease; the write was not made.
+        public static let leaseLost = Code(base: .leaseLost)
+        /// The store's schema is newer than this code knows.
+        public static let unsupportedSchema = Code(base: .unsupportedSchema)
+        /// The code's name.
+        public var description: String { "\(self.base)" }
+    }
+
+    /// What went wrong.
+    public let code: Code
+    /// Details, never a secret.
+    public let message: String
+    /// The underlying error, if any.
+    public let underlying: (any Error)?
+
+    /// Creates an error.
+    public init(code: Code, message: String, underlying: (any Error)? = nil) {
+        self.code = code
+        self.message = message
+        self.underlying = underlying
+    }
+
+    /// The code and the details.
+    public var description: String { "IdempotencyStoreError.\(self.code): \(self.message)" }
+}

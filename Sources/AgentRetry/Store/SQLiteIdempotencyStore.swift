@@ -1,0 +1,144 @@
+import Foundation
+import GRDB
+
+/// The embedded store: one SQLite file through GRDB, in WAL mode with `synchronous=FULL`, so a
+/// committed write survives a crash of the process or the machine.
+///
+/// Several processes can share the file: SQLite's locks serialize writers, and every decision that
+/// must not be taken twice (inserting a record, taking a lease, writing under a lease) is one
+/// compare-and-set statement inside one transaction.
+public final class SQLiteIdempotencyStore: IdempotencyStore {
+    private let database: DatabasePool
+
+    /// Opens (creating if needed) the store at `path` and brings its schema up to date.
+    public init(path: String) throws(IdempotencyStoreError) {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(30)
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        do {
+            self.database = try DatabasePool(path: path, configuration: configuration)
+        } catch {
+            throw IdempotencyStoreError(code: .unavailable, message: "cannot open the SQLite store at \(path)", underlying: error)
+        }
+        let migrator = Self.migrator
+        do {
+            if try self.database.read({ try migrator.hasBeenSuperseded($0) }) {
+                throw IdempotencyStoreError(code: .unsupportedSchema, message: "the store at \(path) was written by a newer AgentRetry")
+            }
+            try migrator.migrate(self.database)
+        } catch let error as IdempotencyStoreError {
+            throw error
+        } catch {
+            throw IdempotencyStoreError(code: .unavailable, message: "cannot migrate the SQLite store at \(path)", underlying: error)
+        }
+    }
+
+    /// The schema's versions, applied in order on first use.
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: records and settings") { db in
+            try db.execute(sql: """
+                CREATE TABLE idempotency_record (
+                    key TEXT PRIMARY KEY NOT NULL,
+                    namespace TEXT NOT NULL,
+                    operation TEXT NOT NULL,
+                    intent_fingerprint TEXT NOT NULL,
+                    request_fingerprint TEXT NOT NULL,
+                    profile TEXT NOT NULL,
+                    state TEXT NOT NULL,
+                    attempts INTEGER NOT NULL,
+                    created_at DOUBLE NOT NULL,
+                    updated_at DOUBLE NOT NULL,
+                    client_expires_at DOUBLE NOT NULL,
+                    psp_expires_at DOUBLE NOT NULL,
+                    outcome_status INTEGER,
+                    outcome_headers TEXT,
+                    outcome_body BLOB,
+                    anchor TEXT,
+                    lease_owner TEXT,
+                    lease_expires_at DOUBLE
+                );
+                CREATE TABLE setting (name TEXT PRIMARY KEY NOT NULL, value BLOB NOT NULL);
+                """)
+        }
+        return migrator
+    }
+
+    public func record(for key: IdempotencyKey) async throws(IdempotencyStoreError) -> IdempotencyRecord? {
+        try await self.run("read a record") { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM idempotency_record WHERE key = ?", arguments: [key.rawValue]).map(Self.decode)
+        }
+    }
+
+    public func insertIfAbsent(_ record: IdempotencyRecord) async throws(IdempotencyStoreError) -> IdempotencyRecord {
+        try await self.run("insert a record") { db -> IdempotencyRecord in
+            try db.execute(sql: "INSERT OR IGNORE INTO idempotency_record \(Self.columnList) VALUES \(Self.placeholders)",
+                arguments: Self.arguments(of: record))
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM idempotency_record WHERE key = ?", arguments: [record.key.rawValue]) else {
+                throw IdempotencyStoreError(code: .corruptRecord, message: "the record vanished after insertion")
+            }
+            return try Self.decode(row)
+        }
+    }
+
+    public func acquireLease(key: IdempotencyKey, owner: String, expiresAt: Date, now: Date) async throws(IdempotencyStoreError) -> IdempotencyRecord? {
+        try await self.run("take a lease") { db -> IdempotencyRecord? in
+            try db.execute(
+                sql: """
+                    UPDATE idempotency_record SET lease_owner = ?, lease_expires_at = ?
+                    WHERE key = ? AND (lease_owner IS NULL OR lease_owner = ? OR lease_expires_at <= ?)
+                    """,
+                arguments: [owner, expiresAt.timeIntervalSince1970, key.rawValue, owner, now.timeIntervalSince1970])
+            guard db.changesCount == 1 else { return nil }
+            return try Row.fetchOne(db, sql: "SELECT * FROM idempotency_record WHERE key = ?", arguments: [key.rawValue]).map(Self.decode)
+        }
+    }
+
+    public func update(_ record: IdempotencyRecord, owner: String) async throws(IdempotencyStoreError) {
+        let changed = try await self.run("write a record") { db -> Int in
+            try db.execute(
+                sql: """
+                    UPDATE idempotency_record SET state = ?, attempts = ?, updated_at = ?, outcome_status = ?,
+                        outcome_headers = ?, outcome_body = ?, anchor = ?, request_fingerprint = ?
+                    WHERE key = ? AND lease_owner = ?
+                    """,
+                arguments: [
+                    record.state.rawValue, record.attempts, record.updatedAt.timeIntervalSince1970, record.outcome?.status,
+                    record.outcome.map { Self.encodeHeaders($0.headers) }, record.outcome.map { Data($0.body) }, record.anchor,
+                    record.requestFingerprint.rawValue, record.key.rawValue, owner,
+                ])
+            return db.changesCount
+        }
+        guard changed == 1 else {
+            throw IdempotencyStoreError(code: .leaseLost, message: "the lease on \(record.key) is no longer held by this caller")
+        }
+    }
+
+    public func releaseLease(key: IdempotencyKey, owner: String) async throws(IdempotencyStoreError) {
+        try await self.run("release a lease") { db in
+            try db.execute(sql: "UPDATE idempotency_record SET lease_owner = NULL, lease_expires_at = NULL WHERE key = ? AND lease_owner = ?",
+                arguments: [key.rawValue, owner])
+        }
+    }
+
+    public func setting(named name: String, orInsert makeValue: @escaping @Sendable () -> [UInt8]) async throws(IdempotencyStoreError) -> [UInt8] {
+        try await self.run("read a setting") { db -> [UInt8] in
+            try db.execute(sql: "INSERT OR IGNORE INTO setting (name, value) VALUES (?, ?)", arguments: [name, Data(makeValue())])
+            let data = try Data.fetchOne(db, sql: "SELECT value FROM setting WHERE name = ?", arguments: [name]) ?? Data()
+            return [UInt8](data)
+        }
+    }
+
+    /// Runs one write transaction on GRDB's own queue, turning failures into typed errors.
+    private func run<T: Sendable>(_ what: String, _ body: @escaping @Sendable (Database) throws -> T) async throws(IdempotencyStoreError) -> T {
+        do {
+            return try await self.database.write(body)
+        } catch let error as IdempotencyStoreError {
+            throw error
+        } catch {
+            throw IdempotencyStoreError(code: .unavailable, message: "cannot \(what)", underlying: error)
+        }
+    }
+}

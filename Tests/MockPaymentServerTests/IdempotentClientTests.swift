@@ -1,0 +1,219 @@
+import AgentRetry
+import Foundation
+import MockPaymentServer
+import Synchronization
+import Testing
+
+/// Virtual time: sleeps return at once and move the clock; jitter draws at the top of its range.
+final class TestRetryEnvironment: RetryEnvironment {
+    private let state = Mutex((now: Date(timeIntervalSince1970: 1_795_400_000), sleeps: [Duration]()))
+    func now() -> Date { self.state.withLock { $0.now } }
+    func sleep(for duration: Duration) async throws {
+        self.state.withLock {
+            $0.sleeps.append(duration)
+            $0.now += duration.components.seconds > 0 || duration.components.attoseconds > 0
+                ? Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18 : 0
+        }
+    }
+    func unitRandom() -> Double { 1 }
+    var sleeps: [Duration] { self.state.withLock { $0.sleeps } }
+    func advance(by seconds: TimeInterval) { self.state.withLock { $0.now += seconds } }
+}
+
+@Suite("The idempotent client against the mock server, with a real SQLite store")
+struct IdempotentClientTests {
+    struct Harness {
+        let server: MockPaymentServer
+        let transport: HTTPTransport
+        let environment = TestRetryEnvironment()
+        let directory: URL
+        let secret = try! IdempotencyKeyDeriver.Secret(bytes: Array("harness-secret-0123456789abcdef".utf8))
+
+        func client(store name: String = "store", owner: String = "test-owner", policy: RetryPolicy = .standard, leaseWait: Duration = .seconds(5)) throws -> (IdempotentClient, SQLiteIdempotencyStore) {
+            let store = try SQLiteIdempotencyStore(path: self.directory.appendingPathComponent("\(name).sqlite").path)
+            let configuration = IdempotentClient.Configuration(policy: policy, leaseWait: leaseWait, owner: owner)
+            return (IdempotentClient(transport: self.transport, store: store, secret: self.secret, configuration: configuration, environment: self.environment), store)
+        }
+
+        func charge(task: String = "task-1") -> HTTPRequest {
+            var request = HTTPRequest(method: .post, url: self.server.baseURL + "/v1/payment_intents",
+                body: "amount=1000&currency=usd&payment_method=pm_card_visa&confirm=true&metadata%5Btask_id%5D=\(task)")
+            request.headers.add(name: "Authorization", value: "Bearer sk_test_client")
+            return request
+        }
+
+        func intent(task: String = "task-1") -> IdempotencyIntent {
+            IdempotencyIntent(namespace: "tests", operation: "payment_intent.create", inputs: ["task_id": .string(task)])
+        }
+    }
+
+    private func withHarness(faults: [FaultRule] = [], _ body: (Harness) async throws -> Void) async throws {
+        var configuration = MockPaymentServer.Configuration()
+        configuration.faults = faults
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("agentretry-client-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try await withMockServer(configuration) { server, transport in
+            try await body(Harness(server: server, transport: transport, directory: directory))
+        }
+    }
+
+    private static let charges = "/v1/payment_intents"
+
+    @Test("Timeout-but-success: the second attempt carries the same key, is replayed, one charge")
+    func timeoutButSuccess() async throws {
+        try await self.withHarness(faults: [FaultRule(method: "POST", path: Self.charges, action: .dropAfterCommit, count: 1)]) { harness in
+            let (client, _) = try harness.client()
+            let result = try await client.send(harness.charge(), intent: harness.intent())
+            #expect(result.status == .succeeded)
+            #expect(result.replayed)
+            #expect(result.attempts == 2)
+            #expect(harness.server.ledger.count == 1)
+            #expect(Set(harness.server.journal.map(\.idempotencyKey)) == [result.key.rawValue])
+        }
+    }
+
+    @Test("Genuine failures are re-executed: one charge", arguments: [
+        FaultRule.Action.resetBeforeCommit, .statusBefore(status: 503, retryAfter: nil),
+    ])
+    func genuineFailures(action: FaultRule.Action) async throws {
+        try await self.withHarness(faults: [FaultRule(method: "POST", path: Self.charges, action: action, count: 1)]) { harness in
+            let (client, _) = try harness.client()
+            let result = try await client.send(harness.charge(), intent: harness.intent())
+            #expect(result.status == .succeeded)
+            #expect(!result.replayed)
+            #expect(harness.server.ledger.count == 1)
+        }
+    }
+
+    @Test("A stored success is returned with no request; a changed body is refused before sending")
+    func storedSuccessAndChangedBody() async throws {
+        try await self.withHarness { harness in
+            let (client, _) = try harness.client()
+            let first = try await client.send(harness.charge(), intent: harness.intent())
+            let journalBefore = harness.server.journal.count
+            let again = try await client.send(harness.charge(), intent: harness.intent())
+            #expect(again.fromStore)
+            #expect(again.response?.body == first.response?.body)
+            #expect(harness.server.journal.count == journalBefore)
+            var other = harness.charge()
+            other.body = Array("amount=2000&currency=usd&payment_method=pm_card_visa&confirm=true".utf8)
+            let error = try await #require(throws: IdempotentCallError.self) { try await client.send(other, intent: harness.intent()) }
+            #expect(error.code == .bodyChanged)
+            #expect(harness.server.journal.count == journalBefore)
+        }
+    }
+
+    @Test("409 in flight at the server: exactly one request, a typed error, and the record resumable")
+    func inFlightConflict() async throws {
+        try await self.withHarness(faults: [FaultRule(method: "POST", path: Self.charges, action: .latency(milliseconds: 1500), count: 1)]) { harness in
+            let (first, _) = try harness.client(store: "a", owner: "a")
+            let (second, _) = try harness.client(store: "b", owner: "b")
+            let slow = Task { try await first.send(harness.charge(), intent: harness.intent()) }
+            try await Task.sleep(for: .milliseconds(300))
+            let error = try await #require(throws: IdempotentCallError.self) { try await second.send(harness.charge(), intent: harness.intent()) }
+            #expect(error.code == .inFlightAtServer)
+            #expect(error.retryAfter == .seconds(1))
+            #expect(error.attempts == 1)
+            #expect(try await slow.value.status == .succeeded)
+            let resumed = try await second.send(harness.charge(), intent: harness.intent())
+            #expect(resumed.replayed)
+            #expect(harness.server.ledger.count == 1)
+        }
+    }
+
+    @Test("422: the key used with another body is never re-sent")
+    func payloadMismatch() async throws {
+        try await self.withHarness { harness in
+            let (first, _) = try harness.client(store: "a", owner: "a")
+            let (second, _) = try harness.client(store: "b", owner: "b")
+            func create(_ currency: String) -> HTTPRequest {
+                var request = HTTPRequest(method: .post, url: harness.server.baseURL + "/checkout_sessions",
+                    body: "{\"currency\": \"\(currency)\", \"line_items\": [{\"id\": \"item_mug\"}], \"capabilities\": {}}")
+                request.headers.add(name: "Authorization", value: "Bearer sk_test_client")
+                request.headers.add(name: "Content-Type", value: "application/json")
+                request.headers.add(name: "API-Version", value: "2026-04-17")
+                return request
+            }
+            let intent = IdempotencyIntent(namespace: "tests", operation: "checkout.create", inputs: ["task_id": "t"])
+            _ = try await first.send(create("usd"), intent: intent, profile: .acp)
+            let error = try await #require(throws: IdempotentCallError.self) { try await second.send(create("eur"), intent: intent, profile: .acp) }
+            #expect(error.code == .payloadMismatch)
+            #expect(error.response?.status == 422)
+            #expect(harness.server.journal.count == 2)
+        }
+    }
+
+    @Test("429 with Retry-After in seconds and as an HTTP-date: the clock is advanced as told")
+    func retryAfter() async throws {
+        try await self.withHarness(faults: [
+            FaultRule(method: "POST", path: Self.charges, action: .statusBefore(status: 429, retryAfter: "2"), count: 1),
+        ]) { harness in
+            let (client, _) = try harness.client()
+            let result = try await client.send(harness.charge(), intent: harness.intent())
+            #expect(result.status == .succeeded)
+            #expect(harness.environment.sleeps == [.seconds(2)])
+        }
+        let start = Date(timeIntervalSince1970: 1_795_400_000)
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
+        let httpDate = formatter.string(from: start.addingTimeInterval(7))
+        try await self.withHarness(faults: [
+            FaultRule(method: "POST", path: Self.charges, action: .statusBefore(status: 429, retryAfter: httpDate), count: 1),
+        ]) { harness in
+            let (client, _) = try harness.client()
+            _ = try await client.send(harness.charge(), intent: harness.intent())
+            #expect(harness.environment.sleeps == [.seconds(7)])
+        }
+    }
+
+    @Test("A call that ended pending is resumed by the next invocation with the same key: replayed, one charge")
+    func pendingResumes() async throws {
+        try await self.withHarness(faults: [FaultRule(method: "POST", path: Self.charges, action: .dropAfterCommit, count: 1)]) { harness in
+            let (first, _) = try harness.client(owner: "first", policy: try RetryPolicy(maximumAttempts: 1))
+            let pending = try await first.send(harness.charge(), intent: harness.intent())
+            #expect(pending.status == .pending)
+            #expect(harness.server.ledger.count == 1)
+            let (second, _) = try harness.client(owner: "second")
+            let resumed = try await second.send(harness.charge(), intent: harness.intent())
+            #expect(resumed.status == .succeeded)
+            #expect(resumed.replayed)
+            #expect(resumed.key == pending.key)
+            #expect(resumed.attempts == 2)
+            #expect(harness.server.ledger.count == 1)
+        }
+    }
+
+    @Test("A pending record older than the PSP's retention is never re-sent: needs reconciliation")
+    func reconciliation() async throws {
+        try await self.withHarness(faults: [FaultRule(method: "POST", path: Self.charges, action: .dropAfterCommit)]) { harness in
+            let (client, _) = try harness.client(policy: try RetryPolicy(maximumAttempts: 2))
+            let first = try await client.send(harness.charge(), intent: harness.intent())
+            #expect(first.status == .pending)
+            let sent = harness.server.journal.count
+            harness.environment.advance(by: 24 * 3600)
+            let error = try await #require(throws: IdempotentCallError.self) { try await client.send(harness.charge(), intent: harness.intent()) }
+            #expect(error.code == .needsReconciliation)
+            #expect(harness.server.journal.count == sent)
+        }
+    }
+
+    @Test("A lease held by another invocation: waited for, then in progress elsewhere")
+    func leaseHeldElsewhere() async throws {
+        try await self.withHarness { harness in
+            let (client, store) = try harness.client(leaseWait: .milliseconds(200))
+            let key = try IdempotencyKeyDeriver(secret: harness.secret).key(for: harness.intent())
+            let now = harness.environment.now()
+            _ = try await store.insertIfAbsent(IdempotencyRecord(key: key, namespace: "tests", operation: "payment_intent.create",
+                intentFingerprint: "x", requestFingerprint: RequestFingerprint.form(String(decoding: harness.charge().body ?? [], as: UTF8.self)),
+                profile: "stripe", state: .prepared, attempts: 0, createdAt: now, updatedAt: now,
+                clientExpiresAt: now + 3600, pspExpiresAt: now + 7200))
+            #expect(try await store.acquireLease(key: key, owner: "someone-else", expiresAt: now + 3600, now: now) != nil)
+            let error = try await #require(throws: IdempotentCallError.self) { try await client.send(harness.charge(), intent: harness.intent()) }
+            #expect(error.code == .inProgressElsewhere)
+            #expect(harness.server.journal.isEmpty)
+        }
+    }
+}
