@@ -20,7 +20,8 @@ let package = Package(
         .library(name: "AgentRetry", targets: ["AgentRetry"]),
         .library(name: "MockPaymentServer", targets: ["MockPaymentServer"]),
         .executable(name: "mock-payment-server", targets: ["mock-payment-server"]),
-        // Later: AgentRetryACP and the agent-retry executable.
+        .executable(name: "agent-retry", targets: ["agent-retry"]),
+        // Later: AgentRetryACP.
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -61,6 +62,14 @@ let package = Package(
             name: "mock-payment-server",
             dependencies: [
                 "MockPaymentServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "agent-retry",
+            dependencies: [
+                "AgentRetry",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings

@@ -30,10 +30,12 @@ extension IdempotentClient {
             // The key and the attempt are on disk before the first byte leaves.
             record.attempts += 1
             try await persist(.inFlight)
+            await self.configuration.onEvent?(.persistedBeforeSending(key: key, attempt: record.attempts))
             let verdict: AttemptVerdict
             var response: HTTPResponse?
             do {
                 let received = try await self.transport.execute(request)
+                await self.configuration.onEvent?(.responseReceived(key: key, status: received.status))
                 response = received
                 verdict = policy.verdict(for: received, now: self.environment.now())
                 mayHaveBeenProcessed = true

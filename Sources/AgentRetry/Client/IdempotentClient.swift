@@ -22,6 +22,9 @@ public final class IdempotentClient: Sendable {
         public var leaseWait: Duration
         /// This invocation's name in leases. Defaults to host, process id and a random suffix.
         public var owner: String
+        /// Called at each step of a call, for progress reports and fault-injection tests. Defaults
+        /// to nothing.
+        public var onEvent: (@Sendable (ClientEvent) async -> Void)?
 
         /// Creates settings with the documented defaults.
         public init(policy: RetryPolicy = .standard, leaseDuration: Duration = .seconds(30), leaseWait: Duration = .seconds(5), owner: String? = nil) {

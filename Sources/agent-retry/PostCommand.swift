@@ -1,0 +1,105 @@
+import AgentRetry
+import ArgumentParser
+import Foundation
+
+/// `agent-retry post`: one idempotent POST, keyed by the task's intent, resumable after any crash.
+///
+/// Prints one JSON object; exit codes: 0 succeeded, 10 failed, 20 pending, 30 conflict,
+/// 40 needs reconciliation, 50 in progress elsewhere, 2 usage, 1 internal.
+struct PostCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "post", abstract: "Send one idempotent POST for a task.")
+
+    @Argument(help: "The URL to POST to.") var url: String
+    @Option(help: "The SQLite store file, shared by every invocation of the task.") var store: String
+    @Option(name: .customLong("task-id"), help: "The agent task's id: the identity of the intent.") var taskID: String
+    @Option(help: "The operation name in the intent.") var operation = "http.post"
+    @Option(help: "The namespace (tenant or agent).") var namespace = "default"
+    @Option(help: "The PSP profile: stripe, acp, paypal or adyen.") var profile = "stripe"
+    @Option(name: .customLong("header"), help: "A header, 'Name: value'; repeatable.") var headers: [String] = []
+    @Option(name: .customLong("form"), help: "A form field, k=v; repeatable.") var formFields: [String] = []
+    @Option(help: "A JSON body, or @FILE.") var json: String?
+    @Option(name: .customLong("max-attempts"), help: "Attempts in all, the first included.") var maxAttempts = 4
+    @Option(help: "The call's time budget in seconds.") var deadline: Double = 60
+    @Option(name: .customLong("lease-seconds"), help: "How long this invocation's lease holds if it dies.") var leaseSeconds: Double = 30
+    @Option(name: .customLong("secret-file"), help: "A file holding the namespace secret (else AGENT_RETRY_SECRET, else the store's).") var secretFile: String?
+
+    func validate() throws {
+        guard PSPProfile.builtIn[self.profile] != nil else { throw ValidationError("unknown profile \(self.profile)") }
+        if self.json != nil && !self.formFields.isEmpty { throw ValidationError("give --form or --json, not both") }
+        for header in self.headers where !header.contains(":") { throw ValidationError("a header must read 'Name: value'") }
+        guard self.maxAttempts >= 1, self.deadline > 0, self.leaseSeconds > 0 else { throw ValidationError("limits must be positive") }
+    }
+
+    func run() async throws {
+        let outcome = await self.perform()
+        FileHandle.standardOutput.write(Data(outcome.json.serialized() + [UInt8(ascii: "\n")]))
+        if outcome.exitCode != 0 { throw ExitCode(outcome.exitCode) }
+    }
+
+    private func perform() async -> PostOutcome {
+        do {
+            let store = try SQLiteIdempotencyStore(path: self.store)
+            let secret = try await self.secret(store: store)
+            let policy = try RetryPolicy(maximumAttempts: self.maxAttempts, deadline: .milliseconds(Int64(self.deadline * 1000)))
+            var configuration = IdempotentClient.Configuration(policy: policy, leaseDuration: .milliseconds(Int64(self.leaseSeconds * 1000)))
+            configuration.onEvent = TestPause.hook()
+            let transport = HTTPTransport()
+            defer { Task { await transport.shutdown() } }
+            let client = IdempotentClient(transport: transport, store: store, secret: secret, configuration: configuration)
+            let intent = IdempotencyIntent(namespace: self.namespace, operation: self.operation, inputs: ["task_id": .string(self.taskID)])
+            let result = try await client.send(try self.request(), intent: intent, profile: PSPProfile.builtIn[self.profile]!)
+            return PostOutcome(result: result)
+        } catch let error as IdempotentCallError {
+            return PostOutcome(error: error)
+        } catch let error as ValidationError {
+            return PostOutcome(usage: error.message)
+        } catch {
+            return PostOutcome(internal: "\(error)")
+        }
+    }
+
+    private func secret(store: SQLiteIdempotencyStore) async throws -> IdempotencyKeyDeriver.Secret {
+        if let path = self.secretFile {
+            guard let data = FileManager.default.contents(atPath: path) else { throw ValidationError("cannot read the secret file") }
+            return try IdempotencyKeyDeriver.Secret(bytes: [UInt8](data))
+        }
+        if let text = ProcessInfo.processInfo.environment["AGENT_RETRY_SECRET"], !text.isEmpty {
+            return try IdempotencyKeyDeriver.Secret(bytes: Array(text.utf8))
+        }
+        return try await IdempotentClient.storedSecret(in: store)
+    }
+
+    private func request() throws -> HTTPRequest {
+        var request = HTTPRequest(method: .post, url: self.url)
+        for header in self.headers {
+            let parts = header.split(separator: ":", maxSplits: 1)
+            request.headers.add(name: String(parts[0]).trimmingCharacters(in: .whitespaces),
+                value: parts.count > 1 ? String(parts[1]).trimmingCharacters(in: .whitespaces) : "")
+        }
+        if let json = self.json {
+            let text: String
+            if json.hasPrefix("@") {
+                guard let data = FileManager.default.contents(atPath: String(json.dropFirst())) else { throw ValidationError("cannot read \(json)") }
+                text = String(decoding: data, as: UTF8.self)
+            } else {
+                text = json
+            }
+            guard (try? JSONValue(parsing: Array(text.utf8))) != nil else { throw ValidationError("--json is not valid JSON") }
+            request.body = Array(text.utf8)
+            if !request.headers.contains(name: "Content-Type") { request.headers.add(name: "Content-Type", value: "application/json") }
+        } else {
+            let encoded = self.formFields.map { field -> String in
+                let parts = field.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+                return Self.formEncode(String(parts[0])) + "=" + Self.formEncode(parts.count > 1 ? String(parts[1]) : "")
+            }
+            request.body = Array(encoded.joined(separator: "&").utf8)
+        }
+        return request
+    }
+
+    private static func formEncode(_ text: String) -> String {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~[]")
+        return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
+    }
+}
