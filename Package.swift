@@ -118,6 +118,7 @@ let package = Package(
             dependencies: [
                 "AgentRetry",
                 "MockPaymentServer",
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],

@@ -1,5 +1,7 @@
 import AgentRetry
 import Foundation
+import Metrics
+import MetricsTestKit
 import MockPaymentServer
 import Synchronization
 import Testing
@@ -63,11 +65,15 @@ struct IdempotentClientTests {
     @Test("Timeout-but-success: the second attempt carries the same key, is replayed, one charge")
     func timeoutButSuccess() async throws {
         try await self.withHarness(faults: [FaultRule(method: "POST", path: Self.charges, action: .dropAfterCommit, count: 1)]) { harness in
-            let (client, _) = try harness.client()
+            let metrics = TestMetrics()
+            let (client, _) = try withMetricsFactory(metrics) { try harness.client() }
             let result = try await client.send(harness.charge(), intent: harness.intent())
             #expect(result.status == .succeeded)
             #expect(result.replayed)
             #expect(result.attempts == 2)
+            #expect(metrics.counterTotal(label: "agentretry_client_attempts_total") == 2)
+            #expect(metrics.counterTotal(label: "agentretry_client_retries_total", dimensions: [("reason", "mayHaveBeenProcessed")]) == 1)
+            #expect(metrics.counterTotal(label: "agentretry_client_replays_total") == 1)
             #expect(harness.server.ledger.count == 1)
             #expect(Set(harness.server.journal.map(\.idempotencyKey)) == [result.key.rawValue])
         }

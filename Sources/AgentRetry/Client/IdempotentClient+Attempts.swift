@@ -1,4 +1,6 @@
+import CoreMetrics
 import Foundation
+import Logging
 
 extension IdempotentClient {
     /// Sends under the lease, retrying per the policy, persisting every attempt and the outcome.
@@ -30,6 +32,7 @@ extension IdempotentClient {
             // The key and the attempt are on disk before the first byte leaves.
             record.attempts += 1
             try await persist(.inFlight)
+            self.counters.attempts.increment()
             await self.configuration.onEvent?(.persistedBeforeSending(key: key, attempt: record.attempts))
             let verdict: AttemptVerdict
             var response: HTTPResponse?
@@ -48,6 +51,7 @@ extension IdempotentClient {
                 mayHaveBeenProcessed = true
             }
             let replayed = response?.headers.first(name: "Idempotent-Replayed")?.lowercased() == "true"
+            if replayed { self.counters.replays.increment() }
             switch verdict {
             case .succeeded:
                 try await persist(.succeeded, response)
@@ -60,15 +64,19 @@ extension IdempotentClient {
                 try await persist(mayHaveBeenProcessed ? .pending : .prepared)
                 return IdempotentResult(status: .pending, response: nil, key: key, attempts: record.attempts, replayed: false, fromStore: false)
             case .conflict(.payloadMismatch):
+                self.counters.conflict("payload_mismatch")
                 try await persist(.conflict, response)
                 throw IdempotentCallError(.payloadMismatch, key: key, attempts: record.attempts, response: response,
                     message: "the server says this key was used with another request; not re-sent")
             case .conflict(.inFlight(let retryAfter)):
+                self.counters.conflict("in_flight")
                 try await persist(.pending)
                 throw IdempotentCallError(.inFlightAtServer, key: key, attempts: record.attempts, retryAfter: retryAfter, response: response,
                     message: "the server is still processing the first request with this key; not re-sent, resumable")
-            case .retry(_, let serverDelay):
+            case .retry(let reason, let serverDelay):
                 guard attemptNumber < policy.maximumAttempts else { break }
+                self.counters.retry(reason)
+                self.logger.debug("retrying", metadata: ["key": "\(key)", "reason": "\(reason.rawValue)", "attempt": "\(attemptNumber)"])
                 let delay = serverDelay ?? policy.backoffCeiling(beforeRetry: attemptNumber) * self.environment.unitRandom()
                 let elapsed = self.environment.now().timeIntervalSince(started)
                 if let serverDelay, serverDelay > policy.retryAfterCap || elapsed + serverDelay.timeInterval > policy.deadline.timeInterval {

@@ -1,3 +1,4 @@
+import CoreMetrics
 import Crypto
 import Foundation
 import Logging
@@ -41,6 +42,7 @@ public final class IdempotentClient: Sendable {
     let configuration: Configuration
     let environment: any RetryEnvironment
     let logger: Logger
+    let counters = ClientCounters()
 
     /// Creates a client.
     public init(
@@ -95,15 +97,21 @@ public final class IdempotentClient: Sendable {
                 requestFingerprint: fingerprint, profile: profile.name, state: IdempotencyRecord.State.prepared, attempts: 0, createdAt: now,
                 updatedAt: now, clientExpiresAt: now + profile.clientRetention.timeInterval, pspExpiresAt: now + profile.retention.timeInterval))
         }
+        self.logger.debug("idempotent call", metadata: ["key": "\(key)", "operation": "\(intent.operation)", "state": "\(record.state)"])
         guard record.requestFingerprint == fingerprint else {
+            self.counters.conflict("body_changed")
             throw IdempotentCallError(.bodyChanged, key: key, attempts: record.attempts,
                 message: "this intent was first sent with another body; start a new generation of the intent to send a different request")
         }
-        if record.state.isTerminal { return Self.storedResult(record) }
+        if record.state.isTerminal {
+            self.counters.storeHits.increment()
+            return Self.storedResult(record)
+        }
 
         record = try await self.lease(key, until: self.configuration.leaseWait)
         let outcome: Result<IdempotentResult, IdempotentCallError>
         if record.state.isTerminal {
+            self.counters.storeHits.increment()
             outcome = .success(Self.storedResult(record))
         } else if record.attempts > 0 && record.state != .prepared && self.environment.now() >= record.clientExpiresAt {
             outcome = .failure(IdempotentCallError(.needsReconciliation, key: key, attempts: record.attempts,
@@ -116,6 +124,15 @@ public final class IdempotentClient: Sendable {
             }
         }
         try? await self.store.releaseLease(key: key, owner: self.configuration.owner)
+        switch outcome {
+        case .success(let result):
+            self.logger.info("idempotent call ended", metadata: [
+                "key": "\(key)", "status": "\(result.status.rawValue)", "attempts": "\(result.attempts)",
+                "replayed": "\(result.replayed)", "from_store": "\(result.fromStore)",
+            ])
+        case .failure(let error):
+            self.logger.info("idempotent call ended with an error", metadata: ["key": "\(key)", "error": "\(error.code)", "attempts": "\(error.attempts)"])
+        }
         return try outcome.get()
     }
 
