@@ -14,7 +14,7 @@ TEST_PACKAGES := nghttp2-server openssl
 TEST_PYTHON_PACKAGES := stripe jsonschema
 PYTHON ?= python3
 
-.PHONY: demo test bench bench-mock build system-packages test-packages clean
+.PHONY: demo test bench bench-mock bench-client build system-packages test-packages clean
 
 define install_missing
 	@missing=""; \
@@ -53,6 +53,10 @@ bench: system-packages
 ## Idempotent POST throughput of the mock payment server against a plain SwiftNIO server.
 bench-mock: system-packages
 	$(SWIFT) run -c release mock-server-benchmark
+
+## The idempotent client's per-call cost over the bare transport, with the disk's fsync cost.
+bench-client: system-packages
+	$(SWIFT) run -c release client-benchmark
 
 clean:
 	rm -rf .build

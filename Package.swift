@@ -103,6 +103,12 @@ let package = Package(
             path: "Sources/MockServerBenchmark",
             swiftSettings: swiftSettings
         ),
+        .executableTarget(
+            name: "client-benchmark",
+            dependencies: ["AgentRetry", "TransportTestServer"],
+            path: "Sources/ClientBenchmark",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "AgentRetryTests",
             dependencies: [
