@@ -206,6 +206,80 @@ struct IdempotentClientTests {
         }
     }
 
+    @Test("A reconciliation lookup settles a stale pending record without sending")
+    func reconciliationLookup() async throws {
+        try await self.withHarness(faults: [FaultRule(method: "POST", path: Self.charges, action: .dropAfterCommit, count: 2)]) { harness in
+            let (client, _) = try harness.client(policy: try RetryPolicy(maximumAttempts: 2))
+            #expect(try await client.send(harness.charge(), intent: harness.intent()).status == .pending)
+            let sent = harness.server.journal.count
+            harness.environment.advance(by: 24 * 3600)
+            let transport = harness.transport
+            let list = stripeGet(harness.server, "/v1/payment_intents?limit=100")
+            let settled = try await client.send(harness.charge(), intent: harness.intent()) { _ in
+                // Look the payment up by its task id, as an agent would.
+                let page = try await transport.execute(list)
+                return page.json["data"]?.arrayValue?.contains { $0["metadata"]?["task_id"] == "task-1" } == true ? page : nil
+            }
+            #expect(settled.status == .succeeded)
+            #expect(harness.server.journal.filter { $0.method == "POST" }.count == sent)
+            let again = try await client.send(harness.charge(), intent: harness.intent())
+            #expect(again.fromStore)
+            #expect(harness.server.ledger.count == 1)
+        }
+    }
+
+    @Test("A Retry-After beyond the cap ends the call with a typed error that carries it, nothing re-sent")
+    func retryAfterBeyondCap() async throws {
+        try await self.withHarness(faults: [FaultRule(method: "POST", path: Self.charges, action: .statusBefore(status: 503, retryAfter: "120"))]) { harness in
+            let (client, _) = try harness.client()
+            let error = try await #require(throws: IdempotentCallError.self) { try await client.send(harness.charge(), intent: harness.intent()) }
+            #expect(error.code == .retryAfterBeyondLimit)
+            #expect(error.retryAfter == .seconds(120))
+            #expect(harness.server.journal.count == 1)
+            #expect(harness.environment.sleeps.isEmpty)
+        }
+    }
+
+    @Test("A corrupt store row is a typed error naming its key, and the row is left as it was")
+    func corruptRow() async throws {
+        try await self.withHarness { harness in
+            let path = harness.directory.appendingPathComponent("store.sqlite").path
+            let (client, store) = try harness.client()
+            let result = try await client.send(harness.charge(), intent: harness.intent())
+            let sqlite = Process()
+            sqlite.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            sqlite.arguments = ["python3", "-c", "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute(\"UPDATE idempotency_record SET state='exploded'\"); c.commit()", path]
+            try sqlite.run()
+            while sqlite.isRunning { try await Task.sleep(for: .milliseconds(10)) }
+            #expect(sqlite.terminationStatus == 0)
+            let error = try await #require(throws: IdempotencyStoreError.self) { try await store.record(for: result.key) }
+            #expect(error.code == .corruptRecord)
+            #expect(error.message.contains(result.key.rawValue))
+            let callError = try await #require(throws: IdempotentCallError.self) { try await client.send(harness.charge(), intent: harness.intent()) }
+            #expect(callError.code == .store)
+            #expect(harness.server.journal.count == 1)
+        }
+    }
+
+    @Test("A time bucket makes a new intent, but an unfinished record of the old bucket is resumed after the rollover")
+    func timeBucketRollover() async throws {
+        try await self.withHarness(faults: [FaultRule(method: "POST", path: Self.charges, action: .dropAfterCommit, count: 1)]) { harness in
+            let (client, _) = try harness.client(policy: try RetryPolicy(maximumAttempts: 1))
+            func intent(_ day: String) -> IdempotencyIntent {
+                IdempotencyIntent(namespace: "tests", operation: "payment_intent.create", inputs: ["customer": "c1"], timeBucket: .string(day))
+            }
+            let late = try await client.send(harness.charge(), intent: intent("2026-11-23"))
+            #expect(late.status == .pending)
+            let resumed = try await client.send(harness.charge(), intent: intent("2026-11-24"))
+            #expect(resumed.key == late.key)
+            #expect(resumed.replayed)
+            let nextPurchase = try await client.send(harness.charge(task: "task-2"), intent: intent("2026-11-24"))
+            #expect(nextPurchase.key != late.key)
+            #expect(!nextPurchase.replayed)
+            #expect(harness.server.ledger.count == 2)
+        }
+    }
+
     @Test("A lease held by another invocation: waited for, then in progress elsewhere")
     func leaseHeldElsewhere() async throws {
         try await self.withHarness { harness in

@@ -77,17 +77,32 @@ public final class IdempotentClient: Sendable {
     ///   - request: The request; the client adds the PSP's idempotency header.
     ///   - intent: What the agent is trying to do once; its key is derived from it.
     ///   - profile: The PSP's header, key limits and retention. Defaults to Stripe's.
+    ///   - reconcile: Asked, instead of failing with ``IdempotentCallError/Code-swift.struct/needsReconciliation``,
+    ///     when the outcome is unknown and the PSP may have forgotten the key: it looks the result
+    ///     up (for example a PaymentIntent by `metadata[task_id]`) and returns the response that
+    ///     proves it, which is kept as the outcome, or `nil` when it found nothing. Nothing is sent.
     /// - Returns: `succeeded`, `failed` or `pending`, with the response and how it was obtained.
     /// - Throws: ``IdempotentCallError`` for conflicts, leases held elsewhere, reconciliation,
     ///   store failures.
-    public func send(_ request: HTTPRequest, intent: IdempotencyIntent, profile: PSPProfile = .stripe) async throws(IdempotentCallError) -> IdempotentResult {
-        let key: IdempotencyKey
+    public func send(
+        _ request: HTTPRequest,
+        intent: IdempotencyIntent,
+        profile: PSPProfile = .stripe,
+        reconcile: (@Sendable (IdempotencyRecord) async throws -> HTTPResponse?)? = nil
+    ) async throws(IdempotentCallError) -> IdempotentResult {
+        var key: IdempotencyKey
         let intentFingerprint: String
         do {
             key = try self.deriver.key(for: intent, format: profile.keyFormat, maximumLength: profile.maximumKeyLength)
-            intentFingerprint = SHA256.hash(data: try intent.canonicalForm()).map { String($0, radix: 16).leftPadded(to: 2) }.joined()
+            intentFingerprint = SHA256.hash(data: try intent.identityForm()).map { String($0, radix: 16).leftPadded(to: 2) }.joined()
         } catch {
             throw IdempotentCallError(.keyDerivation, key: nil, message: "\(error)", underlying: error)
+        }
+        // An unfinished record of this intent from an earlier time bucket is resumed, key and all.
+        if intent.timeBucket != nil,
+            let unfinished = try await self.storeCall(key, { try await self.store.latestUnfinishedRecord(intentFingerprint: intentFingerprint) })
+        {
+            key = unfinished.key
         }
         let fingerprint = Self.fingerprint(of: request)
         let now = self.environment.now()
@@ -114,8 +129,7 @@ public final class IdempotentClient: Sendable {
             self.counters.storeHits.increment()
             outcome = .success(Self.storedResult(record))
         } else if record.attempts > 0 && record.state != .prepared && self.environment.now() >= record.clientExpiresAt {
-            outcome = .failure(IdempotentCallError(.needsReconciliation, key: key, attempts: record.attempts,
-                message: "the outcome is unknown and the \(profile.name) key retention has passed; nothing was sent"))
+            outcome = await self.reconcile(record, with: reconcile, profile: profile)
         } else {
             do {
                 outcome = .success(try await self.attempt(request, record: record, profile: profile))
@@ -134,6 +148,37 @@ public final class IdempotentClient: Sendable {
             self.logger.info("idempotent call ended with an error", metadata: ["key": "\(key)", "error": "\(error.code)", "attempts": "\(error.attempts)"])
         }
         return try outcome.get()
+    }
+
+    /// Settles a record whose outcome is unknown past the PSP's retention: through the caller's
+    /// lookup when there is one, never by sending.
+    private func reconcile(
+        _ record: IdempotencyRecord,
+        with lookup: (@Sendable (IdempotencyRecord) async throws -> HTTPResponse?)?,
+        profile: PSPProfile
+    ) async -> Result<IdempotentResult, IdempotentCallError> {
+        let unresolved = IdempotentCallError(.needsReconciliation, key: record.key, attempts: record.attempts,
+            message: "the outcome is unknown and the \(profile.name) key retention has passed; nothing was sent")
+        guard let lookup else { return .failure(unresolved) }
+        let found: HTTPResponse?
+        do {
+            found = try await lookup(record)
+        } catch {
+            return .failure(IdempotentCallError(.needsReconciliation, key: record.key, attempts: record.attempts,
+                message: "the reconciliation lookup failed; nothing was sent", underlying: error))
+        }
+        guard let response = found else { return .failure(unresolved) }
+        var settled = record
+        settled.state = (200..<300).contains(response.status) ? .succeeded : .failed
+        settled.updatedAt = self.environment.now()
+        settled.outcome = .init(status: response.status, headers: [:], body: response.body)
+        do {
+            try await self.store.update(settled, owner: self.configuration.owner)
+        } catch {
+            return .failure(IdempotentCallError(.store, key: record.key, attempts: record.attempts, message: "\(error)", underlying: error))
+        }
+        return .success(IdempotentResult(status: settled.state == .succeeded ? .succeeded : .failed, response: response,
+            key: record.key, attempts: record.attempts, replayed: false, fromStore: false))
     }
 
     /// Takes the intent's lease, waiting up to `wait` for another holder.

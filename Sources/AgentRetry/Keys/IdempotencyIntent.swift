@@ -15,25 +15,41 @@ public struct IdempotencyIntent: Sendable, Hashable {
     public var inputs: JSONValue
     /// Starts over deliberately: a new generation is a new intent with a new key. Defaults to 0.
     public var generation: Int
+    /// A time bucket such as ``dayBucket(of:)``: part of the key, so the same inputs in another
+    /// bucket are a new intent. It only decides whether a *new* intent equals an old one: an
+    /// unfinished record of an earlier bucket is found again and resumed. Defaults to `nil`.
+    public var timeBucket: JSONValue?
 
     /// Creates an intent.
-    public init(namespace: String, operation: String, inputs: JSONValue, generation: Int = 0) {
+    public init(namespace: String, operation: String, inputs: JSONValue, generation: Int = 0, timeBucket: JSONValue? = nil) {
         self.namespace = namespace
         self.operation = operation
         self.inputs = inputs
         self.generation = generation
+        self.timeBucket = timeBucket
     }
 
-    /// The RFC 8785 canonical bytes the key is computed over.
+    /// The RFC 8785 canonical bytes the key is computed over (the time bucket included).
     public func canonicalForm() throws(JSONValue.CanonicalizationError) -> [UInt8] {
-        let envelope: JSONValue = [
+        var envelope = self.identityEnvelope
+        if let timeBucket { envelope["time_bucket"] = timeBucket }
+        return try JSONValue.object(envelope).canonicalized()
+    }
+
+    /// The canonical bytes of the intent without its time bucket: what finds an unfinished record
+    /// again after the bucket has rolled over.
+    public func identityForm() throws(JSONValue.CanonicalizationError) -> [UInt8] {
+        try JSONValue.object(self.identityEnvelope).canonicalized()
+    }
+
+    private var identityEnvelope: [String: JSONValue] {
+        [
             "agentretry_intent": 1,
             "namespace": .string(self.namespace),
             "operation": .string(self.operation),
             "inputs": self.inputs,
             "generation": .number(Double(self.generation)),
         ]
-        return try envelope.canonicalized()
     }
 
     /// A day bucket, `YYYY-MM-DD` in UTC, for intents that are "the same if on the same day".

@@ -44,7 +44,7 @@ public struct IdempotencyRecord: Sendable, Hashable {
     public var namespace: String
     /// The intent's operation.
     public var operation: String
-    /// SHA-256 of the intent's canonical form.
+    /// SHA-256 of the intent's canonical form without its time bucket: its identity.
     public var intentFingerprint: String
     /// The fingerprint of the request body sent under this key.
     public var requestFingerprint: RequestFingerprint

@@ -60,6 +60,7 @@ public final class SQLiteIdempotencyStore: IdempotencyStore {
                     lease_owner TEXT,
                     lease_expires_at DOUBLE
                 );
+                CREATE INDEX idempotency_record_identity ON idempotency_record (intent_fingerprint, created_at);
                 CREATE TABLE setting (name TEXT PRIMARY KEY NOT NULL, value BLOB NOT NULL);
                 """)
         }
@@ -69,6 +70,16 @@ public final class SQLiteIdempotencyStore: IdempotencyStore {
     public func record(for key: IdempotencyKey) async throws(IdempotencyStoreError) -> IdempotencyRecord? {
         try await self.run("read a record") { db in
             try Row.fetchOne(db, sql: "SELECT * FROM idempotency_record WHERE key = ?", arguments: [key.rawValue]).map(Self.decode)
+        }
+    }
+
+    public func latestUnfinishedRecord(intentFingerprint: String) async throws(IdempotencyStoreError) -> IdempotencyRecord? {
+        try await self.run("find an unfinished record") { db in
+            try Row.fetchOne(db, sql: """
+                SELECT * FROM idempotency_record
+                WHERE intent_fingerprint = ? AND state IN ('prepared', 'inFlight', 'pending')
+                ORDER BY created_at DESC LIMIT 1
+                """, arguments: [intentFingerprint]).map(Self.decode)
         }
     }
 
