@@ -14,7 +14,8 @@ extension IdempotentClient {
         request.headers.replaceOrAdd(name: profile.headerName, value: key.rawValue)
         var mayHaveBeenProcessed = record.attempts > 0 && record.state != .prepared
 
-        func persist(_ state: IdempotencyRecord.State, _ response: HTTPResponse? = nil) async throws(IdempotentCallError) {
+        /// Writes the record under the lease; a final write also gives the lease up, in the same commit.
+        func persist(_ state: IdempotencyRecord.State, _ response: HTTPResponse? = nil, final: Bool = true) async throws(IdempotentCallError) {
             record.state = state
             record.updatedAt = self.environment.now()
             if let response {
@@ -25,13 +26,17 @@ extension IdempotentClient {
                 record.outcome = .init(status: response.status, headers: kept, body: response.body)
             }
             let snapshot = record
-            try await self.storeCall(key) { try await self.store.update(snapshot, owner: owner) }
+            if final {
+                try await self.storeCall(key) { try await self.store.finish(snapshot, owner: owner) }
+            } else {
+                try await self.storeCall(key) { try await self.store.update(snapshot, owner: owner) }
+            }
         }
 
         for attemptNumber in 1...policy.maximumAttempts {
             // The key and the attempt are on disk before the first byte leaves.
             record.attempts += 1
-            try await persist(.inFlight)
+            try await persist(.inFlight, final: false)
             self.counters.attempts.increment()
             await self.configuration.onEvent?(.persistedBeforeSending(key: key, attempt: record.attempts))
             let verdict: AttemptVerdict

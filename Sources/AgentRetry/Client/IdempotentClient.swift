@@ -106,12 +106,14 @@ public final class IdempotentClient: Sendable {
         }
         let fingerprint = Self.fingerprint(of: request)
         let now = self.environment.now()
-        var record = try await self.storeCall(key) {
-            try await self.store.insertIfAbsent(IdempotencyRecord(
+        let (stored, leased) = try await self.storeCall(key) {
+            try await self.store.insertAndLease(IdempotencyRecord(
                 key: key, namespace: intent.namespace, operation: intent.operation, intentFingerprint: intentFingerprint,
                 requestFingerprint: fingerprint, profile: profile.name, state: IdempotencyRecord.State.prepared, attempts: 0, createdAt: now,
-                updatedAt: now, clientExpiresAt: now + profile.clientRetention.timeInterval, pspExpiresAt: now + profile.retention.timeInterval))
+                updatedAt: now, clientExpiresAt: now + profile.clientRetention.timeInterval, pspExpiresAt: now + profile.retention.timeInterval),
+                owner: self.configuration.owner, leaseExpiresAt: now + self.configuration.leaseDuration.timeInterval, now: now)
         }
+        var record = stored
         self.logger.debug("idempotent call", metadata: ["key": "\(key)", "operation": "\(intent.operation)", "state": "\(record.state)"])
         guard record.requestFingerprint == fingerprint else {
             self.counters.conflict("body_changed")
@@ -123,8 +125,9 @@ public final class IdempotentClient: Sendable {
             return Self.storedResult(record)
         }
 
-        record = try await self.lease(key, until: self.configuration.leaseWait)
+        if !leased { record = try await self.lease(key, until: self.configuration.leaseWait) }
         let outcome: Result<IdempotentResult, IdempotentCallError>
+        var leaseReleased = false
         if record.state.isTerminal {
             self.counters.storeHits.increment()
             outcome = .success(Self.storedResult(record))
@@ -136,8 +139,10 @@ public final class IdempotentClient: Sendable {
             } catch {
                 outcome = .failure(error)
             }
+            // The attempts' last write gave the lease up with the outcome, except after a store failure.
+            leaseReleased = (try? outcome.get()) != nil || (outcome.error?.code != .store)
         }
-        try? await self.store.releaseLease(key: key, owner: self.configuration.owner)
+        if !leaseReleased { try? await self.store.releaseLease(key: key, owner: self.configuration.owner) }
         switch outcome {
         case .success(let result):
             self.logger.info("idempotent call ended", metadata: [
@@ -234,4 +239,12 @@ public final class IdempotentClient: Sendable {
 
 extension Duration {
     var timeInterval: TimeInterval { self.secondsValue }
+}
+
+extension Result {
+    /// The failure, if this is one.
+    var error: Failure? {
+        if case .failure(let error) = self { return error }
+        return nil
+    }
 }

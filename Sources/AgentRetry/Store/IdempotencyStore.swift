@@ -17,6 +17,14 @@ public protocol IdempotencyStore: Sendable {
     /// (the new one, or the one already there).
     func insertIfAbsent(_ record: IdempotencyRecord) async throws(IdempotencyStoreError) -> IdempotencyRecord
 
+    /// Inserts the record unless one with its key exists and, in the same transaction, takes its
+    /// lease for `owner` if the stored record is unfinished, has the same request fingerprint, and
+    /// its lease is free, expired at `now`, or `owner`'s. Returns the stored record and whether the
+    /// lease was taken: the first write of a call, in one commit instead of two.
+    func insertAndLease(
+        _ record: IdempotencyRecord, owner: String, leaseExpiresAt: Date, now: Date
+    ) async throws(IdempotencyStoreError) -> (record: IdempotencyRecord, leased: Bool)
+
     /// Takes the record's lease for `owner` until `expiresAt`, if it is free, expired at `now`, or
     /// already `owner`'s: compare-and-set. Returns the leased record, or `nil` when another owner
     /// holds a live lease.
@@ -27,6 +35,10 @@ public protocol IdempotencyStore: Sendable {
     /// Writes the record's state, attempts, outcome and anchor, if `owner` still holds its lease;
     /// otherwise throws ``IdempotencyStoreError/Code-swift.struct/leaseLost``.
     func update(_ record: IdempotencyRecord, owner: String) async throws(IdempotencyStoreError)
+
+    /// Writes the record like ``update(_:owner:)`` and gives the lease up, in one commit: the last
+    /// write of a call.
+    func finish(_ record: IdempotencyRecord, owner: String) async throws(IdempotencyStoreError)
 
     /// Gives the lease up, if `owner` holds it.
     func releaseLease(key: IdempotencyKey, owner: String) async throws(IdempotencyStoreError)

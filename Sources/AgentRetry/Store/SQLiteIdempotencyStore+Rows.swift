@@ -20,6 +20,23 @@ extension SQLiteIdempotencyStore {
         ]
     }
 
+    /// The lease-guarded write of a record's mutable columns; returns the rows changed (0 or 1).
+    static func write(_ record: IdempotencyRecord, owner: String, releasingLease: Bool, in db: Database) throws -> Int {
+        let release = releasingLease ? ", lease_owner = NULL, lease_expires_at = NULL" : ""
+        try db.execute(
+            sql: """
+                UPDATE idempotency_record SET state = ?, attempts = ?, updated_at = ?, outcome_status = ?,
+                    outcome_headers = ?, outcome_body = ?, anchor = ?, request_fingerprint = ?\(release)
+                WHERE key = ? AND lease_owner = ?
+                """,
+            arguments: [
+                record.state.rawValue, record.attempts, record.updatedAt.timeIntervalSince1970, record.outcome?.status,
+                record.outcome.map { encodeHeaders($0.headers) }, record.outcome.map { Data($0.body) }, record.anchor,
+                record.requestFingerprint.rawValue, record.key.rawValue, owner,
+            ])
+        return db.changesCount
+    }
+
     static func encodeHeaders(_ headers: [String: String]) -> String {
         String(decoding: JSONValue.object(headers.mapValues(JSONValue.string)).serialized(), as: UTF8.self)
     }

@@ -94,6 +94,37 @@ public final class SQLiteIdempotencyStore: IdempotencyStore {
         }
     }
 
+    public func insertAndLease(
+        _ record: IdempotencyRecord, owner: String, leaseExpiresAt: Date, now: Date
+    ) async throws(IdempotencyStoreError) -> (record: IdempotencyRecord, leased: Bool) {
+        try await self.run("insert and lease a record") { db -> (record: IdempotencyRecord, leased: Bool) in
+            try db.execute(sql: "INSERT OR IGNORE INTO idempotency_record \(Self.columnList) VALUES \(Self.placeholders)",
+                arguments: Self.arguments(of: record))
+            try db.execute(
+                sql: """
+                    UPDATE idempotency_record SET lease_owner = ?, lease_expires_at = ?
+                    WHERE key = ? AND request_fingerprint = ? AND state NOT IN ('succeeded', 'failed')
+                        AND (lease_owner IS NULL OR lease_owner = ? OR lease_expires_at <= ?)
+                    """,
+                arguments: [owner, leaseExpiresAt.timeIntervalSince1970, record.key.rawValue, record.requestFingerprint.rawValue,
+                    owner, now.timeIntervalSince1970])
+            let leased = db.changesCount == 1
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM idempotency_record WHERE key = ?", arguments: [record.key.rawValue]) else {
+                throw IdempotencyStoreError(code: .corruptRecord, message: "the record vanished after insertion")
+            }
+            return (try Self.decode(row), leased)
+        }
+    }
+
+    public func finish(_ record: IdempotencyRecord, owner: String) async throws(IdempotencyStoreError) {
+        let changed = try await self.run("finish a record") { db -> Int in
+            try Self.write(record, owner: owner, releasingLease: true, in: db)
+        }
+        guard changed == 1 else {
+            throw IdempotencyStoreError(code: .leaseLost, message: "the lease on \(record.key) is no longer held by this caller")
+        }
+    }
+
     public func acquireLease(key: IdempotencyKey, owner: String, expiresAt: Date, now: Date) async throws(IdempotencyStoreError) -> IdempotencyRecord? {
         try await self.run("take a lease") { db -> IdempotencyRecord? in
             try db.execute(
@@ -109,18 +140,7 @@ public final class SQLiteIdempotencyStore: IdempotencyStore {
 
     public func update(_ record: IdempotencyRecord, owner: String) async throws(IdempotencyStoreError) {
         let changed = try await self.run("write a record") { db -> Int in
-            try db.execute(
-                sql: """
-                    UPDATE idempotency_record SET state = ?, attempts = ?, updated_at = ?, outcome_status = ?,
-                        outcome_headers = ?, outcome_body = ?, anchor = ?, request_fingerprint = ?
-                    WHERE key = ? AND lease_owner = ?
-                    """,
-                arguments: [
-                    record.state.rawValue, record.attempts, record.updatedAt.timeIntervalSince1970, record.outcome?.status,
-                    record.outcome.map { Self.encodeHeaders($0.headers) }, record.outcome.map { Data($0.body) }, record.anchor,
-                    record.requestFingerprint.rawValue, record.key.rawValue, owner,
-                ])
-            return db.changesCount
+            try Self.write(record, owner: owner, releasingLease: false, in: db)
         }
         guard changed == 1 else {
             throw IdempotencyStoreError(code: .leaseLost, message: "the lease on \(record.key) is no longer held by this caller")
