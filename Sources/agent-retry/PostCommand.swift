@@ -7,7 +7,15 @@ import Foundation
 /// Prints one JSON object; exit codes: 0 succeeded, 10 failed, 20 pending, 30 conflict,
 /// 40 needs reconciliation, 50 in progress elsewhere, 2 usage, 1 internal.
 struct PostCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "post", abstract: "Send one idempotent POST for a task.")
+    static let configuration = CommandConfiguration(
+        commandName: "post",
+        abstract: "Send one idempotent POST for a task.",
+        discussion: "The key is derived from the task's intent and persisted before the request is sent; "
+            + "re-running the same command after any crash reuses it. Prints one JSON object: status, http_status, "
+            + "idempotency_key, attempts, replayed, from_store, body.\n\n"
+            + "Exit codes: 0 succeeded, 10 failed, 20 pending, 30 conflict, 40 needs reconciliation, "
+            + "50 in progress elsewhere, 2 usage, 1 internal."
+    )
 
     @Argument(help: "The URL to POST to.") var url: String
     @Option(help: "The SQLite store file, shared by every invocation of the task.") var store: String
