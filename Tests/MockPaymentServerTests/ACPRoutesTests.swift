@@ -83,7 +83,7 @@ struct ACPRoutesTests {
         try await withMockServer(configuration) { server, transport in
             let request = acpPost(server, "/checkout_sessions", sessionBody(), key: "busy")
             let slow = Task { try await transport.execute(request) }
-            let second = try await firstConflict(transport, request)
+            let second = try await firstConflict(server, transport, request)
             #expect(second.status == 409)
             #expect(second.json["code"] == "idempotency_in_flight")
             #expect(second.headers.first(name: "Retry-After") == "1")

@@ -42,11 +42,11 @@ struct AdminAndBadInputTests {
 
     @Test("50 identical concurrent requests produce one effect", arguments: ["stripe", "acp"])
     func concurrentIdenticalRequests(family: String) async throws {
-        // The first request to arrive is held for 300 ms after claiming its key, so the others
+        // The first request to arrive is held for 1 s after claiming its key, so the others
         // really do arrive while it is in flight.
         var configuration = MockPaymentServer.Configuration()
         configuration.faults = [FaultRule(method: "POST", path: family == "acp" ? "/checkout_sessions/*/complete" : "/v1/payment_intents",
-            action: .latency(milliseconds: 300), count: 1)]
+            action: .latency(milliseconds: 1000), count: 1)]
         try await withMockServer(configuration) { server, transport in
             var request = stripePost(server, "/v1/payment_intents", "amount=999&currency=usd&payment_method=pm_card_visa&confirm=true&metadata%5Btask_id%5D=c", key: "same")
             if family == "acp" {

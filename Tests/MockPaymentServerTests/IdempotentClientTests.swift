@@ -113,16 +113,34 @@ struct IdempotentClientTests {
     @Test("409 in flight at the server: exactly one request, a typed error, and the record resumable")
     func inFlightConflict() async throws {
         try await self.withHarness(faults: [FaultRule(method: "POST", path: Self.charges, action: .latency(milliseconds: 1500), count: 1)]) { harness in
+            // Two invocations with separate stores derive the same key; whichever reaches the server
+            // second finds the first in flight (held 1.5 s by the latency fault).
             let (first, _) = try harness.client(store: "a", owner: "a")
             let (second, _) = try harness.client(store: "b", owner: "b")
-            let slow = Task { try await first.send(harness.charge(), intent: harness.intent()) }
-            try await Task.sleep(for: .milliseconds(300))
-            let error = try await #require(throws: IdempotentCallError.self) { try await second.send(harness.charge(), intent: harness.intent()) }
+            let clients = [first, second]
+            let outcomes = await withTaskGroup(of: (Int, Result<IdempotentResult, IdempotentCallError>).self) { group in
+                for (index, client) in clients.enumerated() {
+                    group.addTask {
+                        do throws(IdempotentCallError) {
+                            return (index, .success(try await client.send(harness.charge(), intent: harness.intent())))
+                        } catch {
+                            return (index, .failure(error))
+                        }
+                    }
+                }
+                return await group.reduce(into: [Int: Result<IdempotentResult, IdempotentCallError>]()) { $0[$1.0] = $1.1 }
+            }
+            let conflicts = outcomes.compactMap { index, outcome -> (Int, IdempotentCallError)? in
+                if case .failure(let error) = outcome { return (index, error) }
+                return nil
+            }
+            try #require(conflicts.count == 1, "expected one conflict, got \(outcomes)")
+            let (loser, error) = conflicts[0]
             #expect(error.code == .inFlightAtServer)
             #expect(error.retryAfter == .seconds(1))
             #expect(error.attempts == 1)
-            #expect(try await slow.value.status == .succeeded)
-            let resumed = try await second.send(harness.charge(), intent: harness.intent())
+            #expect(harness.server.journal.filter { $0.status == 409 }.count == 1)
+            let resumed = try await clients[loser].send(harness.charge(), intent: harness.intent())
             #expect(resumed.replayed)
             #expect(harness.server.ledger.count == 1)
         }

@@ -69,11 +69,13 @@ extension HTTPResponse {
     }
 }
 
-/// Sends `request` every 20 ms until one answer is a 409 (the first request with its key is still
-/// being processed) and returns it; records an issue if 3 s pass without one. It starts after
-/// 200 ms, so that the first request, held by a long latency fault, has surely arrived.
-func firstConflict(_ transport: HTTPTransport, _ request: HTTPRequest) async throws -> HTTPResponse {
-    try await Task.sleep(for: .milliseconds(200))
+/// Waits until the first request with its key is in flight at `server`, then sends `request` every
+/// 20 ms until one answer is a 409 and returns it; records an issue if 3 s pass without one.
+func firstConflict(_ server: MockPaymentServer, _ transport: HTTPTransport, _ request: HTTPRequest) async throws -> HTTPResponse {
+    let arrival = ContinuousClock.now + .seconds(5)
+    while server.keysInFlight == 0 && ContinuousClock.now < arrival {
+        try await Task.sleep(for: .milliseconds(5))
+    }
     let deadline = ContinuousClock.now + .seconds(3)
     while true {
         let response = try await transport.execute(request)

@@ -63,7 +63,7 @@ struct StripeRoutesTests {
         try await withMockServer(configuration) { server, transport in
             let request = stripePost(server, "/v1/payment_intents", "amount=500&currency=usd&payment_method=pm_card_visa&confirm=true", key: "busy")
             let slow = Task { try await transport.execute(request) }
-            let second = try await firstConflict(transport, request)
+            let second = try await firstConflict(server, transport, request)
             #expect(second.status == 409)
             #expect(second.json["error"]?["code"] == "idempotency_key_in_use")
             #expect(try await slow.value.status == 200)
@@ -148,7 +148,7 @@ struct StripeRoutesTests {
         try await withMockServer(configuration) { server, transport in
             let request = stripePost(server, "/v1/payment_intents", "amount=10&currency=usd&payment_method=pm_card_visa&confirm=true", key: "slow")
             let slow = Task { try await transport.execute(request) }
-            _ = try await firstConflict(transport, request)
+            _ = try await firstConflict(server, transport, request)
             clock.advance(by: .seconds(25 * 3600))
             let afterRetention = try await transport.execute(request)
             #expect(afterRetention.status == 409)

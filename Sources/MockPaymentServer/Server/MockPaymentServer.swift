@@ -82,6 +82,12 @@ public final class MockPaymentServer: Sendable {
         self.core.state.withLock { $0.journal }
     }
 
+    /// Idempotency keys claimed by requests still being processed (held by a `latency` fault, say):
+    /// lets a test wait until a first request is surely in flight.
+    public var keysInFlight: Int {
+        self.core.state.withLock { $0.idempotency.inFlightCount }
+    }
+
     /// Adds fault rules after those already in force.
     public func addFaults(_ rules: [FaultRule]) {
         self.core.faults.add(rules)

@@ -45,6 +45,11 @@ struct IdempotencyRecords {
 
     private var records: [Scope: Record] = [:]
 
+    /// Keys claimed by a request that has not finished yet.
+    var inFlightCount: Int {
+        self.records.values.filter { $0.response == nil }.count
+    }
+
     mutating func claim(scope: Scope, fingerprint: Fingerprint, now: Date, retention: Duration) -> Claim {
         // Only a finished result expires: a request still in flight keeps its key however long it takes.
         if let finishedAt = self.records[scope]?.finishedAt, now.timeIntervalSince(finishedAt) >= retention.seconds {
