@@ -128,11 +128,11 @@ struct AgentRetryCLITests {
         }
     }
 
-    @Test("Two processes start the same intent at the same moment: one charge")
+    @Test("Three processes start the same intent at the same moment, on a new store file: one charge")
     func twoProcessesRace() async throws {
         try await withMockServer { server, _ in
             let store = self.storePath()
-            let runs = try (0..<2).map { _ in try self.start(server, store: store, task: "race") }
+            let runs = try (0..<3).map { _ in try self.start(server, store: store, task: "race") }
             var statuses: [Int32] = []
             for run in runs { statuses.append(try await self.finish(run).status) }
             #expect(statuses.allSatisfy { $0 == 0 || $0 == 50 }, "exit statuses \(statuses)")

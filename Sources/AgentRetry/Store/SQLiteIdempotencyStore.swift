@@ -11,28 +11,37 @@ public final class SQLiteIdempotencyStore: IdempotencyStore {
     private let database: DatabasePool
 
     /// Opens (creating if needed) the store at `path` and brings its schema up to date.
+    ///
+    /// Opening is blocking file I/O. Processes that open a new store at the same moment contend
+    /// for switching it to WAL, which SQLite reports as busy without waiting; opening is therefore
+    /// tried again for up to 5 seconds before it fails.
     public init(path: String) throws(IdempotencyStoreError) {
         var configuration = Configuration()
         configuration.busyMode = .timeout(30)
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
         }
-        do {
-            self.database = try DatabasePool(path: path, configuration: configuration)
-        } catch {
-            throw IdempotencyStoreError(code: .unavailable, message: "cannot open the SQLite store at \(path)", underlying: error)
-        }
-        let migrator = Self.migrator
-        do {
-            if try self.database.read({ try migrator.hasBeenSuperseded($0) }) {
-                throw IdempotencyStoreError(code: .unsupportedSchema, message: "the store at \(path) was written by a newer AgentRetry")
+        let deadline = Date().addingTimeInterval(5)
+        var lastError: (any Error)?
+        while true {
+            do {
+                let database = try DatabasePool(path: path, configuration: configuration)
+                let migrator = Self.migrator
+                if try database.read({ try migrator.hasBeenSuperseded($0) }) {
+                    throw IdempotencyStoreError(code: .unsupportedSchema, message: "the store at \(path) was written by a newer AgentRetry")
+                }
+                try migrator.migrate(database)
+                self.database = database
+                return
+            } catch let error as IdempotencyStoreError {
+                throw error
+            } catch {
+                lastError = error
             }
-            try migrator.migrate(self.database)
-        } catch let error as IdempotencyStoreError {
-            throw error
-        } catch {
-            throw IdempotencyStoreError(code: .unavailable, message: "cannot migrate the SQLite store at \(path)", underlying: error)
+            guard Date() < deadline else { break }
+            usleep(UInt32.random(in: 10_000...50_000))
         }
+        throw IdempotencyStoreError(code: .unavailable, message: "cannot open the SQLite store at \(path)", underlying: lastError)
     }
 
     /// The schema's versions, applied in order on first use.
