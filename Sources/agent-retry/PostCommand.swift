@@ -35,7 +35,9 @@ struct PostCommand: AsyncParsableCommand {
         guard PSPProfile.builtIn[self.profile] != nil else { throw ValidationError("unknown profile \(self.profile)") }
         if self.json != nil && !self.formFields.isEmpty { throw ValidationError("give --form or --json, not both") }
         for header in self.headers where !header.contains(":") { throw ValidationError("a header must read 'Name: value'") }
-        guard self.maxAttempts >= 1, self.deadline > 0, self.leaseSeconds > 0 else { throw ValidationError("limits must be positive") }
+        guard (1...100).contains(self.maxAttempts) else { throw ValidationError("--max-attempts must be between 1 and 100") }
+        guard self.deadline > 0, self.deadline <= 86_400 else { throw ValidationError("--deadline must be between 0 and 86400 seconds") }
+        guard self.leaseSeconds >= 1, self.leaseSeconds <= 3600 else { throw ValidationError("--lease-seconds must be between 1 and 3600") }
     }
 
     func run() async throws {
@@ -69,10 +71,16 @@ struct PostCommand: AsyncParsableCommand {
     private func secret(store: SQLiteIdempotencyStore) async throws -> IdempotencyKeyDeriver.Secret {
         if let path = self.secretFile {
             guard let data = FileManager.default.contents(atPath: path) else { throw ValidationError("cannot read the secret file") }
-            return try IdempotencyKeyDeriver.Secret(bytes: [UInt8](data))
+            guard let secret = try? IdempotencyKeyDeriver.Secret(bytes: [UInt8](data)) else {
+                throw ValidationError("the secret file must hold at least 16 bytes")
+            }
+            return secret
         }
         if let text = ProcessInfo.processInfo.environment["AGENT_RETRY_SECRET"], !text.isEmpty {
-            return try IdempotencyKeyDeriver.Secret(bytes: Array(text.utf8))
+            guard let secret = try? IdempotencyKeyDeriver.Secret(bytes: Array(text.utf8)) else {
+                throw ValidationError("AGENT_RETRY_SECRET must hold at least 16 bytes")
+            }
+            return secret
         }
         return try await IdempotentClient.storedSecret(in: store)
     }

@@ -165,6 +165,10 @@ struct IdempotentClientTests {
             #expect(error.code == .payloadMismatch)
             #expect(error.response?.status == 422)
             #expect(harness.server.journal.count == 2)
+            // The kept conflict is returned again without sending.
+            let again = try await #require(throws: IdempotentCallError.self) { try await second.send(create("eur"), intent: intent, profile: .acp) }
+            #expect(again.code == .payloadMismatch)
+            #expect(harness.server.journal.count == 2)
         }
     }
 
@@ -266,7 +270,7 @@ struct IdempotentClientTests {
             let result = try await client.send(harness.charge(), intent: harness.intent())
             let sqlite = Process()
             sqlite.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            sqlite.arguments = ["python3", "-c", "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute(\"UPDATE idempotency_record SET state='exploded'\"); c.commit()", path]
+            sqlite.arguments = ["python3", "-c", "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute(\"UPDATE idempotency_record SET state='exploded', attempts='x', created_at='abc'\"); c.commit()", path]
             try sqlite.run()
             while sqlite.isRunning { try await Task.sleep(for: .milliseconds(10)) }
             #expect(sqlite.terminationStatus == 0)
@@ -295,6 +299,45 @@ struct IdempotentClientTests {
             #expect(nextPurchase.key != late.key)
             #expect(!nextPurchase.replayed)
             #expect(harness.server.ledger.count == 2)
+        }
+    }
+
+    @Test("A re-invocation under another secret resumes the unfinished record's key: one charge")
+    func secretChangeResumesKey() async throws {
+        try await self.withHarness(faults: [FaultRule(method: "POST", path: Self.charges, action: .dropAfterCommit, count: 1)]) { harness in
+            let store = try SQLiteIdempotencyStore(path: harness.directory.appendingPathComponent("shared.sqlite").path)
+            func client(_ secret: String) throws -> IdempotentClient {
+                IdempotentClient(transport: harness.transport, store: store, secret: try .init(bytes: Array(secret.utf8)),
+                    configuration: .init(policy: try RetryPolicy(maximumAttempts: 1)), environment: harness.environment)
+            }
+            let first = try await client("the-first-secret-0123456789").send(harness.charge(), intent: harness.intent())
+            #expect(first.status == .pending)
+            let second = try await client("another-secret-9876543210").send(harness.charge(), intent: harness.intent())
+            #expect(second.key == first.key)
+            #expect(second.replayed)
+            #expect(harness.server.ledger.count == 1)
+        }
+    }
+
+    @Test("An expired lease no longer lets its holder write: the taker's writes win, the old holder's fail")
+    func expiredLeaseCannotWrite() async throws {
+        try await self.withHarness { harness in
+            let (_, store) = try harness.client()
+            let start = Date(timeIntervalSince1970: 1_800_000_000)
+            var record = IdempotencyRecord(key: IdempotencyKey(rawValue: "k"), namespace: "n", operation: "o", intentFingerprint: "i",
+                requestFingerprint: RequestFingerprint.bytes([]), profile: "stripe", state: .prepared, attempts: 0, createdAt: start,
+                updatedAt: start, clientExpiresAt: start + 3600, pspExpiresAt: start + 7200)
+            let (_, leased) = try await store.insertAndLease(record, owner: "a", leaseExpiresAt: start + 10, now: start)
+            #expect(leased)
+            #expect(try await store.acquireLease(key: record.key, owner: "b", expiresAt: start + 40, now: start + 5) == nil)
+            #expect(try await store.acquireLease(key: record.key, owner: "b", expiresAt: start + 40, now: start + 11) != nil)
+            record.state = .inFlight
+            record.updatedAt = start + 12
+            record.leaseExpiresAt = start + 30
+            let lost = try await #require(throws: IdempotencyStoreError.self) { try await store.update(record, owner: "a") }
+            #expect(lost.code == .leaseLost)
+            try await store.update(record, owner: "b")
+            #expect(try await store.record(for: record.key)?.state == .inFlight)
         }
     }
 

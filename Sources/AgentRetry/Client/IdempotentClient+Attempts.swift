@@ -18,6 +18,7 @@ extension IdempotentClient {
         func persist(_ state: IdempotencyRecord.State, _ response: HTTPResponse? = nil, final: Bool = true) async throws(IdempotentCallError) {
             record.state = state
             record.updatedAt = self.environment.now()
+            record.leaseExpiresAt = record.updatedAt + self.configuration.leaseDuration.timeInterval
             if let response {
                 var kept: [String: String] = [:]
                 for name in ["Idempotent-Replayed", "Retry-After", "Content-Type", "Request-Id"] {
@@ -66,8 +67,10 @@ extension IdempotentClient {
                     try await persist(.failed, response)
                     return IdempotentResult(status: .failed, response: response, key: key, attempts: record.attempts, replayed: replayed, fromStore: false)
                 }
-                try await persist(mayHaveBeenProcessed ? .pending : .prepared)
-                return IdempotentResult(status: .pending, response: nil, key: key, attempts: record.attempts, replayed: false, fromStore: false)
+                // A definitive transport error (malformed URL, failed verification, body over the
+                // cap): re-sending cannot help, so the failure is kept.
+                try await persist(.failed)
+                return IdempotentResult(status: .failed, response: nil, key: key, attempts: record.attempts, replayed: false, fromStore: false)
             case .conflict(.payloadMismatch):
                 self.counters.conflict("payload_mismatch")
                 try await persist(.conflict, response)
@@ -90,7 +93,13 @@ extension IdempotentClient {
                         message: "the server asked to wait \(serverDelay), beyond the retry-after cap or the deadline")
                 }
                 guard elapsed + delay.timeInterval < policy.deadline.timeInterval else { break }
-                try? await self.environment.sleep(for: delay)
+                do {
+                    try await self.environment.sleep(for: delay)
+                } catch {
+                    // Cancelled while waiting: stop, resumable.
+                    try await persist(mayHaveBeenProcessed ? .pending : .prepared)
+                    return IdempotentResult(status: .pending, response: nil, key: key, attempts: record.attempts, replayed: false, fromStore: false)
+                }
                 continue
             }
             break

@@ -17,7 +17,8 @@ public final class IdempotentClient: Sendable {
     public struct Configuration: Sendable {
         /// When and how to retry. Defaults to ``RetryPolicy/standard``.
         public var policy: RetryPolicy
-        /// How long a lease holds before another invocation may take over. Defaults to 30 s.
+        /// How long a lease holds before another invocation may take over; renewed before every
+        /// send, so it must exceed one attempt's total timeout. Defaults to 60 s.
         public var leaseDuration: Duration
         /// How long to wait for another holder of the intent's lease. Defaults to 5 s.
         public var leaseWait: Duration
@@ -28,7 +29,7 @@ public final class IdempotentClient: Sendable {
         public var onEvent: (@Sendable (ClientEvent) async -> Void)?
 
         /// Creates settings with the documented defaults.
-        public init(policy: RetryPolicy = .standard, leaseDuration: Duration = .seconds(30), leaseWait: Duration = .seconds(5), owner: String? = nil) {
+        public init(policy: RetryPolicy = .standard, leaseDuration: Duration = .seconds(60), leaseWait: Duration = .seconds(5), owner: String? = nil) {
             self.policy = policy
             self.leaseDuration = leaseDuration
             self.leaseWait = leaseWait
@@ -98,9 +99,9 @@ public final class IdempotentClient: Sendable {
         } catch {
             throw IdempotentCallError(.keyDerivation, key: nil, message: "\(error)", underlying: error)
         }
-        // An unfinished record of this intent from an earlier time bucket is resumed, key and all.
-        if intent.timeBucket != nil,
-            let unfinished = try await self.storeCall(key, { try await self.store.latestUnfinishedRecord(intentFingerprint: intentFingerprint) })
+        // An unfinished record of this intent is resumed with its own key: from an earlier time
+        // bucket, or derived under another secret (a re-invocation that lost AGENT_RETRY_SECRET).
+        if let unfinished = try await self.storeCall(key, { try await self.store.latestUnfinishedRecord(intentFingerprint: intentFingerprint) })
         {
             key = unfinished.key
         }
@@ -124,10 +125,15 @@ public final class IdempotentClient: Sendable {
             self.counters.storeHits.increment()
             return Self.storedResult(record)
         }
+        if record.state == .conflict {
+            if leased { try? await self.store.releaseLease(key: key, owner: self.configuration.owner) }
+            throw IdempotentCallError(.payloadMismatch, key: key, attempts: record.attempts,
+                response: Self.storedResult(record).response,
+                message: "the server said this key was used with another request; kept, not re-sent")
+        }
 
         if !leased { record = try await self.lease(key, until: self.configuration.leaseWait) }
         let outcome: Result<IdempotentResult, IdempotentCallError>
-        var leaseReleased = false
         if record.state.isTerminal {
             self.counters.storeHits.increment()
             outcome = .success(Self.storedResult(record))
@@ -139,10 +145,9 @@ public final class IdempotentClient: Sendable {
             } catch {
                 outcome = .failure(error)
             }
-            // The attempts' last write gave the lease up with the outcome, except after a store failure.
-            leaseReleased = (try? outcome.get()) != nil || (outcome.error?.code != .store)
         }
-        if !leaseReleased { try? await self.store.releaseLease(key: key, owner: self.configuration.owner) }
+        // Usually the last write already gave the lease up; this owner-checked release covers every other path.
+        try? await self.store.releaseLease(key: key, owner: self.configuration.owner)
         switch outcome {
         case .success(let result):
             self.logger.info("idempotent call ended", metadata: [
@@ -176,6 +181,7 @@ public final class IdempotentClient: Sendable {
         var settled = record
         settled.state = (200..<300).contains(response.status) ? .succeeded : .failed
         settled.updatedAt = self.environment.now()
+        settled.leaseExpiresAt = settled.updatedAt + self.configuration.leaseDuration.timeInterval
         settled.outcome = .init(status: response.status, headers: [:], body: response.body)
         do {
             try await self.store.update(settled, owner: self.configuration.owner)
@@ -202,7 +208,11 @@ public final class IdempotentClient: Sendable {
             guard now.timeIntervalSince(started) < wait.timeInterval else {
                 throw IdempotentCallError(.inProgressElsewhere, key: key, message: "another invocation holds this intent's lease")
             }
-            try? await self.environment.sleep(for: .milliseconds(50))
+            do {
+                try await self.environment.sleep(for: .milliseconds(50))
+            } catch {
+                throw IdempotentCallError(.inProgressElsewhere, key: key, message: "cancelled while waiting for another invocation's lease")
+            }
         }
     }
 
@@ -239,12 +249,4 @@ public final class IdempotentClient: Sendable {
 
 extension Duration {
     var timeInterval: TimeInterval { self.secondsValue }
-}
-
-extension Result {
-    /// The failure, if this is one.
-    var error: Failure? {
-        if case .failure(let error) = self { return error }
-        return nil
-    }
 }

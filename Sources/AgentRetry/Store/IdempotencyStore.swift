@@ -32,8 +32,9 @@ public protocol IdempotencyStore: Sendable {
         key: IdempotencyKey, owner: String, expiresAt: Date, now: Date
     ) async throws(IdempotencyStoreError) -> IdempotencyRecord?
 
-    /// Writes the record's state, attempts, outcome and anchor, if `owner` still holds its lease;
-    /// otherwise throws ``IdempotencyStoreError/Code-swift.struct/leaseLost``.
+    /// Writes the record's state, attempts, outcome and anchor, if `owner` still holds a live lease
+    /// at the record's `updatedAt`, and renews the lease to the record's `leaseExpiresAt`; otherwise
+    /// throws ``IdempotencyStoreError/Code-swift.struct/leaseLost``.
     func update(_ record: IdempotencyRecord, owner: String) async throws(IdempotencyStoreError)
 
     /// Writes the record like ``update(_:owner:)`` and gives the lease up, in one commit: the last

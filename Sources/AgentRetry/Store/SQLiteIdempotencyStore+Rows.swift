@@ -22,18 +22,25 @@ extension SQLiteIdempotencyStore {
 
     /// The lease-guarded write of a record's mutable columns; returns the rows changed (0 or 1).
     static func write(_ record: IdempotencyRecord, owner: String, releasingLease: Bool, in db: Database) throws -> Int {
-        let release = releasingLease ? ", lease_owner = NULL, lease_expires_at = NULL" : ""
+        // The lease must still be live at the record's updatedAt; a write renews it to the record's
+        // leaseExpiresAt, or gives it up.
+        let lease = releasingLease ? "lease_owner = NULL, lease_expires_at = NULL" : "lease_expires_at = ?"
+        var arguments: StatementArguments = [
+            record.state.rawValue, record.attempts, record.updatedAt.timeIntervalSince1970, record.outcome?.status,
+            record.outcome.map { encodeHeaders($0.headers) }, record.outcome.map { Data($0.body) }, record.anchor,
+            record.requestFingerprint.rawValue,
+        ]
+        if !releasingLease {
+            arguments += [(record.leaseExpiresAt ?? record.updatedAt).timeIntervalSince1970]
+        }
+        arguments += [record.key.rawValue, owner, record.updatedAt.timeIntervalSince1970]
         try db.execute(
             sql: """
                 UPDATE idempotency_record SET state = ?, attempts = ?, updated_at = ?, outcome_status = ?,
-                    outcome_headers = ?, outcome_body = ?, anchor = ?, request_fingerprint = ?\(release)
-                WHERE key = ? AND lease_owner = ?
+                    outcome_headers = ?, outcome_body = ?, anchor = ?, request_fingerprint = ?, \(lease)
+                WHERE key = ? AND lease_owner = ? AND lease_expires_at > ?
                 """,
-            arguments: [
-                record.state.rawValue, record.attempts, record.updatedAt.timeIntervalSince1970, record.outcome?.status,
-                record.outcome.map { encodeHeaders($0.headers) }, record.outcome.map { Data($0.body) }, record.anchor,
-                record.requestFingerprint.rawValue, record.key.rawValue, owner,
-            ])
+            arguments: arguments)
         return db.changesCount
     }
 
@@ -43,31 +50,43 @@ extension SQLiteIdempotencyStore {
 
     /// Reads a row back; a row that does not read as a record is a typed error, and the row stays.
     static func decode(_ row: Row) throws(IdempotencyStoreError) -> IdempotencyRecord {
-        let key: String? = row["key"]
+        let key: String? = (try? row.decode(String?.self, forColumn: "key")) ?? nil
         func corrupt(_ why: String) -> IdempotencyStoreError {
             IdempotencyStoreError(code: .corruptRecord, message: "record \(key ?? "?"): \(why)")
         }
-        guard let key, let namespace: String = row["namespace"], let operation: String = row["operation"],
-            let intent: String = row["intent_fingerprint"], let request: String = row["request_fingerprint"],
-            let profile: String = row["profile"], let stateText: String = row["state"], let attempts: Int = row["attempts"],
-            let created: Double = row["created_at"], let updated: Double = row["updated_at"],
-            let clientExpiry: Double = row["client_expires_at"], let pspExpiry: Double = row["psp_expires_at"]
-        else { throw corrupt("a required column is missing or of the wrong type") }
+        func column<Value: DatabaseValueConvertible>(_ name: String, as type: Value.Type = Value.self) throws(IdempotencyStoreError) -> Value {
+            guard let value = (try? row.decode(Value?.self, forColumn: name)) ?? nil else {
+                throw corrupt("column \(name) is missing or of the wrong type")
+            }
+            return value
+        }
+        func optional<Value: DatabaseValueConvertible>(_ name: String, as type: Value.Type = Value.self) throws(IdempotencyStoreError) -> Value? {
+            do {
+                return try row.decode(Value?.self, forColumn: name)
+            } catch {
+                throw corrupt("column \(name) is of the wrong type")
+            }
+        }
+        let stateText: String = try column("state")
         guard let state = IdempotencyRecord.State(rawValue: stateText) else { throw corrupt("unknown state \(stateText)") }
         var outcome: IdempotencyRecord.Outcome?
-        if let status: Int = row["outcome_status"] {
-            let headersText: String = row["outcome_headers"] ?? "{}"
+        if let status: Int = try optional("outcome_status") {
+            let headersText: String = try optional("outcome_headers") ?? "{}"
             guard let headers = (try? JSONValue(parsing: Array(headersText.utf8)))?.objectValue else { throw corrupt("unreadable outcome headers") }
-            let body: Data = row["outcome_body"] ?? Data()
+            let body: Data = try optional("outcome_body") ?? Data()
             outcome = .init(status: status, headers: headers.compactMapValues(\.stringValue), body: [UInt8](body))
         }
-        let leaseExpiry: Double? = row["lease_expires_at"]
+        let leaseExpiry: Double? = try optional("lease_expires_at")
         return IdempotencyRecord(
-            key: IdempotencyKey(rawValue: key), namespace: namespace, operation: operation, intentFingerprint: intent,
-            requestFingerprint: RequestFingerprint(rawValue: request), profile: profile, state: state, attempts: attempts,
-            createdAt: Date(timeIntervalSince1970: created), updatedAt: Date(timeIntervalSince1970: updated),
-            clientExpiresAt: Date(timeIntervalSince1970: clientExpiry), pspExpiresAt: Date(timeIntervalSince1970: pspExpiry),
-            outcome: outcome, anchor: row["anchor"], leaseOwner: row["lease_owner"],
+            key: IdempotencyKey(rawValue: try column("key")), namespace: try column("namespace"), operation: try column("operation"),
+            intentFingerprint: try column("intent_fingerprint"),
+            requestFingerprint: RequestFingerprint(rawValue: try column("request_fingerprint")), profile: try column("profile"),
+            state: state, attempts: try column("attempts"),
+            createdAt: Date(timeIntervalSince1970: try column("created_at", as: Double.self)),
+            updatedAt: Date(timeIntervalSince1970: try column("updated_at", as: Double.self)),
+            clientExpiresAt: Date(timeIntervalSince1970: try column("client_expires_at", as: Double.self)),
+            pspExpiresAt: Date(timeIntervalSince1970: try column("psp_expires_at", as: Double.self)),
+            outcome: outcome, anchor: try optional("anchor"), leaseOwner: try optional("lease_owner"),
             leaseExpiresAt: leaseExpiry.map { Date(timeIntervalSince1970: $0) }
         )
     }
