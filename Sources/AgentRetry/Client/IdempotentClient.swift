@@ -91,30 +91,27 @@ public final class IdempotentClient: Sendable {
         profile: PSPProfile = .stripe,
         reconcile: (@Sendable (IdempotencyRecord) async throws -> HTTPResponse?)? = nil
     ) async throws(IdempotentCallError) -> IdempotentResult {
-        var key: IdempotencyKey
+        let derivedKey: IdempotencyKey
         let intentFingerprint: String
         do {
-            key = try self.deriver.key(for: intent, format: profile.keyFormat, maximumLength: profile.maximumKeyLength)
+            derivedKey = try self.deriver.key(for: intent, format: profile.keyFormat, maximumLength: profile.maximumKeyLength)
             intentFingerprint = SHA256.hash(data: try intent.identityForm()).map { String($0, radix: 16).leftPadded(to: 2) }.joined()
         } catch {
             throw IdempotentCallError(.keyDerivation, key: nil, message: "\(error)", underlying: error)
         }
-        // An unfinished record of this intent is resumed with its own key: from an earlier time
-        // bucket, or derived under another secret (a re-invocation that lost AGENT_RETRY_SECRET).
-        if let unfinished = try await self.storeCall(key, { try await self.store.latestUnfinishedRecord(intentFingerprint: intentFingerprint) })
-        {
-            key = unfinished.key
-        }
         let fingerprint = Self.fingerprint(of: request)
         let now = self.environment.now()
-        let (stored, leased) = try await self.storeCall(key) {
+        // The store resumes an unfinished record of this intent under its own key (an earlier time
+        // bucket, or a key derived under another secret), else inserts one under the derived key.
+        let (stored, leased) = try await self.storeCall(derivedKey) {
             try await self.store.insertAndLease(IdempotencyRecord(
-                key: key, namespace: intent.namespace, operation: intent.operation, intentFingerprint: intentFingerprint,
+                key: derivedKey, namespace: intent.namespace, operation: intent.operation, intentFingerprint: intentFingerprint,
                 requestFingerprint: fingerprint, profile: profile.name, state: IdempotencyRecord.State.prepared, attempts: 0, createdAt: now,
                 updatedAt: now, clientExpiresAt: now + profile.clientRetention.timeInterval, pspExpiresAt: now + profile.retention.timeInterval),
                 owner: self.configuration.owner, leaseExpiresAt: now + self.configuration.leaseDuration.timeInterval, now: now)
         }
         var record = stored
+        let key = record.key
         self.logger.debug("idempotent call", metadata: ["key": "\(key)", "operation": "\(intent.operation)", "state": "\(record.state)"])
         guard record.requestFingerprint == fingerprint else {
             self.counters.conflict("body_changed")
@@ -134,6 +131,8 @@ public final class IdempotentClient: Sendable {
 
         if !leased { record = try await self.lease(key, until: self.configuration.leaseWait) }
         let outcome: Result<IdempotentResult, IdempotentCallError>
+        // Whether the last write gave the lease up already (every final write of the attempts does).
+        var leaseGivenUp = false
         if record.state.isTerminal {
             self.counters.storeHits.increment()
             outcome = .success(Self.storedResult(record))
@@ -142,12 +141,15 @@ public final class IdempotentClient: Sendable {
         } else {
             do {
                 outcome = .success(try await self.attempt(request, record: record, profile: profile))
+                leaseGivenUp = true
             } catch {
                 outcome = .failure(error)
+                leaseGivenUp = error.code != .store
             }
         }
-        // Usually the last write already gave the lease up; this owner-checked release covers every other path.
-        try? await self.store.releaseLease(key: key, owner: self.configuration.owner)
+        // Every other path gives the lease up here (owner-checked, so harmless if it is gone); the
+        // attempts' final write already did, and a durable commit is worth saving.
+        if !leaseGivenUp { try? await self.store.releaseLease(key: key, owner: self.configuration.owner) }
         switch outcome {
         case .success(let result):
             self.logger.info("idempotent call ended", metadata: [

@@ -9,18 +9,18 @@ public protocol IdempotencyStore: Sendable {
     /// The record with this key, if any.
     func record(for key: IdempotencyKey) async throws(IdempotencyStoreError) -> IdempotencyRecord?
 
-    /// The most recent unfinished record (`prepared`, `inFlight` or `pending`) of an intent
-    /// identity (``IdempotencyRecord/intentFingerprint``), if any.
-    func latestUnfinishedRecord(intentFingerprint: String) async throws(IdempotencyStoreError) -> IdempotencyRecord?
-
     /// Inserts the record unless one with its key exists, atomically; returns the stored record
     /// (the new one, or the one already there).
     func insertIfAbsent(_ record: IdempotencyRecord) async throws(IdempotencyStoreError) -> IdempotencyRecord
 
-    /// Inserts the record unless one with its key exists and, in the same transaction, takes its
-    /// lease for `owner` if the stored record is unfinished, has the same request fingerprint, and
-    /// its lease is free, expired at `now`, or `owner`'s. Returns the stored record and whether the
-    /// lease was taken: the first write of a call, in one commit instead of two.
+    /// The first write of a call, in one commit: finds the intent's record and takes its lease.
+    ///
+    /// If an unfinished record (`prepared`, `inFlight`, `pending`) of the same intent identity
+    /// (``IdempotencyRecord/intentFingerprint``) exists under another key (an earlier time bucket,
+    /// another secret), that record is the intent's record; otherwise `record` is inserted unless
+    /// its key exists. The lease is taken for `owner` if the found record is unfinished, has the same
+    /// request fingerprint, and its lease is free, expired at `now`, or `owner`'s. Returns the found
+    /// record and whether the lease was taken.
     func insertAndLease(
         _ record: IdempotencyRecord, owner: String, leaseExpiresAt: Date, now: Date
     ) async throws(IdempotencyStoreError) -> (record: IdempotencyRecord, leased: Bool)

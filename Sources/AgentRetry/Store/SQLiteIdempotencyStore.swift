@@ -77,18 +77,8 @@ public final class SQLiteIdempotencyStore: IdempotencyStore {
     }
 
     public func record(for key: IdempotencyKey) async throws(IdempotencyStoreError) -> IdempotencyRecord? {
-        try await self.run("read a record") { db in
+        try await self.runReading("read a record") { db in
             try Row.fetchOne(db, sql: "SELECT * FROM idempotency_record WHERE key = ?", arguments: [key.rawValue]).map(Self.decode)
-        }
-    }
-
-    public func latestUnfinishedRecord(intentFingerprint: String) async throws(IdempotencyStoreError) -> IdempotencyRecord? {
-        try await self.run("find an unfinished record") { db in
-            try Row.fetchOne(db, sql: """
-                SELECT * FROM idempotency_record
-                WHERE intent_fingerprint = ? AND state IN ('prepared', 'inFlight', 'pending')
-                ORDER BY created_at DESC LIMIT 1
-                """, arguments: [intentFingerprint]).map(Self.decode)
         }
     }
 
@@ -107,18 +97,26 @@ public final class SQLiteIdempotencyStore: IdempotencyStore {
         _ record: IdempotencyRecord, owner: String, leaseExpiresAt: Date, now: Date
     ) async throws(IdempotencyStoreError) -> (record: IdempotencyRecord, leased: Bool) {
         try await self.run("insert and lease a record") { db -> (record: IdempotencyRecord, leased: Bool) in
-            try db.execute(sql: "INSERT OR IGNORE INTO idempotency_record \(Self.columnList) VALUES \(Self.placeholders)",
-                arguments: Self.arguments(of: record))
+            let unfinished = try String.fetchOne(db, sql: """
+                SELECT key FROM idempotency_record
+                WHERE intent_fingerprint = ? AND key != ? AND state IN ('prepared', 'inFlight', 'pending')
+                ORDER BY created_at DESC LIMIT 1
+                """, arguments: [record.intentFingerprint, record.key.rawValue])
+            let key = unfinished ?? record.key.rawValue
+            if unfinished == nil {
+                try db.execute(sql: "INSERT OR IGNORE INTO idempotency_record \(Self.columnList) VALUES \(Self.placeholders)",
+                    arguments: Self.arguments(of: record))
+            }
             try db.execute(
                 sql: """
                     UPDATE idempotency_record SET lease_owner = ?, lease_expires_at = ?
                     WHERE key = ? AND request_fingerprint = ? AND state NOT IN ('succeeded', 'failed')
                         AND (lease_owner IS NULL OR lease_owner = ? OR lease_expires_at <= ?)
                     """,
-                arguments: [owner, leaseExpiresAt.timeIntervalSince1970, record.key.rawValue, record.requestFingerprint.rawValue,
+                arguments: [owner, leaseExpiresAt.timeIntervalSince1970, key, record.requestFingerprint.rawValue,
                     owner, now.timeIntervalSince1970])
             let leased = db.changesCount == 1
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM idempotency_record WHERE key = ?", arguments: [record.key.rawValue]) else {
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM idempotency_record WHERE key = ?", arguments: [key]) else {
                 throw IdempotencyStoreError(code: .corruptRecord, message: "the record vanished after insertion")
             }
             return (try Self.decode(row), leased)
@@ -168,6 +166,18 @@ public final class SQLiteIdempotencyStore: IdempotencyStore {
             try db.execute(sql: "INSERT OR IGNORE INTO setting (name, value) VALUES (?, ?)", arguments: [name, Data(makeValue())])
             let data = try Data.fetchOne(db, sql: "SELECT value FROM setting WHERE name = ?", arguments: [name]) ?? Data()
             return [UInt8](data)
+        }
+    }
+
+    /// Runs one read on GRDB's reader pool (WAL lets it run beside writers), turning failures into
+    /// typed errors.
+    private func runReading<T: Sendable>(_ what: String, _ body: @escaping @Sendable (Database) throws -> T) async throws(IdempotencyStoreError) -> T {
+        do {
+            return try await self.database.read(body)
+        } catch let error as IdempotencyStoreError {
+            throw error
+        } catch {
+            throw IdempotencyStoreError(code: .unavailable, message: "cannot \(what)", underlying: error)
         }
     }
 
