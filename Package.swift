@@ -21,7 +21,7 @@ let package = Package(
         .library(name: "MockPaymentServer", targets: ["MockPaymentServer"]),
         .executable(name: "mock-payment-server", targets: ["mock-payment-server"]),
         .executable(name: "agent-retry", targets: ["agent-retry"]),
-        // Later: AgentRetryACP.
+        .library(name: "AgentRetryACP", targets: ["AgentRetryACP"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -49,6 +49,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "AgentRetryACP",
+            dependencies: ["AgentRetry"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "MockPaymentServer",
             dependencies: [
                 "AgentRetry",
@@ -70,6 +75,7 @@ let package = Package(
             name: "agent-retry",
             dependencies: [
                 "AgentRetry",
+                "AgentRetryACP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -120,9 +126,16 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "AgentRetryACPTests",
+            dependencies: ["AgentRetry", "AgentRetryACP"],
+            resources: [.copy("Resources/acp-2026-04-17-examples")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "MockPaymentServerTests",
             dependencies: [
                 "AgentRetry",
+                "AgentRetryACP",
                 "MockPaymentServer",
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
                 .product(name: "NIOCore", package: "swift-nio"),

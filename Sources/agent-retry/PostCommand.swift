@@ -18,7 +18,7 @@ struct PostCommand: AsyncParsableCommand {
     )
 
     @Argument(help: "The URL to POST to.") var url: String
-    @Option(help: "The SQLite store file, shared by every invocation of the task.") var store: String
+    @OptionGroup var storeOptions: StoreOptions
     @Option(name: .customLong("task-id"), help: "The agent task's id: the identity of the intent.") var taskID: String
     @Option(help: "The operation name in the intent.") var operation = "http.post"
     @Option(help: "The namespace (tenant or agent).") var namespace = "default"
@@ -26,18 +26,11 @@ struct PostCommand: AsyncParsableCommand {
     @Option(name: .customLong("header"), help: "A header, 'Name: value'; repeatable.") var headers: [String] = []
     @Option(name: .customLong("form"), help: "A form field, k=v; repeatable.") var formFields: [String] = []
     @Option(help: "A JSON body, or @FILE.") var json: String?
-    @Option(name: .customLong("max-attempts"), help: "Attempts in all, the first included.") var maxAttempts = 4
-    @Option(help: "The call's time budget in seconds.") var deadline: Double = 60
-    @Option(name: .customLong("lease-seconds"), help: "How long this invocation's lease holds if it dies.") var leaseSeconds: Double = 30
-    @Option(name: .customLong("secret-file"), help: "A file holding the namespace secret (else AGENT_RETRY_SECRET, else the store's).") var secretFile: String?
 
     func validate() throws {
         guard PSPProfile.builtIn[self.profile] != nil else { throw ValidationError("unknown profile \(self.profile)") }
         if self.json != nil && !self.formFields.isEmpty { throw ValidationError("give --form or --json, not both") }
         for header in self.headers where !header.contains(":") { throw ValidationError("a header must read 'Name: value'") }
-        guard (1...100).contains(self.maxAttempts) else { throw ValidationError("--max-attempts must be between 1 and 100") }
-        guard self.deadline > 0, self.deadline <= 86_400 else { throw ValidationError("--deadline must be between 0 and 86400 seconds") }
-        guard self.leaseSeconds >= 1, self.leaseSeconds <= 3600 else { throw ValidationError("--lease-seconds must be between 1 and 3600") }
     }
 
     func run() async throws {
@@ -48,14 +41,9 @@ struct PostCommand: AsyncParsableCommand {
 
     private func perform() async -> PostOutcome {
         do {
-            let store = try SQLiteIdempotencyStore(path: self.store)
-            let secret = try await self.secret(store: store)
-            let policy = try RetryPolicy(maximumAttempts: self.maxAttempts, deadline: .milliseconds(Int64(self.deadline * 1000)))
-            var configuration = IdempotentClient.Configuration(policy: policy, leaseDuration: .milliseconds(Int64(self.leaseSeconds * 1000)))
-            configuration.onEvent = TestPause.hook()
             let transport = HTTPTransport()
             defer { Task { await transport.shutdown() } }
-            let client = IdempotentClient(transport: transport, store: store, secret: secret, configuration: configuration)
+            let client = try await self.storeOptions.makeClient(transport: transport)
             let intent = IdempotencyIntent(namespace: self.namespace, operation: self.operation, inputs: ["task_id": .string(self.taskID)])
             let result = try await client.send(try self.request(), intent: intent, profile: PSPProfile.builtIn[self.profile]!)
             return PostOutcome(result: result)
@@ -66,23 +54,6 @@ struct PostCommand: AsyncParsableCommand {
         } catch {
             return PostOutcome(internal: "\(error)")
         }
-    }
-
-    private func secret(store: SQLiteIdempotencyStore) async throws -> IdempotencyKeyDeriver.Secret {
-        if let path = self.secretFile {
-            guard let data = FileManager.default.contents(atPath: path) else { throw ValidationError("cannot read the secret file") }
-            guard let secret = try? IdempotencyKeyDeriver.Secret(bytes: [UInt8](data)) else {
-                throw ValidationError("the secret file must hold at least 16 bytes")
-            }
-            return secret
-        }
-        if let text = ProcessInfo.processInfo.environment["AGENT_RETRY_SECRET"], !text.isEmpty {
-            guard let secret = try? IdempotencyKeyDeriver.Secret(bytes: Array(text.utf8)) else {
-                throw ValidationError("AGENT_RETRY_SECRET must hold at least 16 bytes")
-            }
-            return secret
-        }
-        return try await IdempotentClient.storedSecret(in: store)
     }
 
     private func request() throws -> HTTPRequest {

@@ -1,4 +1,5 @@
 import AgentRetry
+import AgentRetryACP
 import Foundation
 import MockPaymentServer
 import Testing
@@ -15,7 +16,7 @@ struct ThirdPartyClientTests {
         }
     }
 
-    @Test("ACP responses, errors and the tests' own requests validate against the 2026-04-17 JSON Schema")
+    @Test("ACP responses, errors, the tests' requests and the checkout task's bodies validate against the 2026-04-17 JSON Schema")
     func acpSchema() async throws {
         let schema = try #require(Bundle.module.url(forResource: "acp-2026-04-17/schema.agentic_checkout", withExtension: "json"))
         try await withMockServer { server, transport in
@@ -24,6 +25,16 @@ struct ThirdPartyClientTests {
                 payloads.append((definition, response.json))
             }
             payloads.append(("CheckoutSessionCreateRequest", try JSONValue(parsing: Array(sessionBody().utf8))))
+            // The bodies AgentRetryACP's checkout task sends.
+            let task = try await makeCheckoutTask(server, transport)
+            payloads.append(("CheckoutSessionCreateRequest", CheckoutTask.createRequest(cart: testCart, taskID: "schema", generation: 2).acpJSON))
+            let session = try await ACPClient(client: task.client, configuration: .init(baseURL: server.baseURL, apiKey: testKey)).create(
+                CheckoutTask.createRequest(cart: testCart, taskID: "schema", generation: 0),
+                intent: IdempotencyIntent(namespace: "schema", operation: "create", inputs: "schema")).body
+            let express = try #require(session.fulfillmentOptions.first { $0.id == "ship_express" })
+            payloads.append(("CheckoutSessionUpdateRequest", CheckoutTask.updateRequest(selecting: express, in: session).acpJSON))
+            payloads.append(("CheckoutSessionCompleteRequest", task.completeRequest(session, cart: testCart, token: "spt_test_success").acpJSON))
+            payloads.append(("CancelSessionRequest", CheckoutSessionCancelRequest(reasonCode: "timing_deferred").acpJSON))
             payloads.append(("CheckoutSessionCompleteRequest", try JSONValue(parsing: Array(completeBody(token: "spt_test_success").utf8))))
             let created = try await transport.execute(acpPost(server, "/checkout_sessions", sessionBody(items: ["item_tshirt", "item_ebook"]), key: "a"))
             check("CheckoutSession", created)

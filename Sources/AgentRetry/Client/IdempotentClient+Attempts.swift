@@ -4,7 +4,10 @@ import Logging
 
 extension IdempotentClient {
     /// Sends under the lease, retrying per the policy, persisting every attempt and the outcome.
-    func attempt(_ request: HTTPRequest, record initial: IdempotencyRecord, profile: PSPProfile) async throws(IdempotentCallError) -> IdempotentResult {
+    func attempt(
+        _ request: HTTPRequest, record initial: IdempotencyRecord, operation: String, profile: PSPProfile,
+        anchor: (@Sendable (HTTPResponse) -> String?)?
+    ) async throws(IdempotentCallError) -> IdempotentResult {
         let policy = self.configuration.policy
         let owner = self.configuration.owner
         let key = initial.key
@@ -39,12 +42,12 @@ extension IdempotentClient {
             record.attempts += 1
             try await persist(.inFlight, final: false)
             self.counters.attempts.increment()
-            await self.configuration.onEvent?(.persistedBeforeSending(key: key, attempt: record.attempts))
+            await self.configuration.onEvent?(.persistedBeforeSending(key: key, operation: operation, attempt: record.attempts))
             let verdict: AttemptVerdict
             var response: HTTPResponse?
             do {
                 let received = try await self.transport.execute(request)
-                await self.configuration.onEvent?(.responseReceived(key: key, status: received.status))
+                await self.configuration.onEvent?(.responseReceived(key: key, operation: operation, status: received.status))
                 response = received
                 verdict = policy.verdict(for: received, now: self.environment.now())
                 mayHaveBeenProcessed = true
@@ -60,8 +63,12 @@ extension IdempotentClient {
             if replayed { self.counters.replays.increment() }
             switch verdict {
             case .succeeded:
+                // The anchor (an ACP checkout_session_id) is committed with the outcome, before the
+                // caller can take any further step.
+                if let anchor, let response { record.anchor = anchor(response) ?? record.anchor }
                 try await persist(.succeeded, response)
-                return IdempotentResult(status: .succeeded, response: response, key: key, attempts: record.attempts, replayed: replayed, fromStore: false)
+                return IdempotentResult(status: .succeeded, response: response, key: key, attempts: record.attempts, replayed: replayed,
+                    fromStore: false, anchor: record.anchor)
             case .failed:
                 if let response {
                     try await persist(.failed, response)

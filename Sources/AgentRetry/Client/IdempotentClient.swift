@@ -37,11 +37,14 @@ public final class IdempotentClient: Sendable {
         }
     }
 
-    let transport: HTTPTransport
+    /// The transport every request goes through; safe requests (GETs) may use it directly.
+    public let transport: HTTPTransport
     let store: any IdempotencyStore
     let deriver: IdempotencyKeyDeriver
-    let configuration: Configuration
-    let environment: any RetryEnvironment
+    /// The client's settings.
+    public let configuration: Configuration
+    /// The clock, sleep and randomness retries use.
+    public let environment: any RetryEnvironment
     let logger: Logger
     let counters = ClientCounters()
 
@@ -82,6 +85,9 @@ public final class IdempotentClient: Sendable {
     ///     when the outcome is unknown and the PSP may have forgotten the key: it looks the result
     ///     up (for example a PaymentIntent by `metadata[task_id]`) and returns the response that
     ///     proves it, which is kept as the outcome, or `nil` when it found nothing. Nothing is sent.
+    ///   - anchor: Reads the task's anchor (an ACP `checkout_session_id`, a PaymentIntent id) from a
+    ///     successful response; it is committed in the same write as the outcome and returned in
+    ///     ``IdempotentResult/anchor`` by this and every later call of the intent.
     /// - Returns: `succeeded`, `failed` or `pending`, with the response and how it was obtained.
     /// - Throws: ``IdempotentCallError`` for conflicts, leases held elsewhere, reconciliation,
     ///   store failures.
@@ -89,7 +95,8 @@ public final class IdempotentClient: Sendable {
         _ request: HTTPRequest,
         intent: IdempotencyIntent,
         profile: PSPProfile = .stripe,
-        reconcile: (@Sendable (IdempotencyRecord) async throws -> HTTPResponse?)? = nil
+        reconcile: (@Sendable (IdempotencyRecord) async throws -> HTTPResponse?)? = nil,
+        anchor: (@Sendable (HTTPResponse) -> String?)? = nil
     ) async throws(IdempotentCallError) -> IdempotentResult {
         let derivedKey: IdempotencyKey
         let intentFingerprint: String
@@ -137,10 +144,10 @@ public final class IdempotentClient: Sendable {
             self.counters.storeHits.increment()
             outcome = .success(Self.storedResult(record))
         } else if record.attempts > 0 && record.state != .prepared && self.environment.now() >= record.clientExpiresAt {
-            outcome = await self.reconcile(record, with: reconcile, profile: profile)
+            outcome = await self.reconcile(record, with: reconcile, profile: profile, anchor: anchor)
         } else {
             do {
-                outcome = .success(try await self.attempt(request, record: record, profile: profile))
+                outcome = .success(try await self.attempt(request, record: record, operation: intent.operation, profile: profile, anchor: anchor))
                 leaseGivenUp = true
             } catch {
                 outcome = .failure(error)
@@ -167,7 +174,8 @@ public final class IdempotentClient: Sendable {
     private func reconcile(
         _ record: IdempotencyRecord,
         with lookup: (@Sendable (IdempotencyRecord) async throws -> HTTPResponse?)?,
-        profile: PSPProfile
+        profile: PSPProfile,
+        anchor: (@Sendable (HTTPResponse) -> String?)?
     ) async -> Result<IdempotentResult, IdempotentCallError> {
         let unresolved = IdempotentCallError(.needsReconciliation, key: record.key, attempts: record.attempts,
             message: "the outcome is unknown and the \(profile.name) key retention has passed; nothing was sent")
@@ -182,6 +190,7 @@ public final class IdempotentClient: Sendable {
         guard let response = found else { return .failure(unresolved) }
         var settled = record
         settled.state = (200..<300).contains(response.status) ? .succeeded : .failed
+        if settled.state == .succeeded, let anchor { settled.anchor = anchor(response) ?? settled.anchor }
         settled.updatedAt = self.environment.now()
         settled.leaseExpiresAt = settled.updatedAt + self.configuration.leaseDuration.timeInterval
         settled.outcome = .init(status: response.status, headers: [:], body: response.body)
@@ -191,7 +200,20 @@ public final class IdempotentClient: Sendable {
             return .failure(IdempotentCallError(.store, key: record.key, attempts: record.attempts, message: "\(error)", underlying: error))
         }
         return .success(IdempotentResult(status: settled.state == .succeeded ? .succeeded : .failed, response: response,
-            key: record.key, attempts: record.attempts, replayed: false, fromStore: false))
+            key: record.key, attempts: record.attempts, replayed: false, fromStore: false, anchor: settled.anchor))
+    }
+
+    /// The intent's record under the key derived now, if the store has one; nothing is sent and no
+    /// lease is taken. Tasks use it to find how far an earlier invocation got (its generations,
+    /// its anchor).
+    public func storedRecord(for intent: IdempotencyIntent, profile: PSPProfile = .stripe) async throws(IdempotentCallError) -> IdempotencyRecord? {
+        let key: IdempotencyKey
+        do {
+            key = try self.deriver.key(for: intent, format: profile.keyFormat, maximumLength: profile.maximumKeyLength)
+        } catch {
+            throw IdempotentCallError(.keyDerivation, key: nil, message: "\(error)", underlying: error)
+        }
+        return try await self.storeCall(key) { try await self.store.record(for: key) }
     }
 
     /// Takes the intent's lease, waiting up to `wait` for another holder.
@@ -245,7 +267,7 @@ public final class IdempotentClient: Sendable {
                 body: outcome.body, wireSends: 0)
         }
         return IdempotentResult(status: record.state == .succeeded ? .succeeded : .failed, response: response, key: record.key,
-            attempts: record.attempts, replayed: false, fromStore: true)
+            attempts: record.attempts, replayed: false, fromStore: true, anchor: record.anchor)
     }
 }
 

@@ -22,4 +22,7 @@ public struct IdempotentResult: Sendable {
     public var replayed: Bool
     /// Whether the result came from the store with no request sent.
     public var fromStore: Bool
+    /// The task's anchor kept with the outcome (see the `anchor` parameter of
+    /// ``IdempotentClient/send(_:intent:profile:reconcile:anchor:)``), if any.
+    public var anchor: String? = nil
 }

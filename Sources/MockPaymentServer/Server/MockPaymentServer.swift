@@ -77,6 +77,14 @@ public final class MockPaymentServer: Sendable {
         Dictionary(uniqueKeysWithValues: duplicateChargeCounts(in: self.ledger).map { ($0.taskID, $0.count) })
     }
 
+    /// The ACP checkout sessions the merchant created, by task id (`metadata.task_id`, "" when
+    /// none): how a test proves a retry never opened a second session.
+    public var checkoutSessionsByTask: [String: [String]] {
+        self.core.state.withLock { state in
+            Dictionary(grouping: state.sessions.values, by: { $0.taskID ?? "" }).mapValues { $0.map(\.id).sorted() }
+        }
+    }
+
     /// Every request received, in order (admin requests excepted).
     public var journal: [JournalEntry] {
         self.core.state.withLock { $0.journal }

@@ -1,0 +1,134 @@
+import AgentRetry
+import Foundation
+
+/// Drives one agent task's checkout to an outcome, exactly once, across crashes and re-invocations.
+///
+/// The create call's key comes from the task's intent (task id and canonical cart, per
+/// generation). The `checkout_session_id` it returns (a PaymentIntent id on Stripe) is committed
+/// as the task's **anchor** with the create outcome, before anything else happens; every later
+/// call derives its key from the anchor, the step and the canonical body. A re-invoked task finds
+/// its anchor in the store, retrieves the session (a safe GET) and continues from where the session
+/// is; a completed task answers from the store with no request at all. Only a canceled or expired
+/// session starts a new generation (a new create key); nothing else does.
+public struct CheckoutTask: Sendable {
+    /// Where the task buys.
+    public enum Merchant: Sendable {
+        /// An ACP 2026-04-17 merchant: create → update → complete on checkout sessions.
+        case acp(ACPClient.Configuration)
+        /// A Stripe-compatible PSP: create and confirm a PaymentIntent with `metadata[task_id]`.
+        case stripe(baseURL: String, apiKey: String)
+    }
+
+    /// Settings of checkout tasks.
+    public struct Configuration: Sendable {
+        /// The namespace of the tasks' intents (a tenant or an agent). Defaults to `default`.
+        public var namespace: String
+        /// How many sessions one task may open, counting the first: each canceled or expired
+        /// session costs one. Defaults to 3.
+        public var maximumGenerations: Int
+        /// How long to poll a session whose complete call is still in flight (409, or an unknown
+        /// outcome) before answering `pending`. Defaults to 30 s.
+        public var settleDeadline: Duration
+        /// The first wait between polls, doubled up to 2 s. Defaults to 200 ms.
+        public var pollInterval: Duration
+        /// The ACP payment handler to pay through. Defaults to `nil`: the first the merchant offers.
+        public var paymentHandlerID: String?
+        /// Called at each step, for progress reports and crash tests. Defaults to nothing.
+        public var onEvent: (@Sendable (CheckoutEvent) async -> Void)?
+
+        /// Creates settings with the documented defaults.
+        public init(namespace: String = "default", maximumGenerations: Int = 3, settleDeadline: Duration = .seconds(30),
+                    pollInterval: Duration = .milliseconds(200), paymentHandlerID: String? = nil) {
+            self.namespace = namespace
+            self.maximumGenerations = max(1, maximumGenerations)
+            self.settleDeadline = settleDeadline
+            self.pollInterval = pollInterval
+            self.paymentHandlerID = paymentHandlerID
+        }
+    }
+
+    /// The idempotent client every POST goes through.
+    public let client: IdempotentClient
+    /// Where the task buys.
+    public let merchant: Merchant
+    /// The settings.
+    public let configuration: Configuration
+
+    /// Creates a checkout task runner.
+    public init(client: IdempotentClient, merchant: Merchant, configuration: Configuration = Configuration()) {
+        self.client = client
+        self.merchant = merchant
+        self.configuration = configuration
+    }
+
+    /// Runs (or resumes) task `taskID`: buys `cart`, paying with `paymentToken` (an ACP credential
+    /// token such as a Shared Payment Token, or a Stripe PaymentMethod id).
+    /// - Returns: completed, declined, needs input, canceled, expired or pending.
+    /// - Throws: ``CheckoutTaskError`` for an unusable cart, conflicts, leases held elsewhere,
+    ///   reconciliation, store failures and malformed merchant answers.
+    public func run(taskID: String, cart: CheckoutCart, paymentToken: String) async throws(CheckoutTaskError) -> CheckoutOutcome {
+        do {
+            try cart.validate()
+        } catch {
+            throw CheckoutTaskError(code: .invalidCart, message: "\(error)", underlying: error)
+        }
+        guard !taskID.isEmpty, !paymentToken.isEmpty else {
+            throw CheckoutTaskError(code: .invalidCart, message: "a task id and a payment token are required")
+        }
+        switch self.merchant {
+        case .acp(let configuration):
+            return try await self.runACP(ACPClient(client: self.client, configuration: configuration), taskID: taskID, cart: cart, token: paymentToken)
+        case .stripe(let baseURL, let apiKey):
+            guard cart.amount != nil else {
+                throw CheckoutTaskError(code: .invalidCart, message: "the Stripe path needs unit_amount on every line (a PSP has no catalog)")
+            }
+            let stripe = StripeCheckout(client: self.client, baseURL: baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL, apiKey: apiKey)
+            return try await self.runStripe(stripe, taskID: taskID, cart: cart, token: paymentToken)
+        }
+    }
+
+    /// The create intent of generation `generation`.
+    func createIntent(_ operation: String, taskID: String, cart: CheckoutCart, generation: Int) -> IdempotencyIntent {
+        IdempotencyIntent(namespace: self.configuration.namespace, operation: operation,
+            inputs: ["task_id": .string(taskID), "cart": cart.canonicalJSON], generation: generation)
+    }
+
+    /// The latest generation an earlier invocation started (its create record exists), or 0.
+    func latestGeneration(
+        _ operation: String, profile: PSPProfile, taskID: String, cart: CheckoutCart, log: CheckoutLog
+    ) async throws(CheckoutTaskError) -> (generation: Int, resumed: Bool) {
+        var latest: Int?
+        for generation in 0..<self.configuration.maximumGenerations {
+            let intent = self.createIntent(operation, taskID: taskID, cart: cart, generation: generation)
+            guard try await self.storedRecord(intent, profile: profile, log: log) != nil else { break }
+            latest = generation
+        }
+        return (latest ?? 0, latest != nil)
+    }
+
+    /// The intent's stored record, if any; no request is sent.
+    func storedRecord(_ intent: IdempotencyIntent, profile: PSPProfile, log: CheckoutLog) async throws(CheckoutTaskError) -> IdempotencyRecord? {
+        do {
+            return try await self.client.storedRecord(for: intent, profile: profile)
+        } catch {
+            throw log.error(.store, "\(error)", underlying: error)
+        }
+    }
+
+    /// Waits between polls, or returns `false` when the deadline would pass first.
+    func waitBeforePoll(_ delay: inout Duration, until deadline: Date) async -> Bool {
+        let environment = self.client.environment
+        guard environment.now().addingTimeInterval(delay.seconds) < deadline else { return false }
+        do {
+            try await environment.sleep(for: delay)
+        } catch {
+            return false
+        }
+        delay = min(delay * 2, .seconds(2))
+        return true
+    }
+
+    func emit(_ event: CheckoutEvent) async {
+        await self.configuration.onEvent?(event)
+    }
+}

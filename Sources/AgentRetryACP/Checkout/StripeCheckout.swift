@@ -1,0 +1,69 @@
+import AgentRetry
+import Foundation
+
+/// The Stripe PaymentIntent calls of a checkout task: create (anchored on the PaymentIntent id),
+/// confirm, retrieve; form-encoded, with Stripe's `Idempotency-Key`.
+struct StripeCheckout: Sendable {
+    let client: IdempotentClient
+    let baseURL: String
+    let apiKey: String
+
+    /// A PaymentIntent as far as the task reads it.
+    struct PaymentIntent: Sendable {
+        let id: String
+        let status: String
+        let json: JSONValue
+
+        init?(_ body: [UInt8]) {
+            guard let json = try? JSONValue(parsing: body), let id = json["id"]?.stringValue, let status = json["status"]?.stringValue else { return nil }
+            self.id = id
+            self.status = status
+            self.json = json
+        }
+    }
+
+    func headers() -> HTTPHeaders {
+        ["Authorization": "Bearer \(self.apiKey)", "Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json"]
+    }
+
+    /// POSTs `fields` (sorted, so the body is deterministic) for `intent`.
+    func post(_ path: String, fields: [(String, String)], intent: IdempotencyIntent, anchored: Bool = false) async throws(ACPClientError) -> (IdempotentResult, HTTPResponse) {
+        let body = fields.map { Self.encode($0.0) + "=" + Self.encode($0.1) }.joined(separator: "&")
+        let request = HTTPRequest(method: .post, url: self.baseURL + path, headers: self.headers(), body: Array(body.utf8))
+        var anchor: (@Sendable (HTTPResponse) -> String?)?
+        if anchored { anchor = { (response: HTTPResponse) -> String? in PaymentIntent(response.body)?.id } }
+        let result: IdempotentResult
+        do {
+            result = try await self.client.send(request, intent: intent, profile: .stripe, anchor: anchor)
+        } catch {
+            throw ACPClientError(idempotentCall: error)
+        }
+        guard let response = result.response, result.status != .pending else {
+            throw ACPClientError(code: .pending, message: "the outcome of \(intent.operation) is unknown after the retries", call: result)
+        }
+        return (result, response)
+    }
+
+    /// `GET /v1/payment_intents/{id}`; `nil` on 404.
+    func retrieve(_ id: String) async throws(ACPClientError) -> PaymentIntent? {
+        let response = try await SafeRead(client: self.client).get("\(self.baseURL)/v1/payment_intents/\(try ACPClient.pathSegment(id))",
+            headers: ["Authorization": "Bearer \(self.apiKey)", "Accept": "application/json"])
+        if response.status == 404 { return nil }
+        guard (200..<300).contains(response.status), let intent = PaymentIntent(response.body) else {
+            throw ACPClientError(code: response.status < 300 ? .malformedResponse : .rejected,
+                message: "retrieving PaymentIntent \(id) answered \(response.status)", status: response.status)
+        }
+        return intent
+    }
+
+    /// The error message of a Stripe error body (`{"error": {"message": ...}}`).
+    static func errorMessage(_ body: [UInt8]) -> String? {
+        (try? JSONValue(parsing: body))?["error"]?["message"]?.stringValue
+    }
+
+    static func encode(_ text: String) -> String {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~[]")
+        return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
+    }
+}

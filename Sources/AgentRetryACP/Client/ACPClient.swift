@@ -1,0 +1,138 @@
+import AgentRetry
+import Foundation
+
+/// A client for an ACP 2026-04-17 merchant: create, update, retrieve, complete and cancel checkout
+/// sessions, every POST through the ``IdempotentClient`` (key persisted before sending, retries
+/// that never re-send a 409 or 422), every GET retried as the safe request it is.
+///
+/// Each request carries `Authorization: Bearer`, `API-Version`, `Content-Type`, a `Request-Id`
+/// and, on POSTs, the `Idempotency-Key` derived from the call's intent.
+public struct ACPClient: Sendable {
+    /// Settings of an ACP client.
+    public struct Configuration: Sendable, CustomStringConvertible {
+        /// The merchant's ACP base URL, such as `https://merchant.example/acp`, without a trailing slash.
+        public var baseURL: String
+        /// The Bearer token; never printed.
+        public var apiKey: String
+        /// The `API-Version` header. Defaults to `2026-04-17`.
+        public var apiVersion: String
+        /// The `Accept-Language` header, if any. Defaults to none.
+        public var acceptLanguage: String?
+        /// The `User-Agent` header. Defaults to `AgentRetry`.
+        public var userAgent: String
+
+        /// Creates settings with the documented defaults.
+        public init(baseURL: String, apiKey: String, apiVersion: String = "2026-04-17", acceptLanguage: String? = nil, userAgent: String = "AgentRetry") {
+            self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+            self.apiKey = apiKey
+            self.apiVersion = apiVersion
+            self.acceptLanguage = acceptLanguage
+            self.userAgent = userAgent
+        }
+
+        /// The settings without the API key.
+        public var description: String { "ACPClient.Configuration(baseURL: \(self.baseURL), apiVersion: \(self.apiVersion), apiKey: redacted)" }
+    }
+
+    /// The idempotent client the POSTs go through.
+    public let client: IdempotentClient
+    /// The settings.
+    public let configuration: Configuration
+
+    /// Creates an ACP client over `client`.
+    public init(client: IdempotentClient, configuration: Configuration) {
+        self.client = client
+        self.configuration = configuration
+    }
+
+    /// `POST /checkout_sessions`; the returned session's id is kept as the intent's anchor, in the
+    /// same commit as the outcome.
+    public func create(_ body: CheckoutSessionCreateRequest, intent: IdempotencyIntent) async throws(ACPClientError) -> ACPResponse<CheckoutSession> {
+        try await self.post("/checkout_sessions", body: body.acpJSON, intent: intent, anchor: { response in
+            (try? JSONValue(parsing: response.body))?["id"]?.stringValue
+        })
+    }
+
+    /// `POST /checkout_sessions/{id}`.
+    public func update(_ id: String, _ body: CheckoutSessionUpdateRequest, intent: IdempotencyIntent) async throws(ACPClientError) -> ACPResponse<CheckoutSession> {
+        try await self.post("/checkout_sessions/\(try Self.pathSegment(id))", body: body.acpJSON, intent: intent)
+    }
+
+    /// `POST /checkout_sessions/{id}/complete`: a 2xx session, `completed` with its order, or
+    /// still open with a `payment_declined` message.
+    public func complete(_ id: String, _ body: CheckoutSessionCompleteRequest, intent: IdempotencyIntent) async throws(ACPClientError) -> ACPResponse<CheckoutSession> {
+        try await self.post("/checkout_sessions/\(try Self.pathSegment(id))/complete", body: body.acpJSON, intent: intent)
+    }
+
+    /// `POST /checkout_sessions/{id}/cancel`.
+    public func cancel(_ id: String, _ body: CheckoutSessionCancelRequest = .init(), intent: IdempotencyIntent) async throws(ACPClientError) -> ACPResponse<CheckoutSession> {
+        try await self.post("/checkout_sessions/\(try Self.pathSegment(id))/cancel", body: body.acpJSON, intent: intent)
+    }
+
+    /// `GET /checkout_sessions/{id}`, retried on any failure that a safe request may retry.
+    public func retrieve(_ id: String) async throws(ACPClientError) -> CheckoutSession {
+        let url = "\(self.configuration.baseURL)/checkout_sessions/\(try Self.pathSegment(id))"
+        let response = try await SafeRead(client: self.client).get(url, headers: self.headers(json: false))
+        return try Self.decode(response, key: nil)
+    }
+
+    /// The intent of a later step of an anchored task: the session id, the step and the
+    /// canonical body, so that a retry of the same step with the same body reuses its key and a
+    /// changed body (a new payment credential) is a new intent.
+    public static func stepIntent(namespace: String, anchor: String, step: String, body: some ACPObject) -> IdempotencyIntent {
+        IdempotencyIntent(namespace: namespace, operation: "acp.checkout_session.\(step)",
+            inputs: ["checkout_session_id": .string(anchor), "body": body.acpJSON])
+    }
+
+    func headers(json: Bool) -> HTTPHeaders {
+        var headers: HTTPHeaders = [
+            "Authorization": "Bearer \(self.configuration.apiKey)", "API-Version": self.configuration.apiVersion,
+            "User-Agent": self.configuration.userAgent, "Request-Id": "req_\(UUID().uuidString.lowercased())",
+            "Accept": "application/json",
+        ]
+        if json { headers.add(name: "Content-Type", value: "application/json") }
+        if let language = self.configuration.acceptLanguage { headers.add(name: "Accept-Language", value: language) }
+        return headers
+    }
+
+    private func post(
+        _ path: String, body: JSONValue, intent: IdempotencyIntent, anchor: (@Sendable (HTTPResponse) -> String?)? = nil
+    ) async throws(ACPClientError) -> ACPResponse<CheckoutSession> {
+        let request = HTTPRequest(method: .post, url: self.configuration.baseURL + path, headers: self.headers(json: true), body: body.serialized())
+        let result: IdempotentResult
+        do {
+            result = try await self.client.send(request, intent: intent, profile: .acp, anchor: anchor)
+        } catch {
+            throw ACPClientError(idempotentCall: error)
+        }
+        guard let response = result.response, result.status != .pending else {
+            throw ACPClientError(code: .pending, message: "the outcome of \(intent.operation) is unknown after the retries; resumable with the same key",
+                call: result)
+        }
+        return ACPResponse(body: try Self.decode(response, key: result.key, call: result), status: response.status, call: result)
+    }
+
+    /// A 2xx body as a session; any other status as the ACP error it carries.
+    static func decode(_ response: HTTPResponse, key: IdempotencyKey?, call: IdempotentResult? = nil) throws(ACPClientError) -> CheckoutSession {
+        guard (200..<300).contains(response.status) else {
+            let error = try? ACPError(parsing: response.body)
+            throw ACPClientError(code: .rejected, message: "the merchant answered \(response.status)\(error.map { " \($0.code): \($0.message)" } ?? "")",
+                status: response.status, error: error, call: call)
+        }
+        do {
+            return try CheckoutSession(parsing: response.body)
+        } catch {
+            throw ACPClientError(code: .malformedResponse, message: "the merchant's \(response.status) body is not a checkout session: \(error)",
+                status: response.status, call: call, underlying: error)
+        }
+    }
+
+    /// Refuses ids that would change the path (slashes, dots, control characters).
+    static func pathSegment(_ id: String) throws(ACPClientError) -> String {
+        let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-_"))
+        guard !id.isEmpty, id.utf8.count <= 255, id.unicodeScalars.allSatisfy(allowed.contains) else {
+            throw ACPClientError(code: .invalidArgument, message: "a checkout session id must be 1 to 255 letters, digits, '-' or '_'")
+        }
+        return id
+    }
+}

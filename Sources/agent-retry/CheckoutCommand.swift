@@ -1,0 +1,90 @@
+import AgentRetry
+import AgentRetryACP
+import ArgumentParser
+import Foundation
+
+/// `agent-retry checkout`: one agent task's checkout, anchored on its session, resumable after any
+/// crash. Re-running the same command continues the task; it never opens a second session while
+/// the first is valid.
+struct CheckoutCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "checkout",
+        abstract: "Check a cart out for a task, exactly once (ACP or Stripe).",
+        discussion: "Prints one JSON object: task_id, status, order_id or payment_intent_id, checkout_session_id, generation, "
+            + "idempotency_keys, attempts, replayed, from_store, reason, messages.\n\n"
+            + "Exit codes: 0 completed, 10 declined/canceled/expired, 11 needs input, 20 pending, 30 conflict, "
+            + "40 needs reconciliation, 50 in progress elsewhere, 2 usage, 1 internal."
+    )
+
+    @Option(help: "The merchant's base URL (ACP) or the PSP's (Stripe).") var server: String
+    @Option(name: .customLong("api-key"), help: "The Bearer API key (else AGENT_RETRY_API_KEY).") var apiKey: String?
+    @OptionGroup var storeOptions: StoreOptions
+    @Option(name: .customLong("task-id"), help: "The agent task's id.") var taskID: String
+    @Option(help: "The cart file (see Documentation/CLI.md), or - for standard input.") var cart: String
+    @Option(name: .customLong("protocol"), help: "acp or stripe.") var paymentProtocol = "acp"
+    @Option(name: .customLong("payment-token"), help: "The credential (ACP token, Stripe PaymentMethod); else the cart's payment_token.") var paymentToken: String?
+    @Option(help: "The namespace (tenant or agent).") var namespace = "default"
+    @Option(name: .customLong("max-generations"), help: "Sessions one task may open, each canceled or expired one counting.") var maxGenerations = 3
+    @Option(name: .customLong("settle-seconds"), help: "How long to poll an in-flight complete before answering pending.") var settleSeconds: Double = 30
+
+    func validate() throws {
+        guard ["acp", "stripe"].contains(self.paymentProtocol) else { throw ValidationError("--protocol must be acp or stripe") }
+        guard (1...100).contains(self.maxGenerations) else { throw ValidationError("--max-generations must be between 1 and 100") }
+        guard self.settleSeconds >= 0, self.settleSeconds <= 3600 else { throw ValidationError("--settle-seconds must be between 0 and 3600") }
+    }
+
+    func run() async throws {
+        let report = await self.perform()
+        FileHandle.standardOutput.write(Data(report.json.serialized() + [UInt8(ascii: "\n")]))
+        if report.exitCode != 0 { throw ExitCode(report.exitCode) }
+    }
+
+    private func perform() async -> CheckoutReport {
+        do {
+            let cart = try self.readCart()
+            guard let token = self.paymentToken ?? cart.paymentToken, !token.isEmpty else {
+                throw ValidationError("give --payment-token or a payment_token in the cart")
+            }
+            guard let apiKey = self.apiKey ?? ProcessInfo.processInfo.environment["AGENT_RETRY_API_KEY"], !apiKey.isEmpty else {
+                throw ValidationError("give --api-key or AGENT_RETRY_API_KEY")
+            }
+            let transport = HTTPTransport()
+            defer { Task { await transport.shutdown() } }
+            let client = try await self.storeOptions.makeClient(transport: transport)
+            var configuration = CheckoutTask.Configuration(namespace: self.namespace, maximumGenerations: self.maxGenerations,
+                settleDeadline: .milliseconds(Int64(self.settleSeconds * 1000)))
+            configuration.onEvent = { event in
+                if case .anchored(_, _, resumed: false) = event { await TestPause.pause(atTaskStep: "anchored") }
+            }
+            let merchant: CheckoutTask.Merchant = self.paymentProtocol == "stripe"
+                ? .stripe(baseURL: self.server, apiKey: apiKey)
+                : .acp(ACPClient.Configuration(baseURL: self.server, apiKey: apiKey))
+            let task = CheckoutTask(client: client, merchant: merchant, configuration: configuration)
+            return CheckoutReport(outcome: try await task.run(taskID: self.taskID, cart: cart, paymentToken: token))
+        } catch let error as CheckoutTaskError {
+            return CheckoutReport(error: error, taskID: self.taskID)
+        } catch let error as ValidationError {
+            return CheckoutReport(usage: error.message, taskID: self.taskID)
+        } catch {
+            return CheckoutReport(internal: "\(error)", taskID: self.taskID)
+        }
+    }
+
+    private func readCart() throws -> CheckoutCart {
+        let data: Data
+        if self.cart == "-" {
+            data = FileHandle.standardInput.readDataToEndOfFile()
+        } else {
+            guard let contents = FileManager.default.contents(atPath: self.cart) else { throw ValidationError("cannot read the cart file \(self.cart)") }
+            data = contents
+        }
+        guard data.count <= 1 << 20 else { throw ValidationError("the cart is over 1 MiB") }
+        do {
+            let cart = try CheckoutCart(parsing: [UInt8](data))
+            try cart.validate()
+            return cart
+        } catch {
+            throw ValidationError("the cart is not usable: \(error)")
+        }
+    }
+}

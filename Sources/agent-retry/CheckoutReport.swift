@@ -1,0 +1,62 @@
+import AgentRetry
+import AgentRetryACP
+
+/// What `agent-retry checkout` prints, and its exit code.
+struct CheckoutReport {
+    let json: JSONValue
+    let exitCode: Int32
+
+    init(outcome: CheckoutOutcome) {
+        self.json = [
+            "task_id": .string(outcome.taskID),
+            "status": .string(outcome.status.rawValue),
+            "order_id": outcome.orderID.map(JSONValue.string) ?? .null,
+            "payment_intent_id": outcome.paymentIntentID.map(JSONValue.string) ?? .null,
+            "checkout_session_id": outcome.checkoutSessionID.map(JSONValue.string) ?? .null,
+            "generation": .number(Double(outcome.generation)),
+            "idempotency_keys": .array(outcome.idempotencyKeys.map { .string($0.rawValue) }),
+            "attempts": .number(Double(outcome.attempts)),
+            "replayed": .bool(outcome.replayed),
+            "from_store": .bool(outcome.fromStore),
+            "reason": outcome.reason.map(JSONValue.string) ?? .null,
+            "messages": .array(outcome.messages.map(\.acpJSON)),
+        ]
+        self.exitCode = switch outcome.status {
+        case .completed: 0
+        case .needsInput: 11
+        case .pending: 20
+        default: 10
+        }
+    }
+
+    init(error: CheckoutTaskError, taskID: String) {
+        let (status, code): (String, Int32) =
+            switch error.code {
+            case .conflict: ("conflict", 30)
+            case .needsReconciliation: ("needs_reconciliation", 40)
+            case .inProgressElsewhere: ("in_progress_elsewhere", 50)
+            case .invalidCart: ("usage", 2)
+            default: ("error", 1)
+            }
+        self.json = [
+            "task_id": .string(taskID),
+            "status": .string(status),
+            "error": .string(error.code.description),
+            "message": .string(error.message),
+            "checkout_session_id": error.anchor.map(JSONValue.string) ?? .null,
+            "generation": .number(Double(error.generation)),
+            "idempotency_keys": .array(error.idempotencyKeys.map { .string($0.rawValue) }),
+        ]
+        self.exitCode = code
+    }
+
+    init(usage message: String, taskID: String) {
+        self.json = ["task_id": .string(taskID), "status": "usage", "message": .string(message)]
+        self.exitCode = 2
+    }
+
+    init(internal message: String, taskID: String) {
+        self.json = ["task_id": .string(taskID), "status": "error", "message": .string(message)]
+        self.exitCode = 1
+    }
+}

@@ -1,0 +1,71 @@
+import AgentRetry
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// An `agent-retry` child process: started with arguments and an optional crash-test pause point,
+/// waited for at its `paused:` line, killed with SIGKILL, or run to its JSON output.
+struct CLIChild {
+    let process: Process
+    let stdout: Pipe
+    let stderr: Pipe
+
+    static var executable: URL {
+        let main = Bundle.main.bundleURL
+        let candidates = [main, main.deletingLastPathComponent()].map { $0.appendingPathComponent("agent-retry") }
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[0]
+    }
+
+    /// A new store file path in the temporary directory.
+    static func storePath() -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("cli-\(UUID().uuidString).sqlite").path
+    }
+
+    /// Starts `agent-retry ARGUMENTS` with `AGENT_RETRY_PAUSE_AT=pauseAt` when given.
+    static func start(_ arguments: [String], pauseAt: String? = nil) throws -> CLIChild {
+        let process = Process()
+        process.executableURL = Self.executable
+        process.arguments = arguments
+        var environment = ProcessInfo.processInfo.environment
+        environment["AGENT_RETRY_PAUSE_AT"] = pauseAt
+        process.environment = environment
+        let child = CLIChild(process: process, stdout: Pipe(), stderr: Pipe())
+        process.standardOutput = child.stdout
+        process.standardError = child.stderr
+        try process.run()
+        return child
+    }
+
+    /// Waits for the child's first stderr line (its `paused:` line), read on a thread of its own.
+    func waitForPause() async -> String {
+        await withCheckedContinuation { continuation in
+            let handle = self.stderr.fileHandleForReading
+            Thread {
+                var text = ""
+                while !text.contains("\n") {
+                    let chunk = handle.readData(ofLength: 1)
+                    if chunk.isEmpty { break }
+                    text += String(decoding: chunk, as: UTF8.self)
+                }
+                continuation.resume(returning: text)
+            }.start()
+        }
+    }
+
+    /// Waits for the child to exit; its status and its stdout as JSON.
+    func finish() async throws -> (status: Int32, json: JSONValue) {
+        let output = await withCheckedContinuation { continuation in
+            Thread { continuation.resume(returning: self.stdout.fileHandleForReading.readDataToEndOfFile()) }.start()
+        }
+        while self.process.isRunning { try await Task.sleep(for: .milliseconds(10)) }
+        return (self.process.terminationStatus, (try? JSONValue(parsing: [UInt8](output))) ?? .null)
+    }
+
+    /// SIGKILL, then waits until the process is gone.
+    func kill() async throws {
+        Glibc.kill(self.process.processIdentifier, SIGKILL)
+        while self.process.isRunning { try await Task.sleep(for: .milliseconds(10)) }
+    }
+}

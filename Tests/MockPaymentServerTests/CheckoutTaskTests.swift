@@ -1,0 +1,187 @@
+import AgentRetry
+import AgentRetryACP
+import Foundation
+import MockPaymentServer
+import Testing
+
+/// The anchored checkout task against the mock merchant: real sockets, a real SQLite file.
+@Suite("Anchored ACP checkout task")
+struct CheckoutTaskTests {
+    @Test("create → update → complete: one order; the re-run answers from the store with no request")
+    func completesOnceThenFromStore() async throws {
+        try await withMockServer { server, transport in
+            let task = try await makeCheckoutTask(server, transport)
+            let outcome = try await task.run(taskID: "happy", cart: testCart, paymentToken: "spt_test_success")
+            #expect(outcome.status == .completed)
+            #expect(outcome.order?.checkoutSessionID == outcome.checkoutSessionID)
+            #expect(outcome.generation == 0)
+            #expect(outcome.idempotencyKeys.count == 3)
+            #expect(!outcome.fromStore)
+            #expect(server.journal.map { "\($0.method) \($0.path)" } == [
+                "POST /checkout_sessions", "POST /checkout_sessions/\(outcome.checkoutSessionID ?? "")",
+                "POST /checkout_sessions/\(outcome.checkoutSessionID ?? "")/complete",
+            ])
+            #expect(outcome.session?.selectedFulfillmentOptions.first?.optionID == "ship_express")
+            #expect(server.orders.count == 1)
+            #expect(server.orders.first?.taskID == "happy")
+            let requests = server.journal.count
+            let again = try await task.run(taskID: "happy", cart: testCart, paymentToken: "spt_test_success")
+            #expect(again.status == .completed)
+            #expect(again.orderID == outcome.orderID)
+            #expect(again.fromStore)
+            #expect(server.journal.count == requests, "a completed task sends nothing")
+        }
+    }
+
+    @Test("A fault at any step: one order, one session, one create key", arguments: [
+        FaultRule(method: "POST", path: "/checkout_sessions", action: .dropAfterCommit, count: 1),
+        FaultRule(method: "POST", path: "/checkout_sessions", action: .resetBeforeCommit, count: 1),
+        FaultRule(method: "POST", path: "/checkout_sessions/*", action: .dropAfterCommit, count: 1),
+        FaultRule(method: "POST", path: "/checkout_sessions/*/complete", action: .dropAfterCommit, count: 1),
+        FaultRule(method: "POST", path: "/checkout_sessions/*/complete", action: .statusBefore(status: 503, retryAfter: nil), count: 2),
+        FaultRule(method: "POST", path: "/checkout_sessions/*/complete", action: .statusAfterCommit(status: 500), count: 1),
+        FaultRule(method: "POST", path: "/checkout_sessions/*/complete", action: .truncateBody, count: 1),
+        FaultRule(method: "POST", path: "/checkout_sessions/*/complete", action: .garbage, count: 1),
+        FaultRule(method: "POST", path: "/checkout_sessions/*/complete", action: .statusBefore(status: 429, retryAfter: "0"), count: 1),
+    ])
+    func faultAtEachStep(_ rule: FaultRule) async throws {
+        var configuration = MockPaymentServer.Configuration()
+        configuration.faults = [rule]
+        try await withMockServer(configuration) { server, transport in
+            let task = try await makeCheckoutTask(server, transport)
+            let outcome = try await task.run(taskID: "faulty", cart: testCart, paymentToken: "spt_test_success")
+            #expect(outcome.status == .completed, "\(outcome.reason ?? "")")
+            #expect(server.journal.contains { $0.fault != nil }, "the fault was injected")
+            #expect(server.orders.count == 1)
+            #expect(server.sessionsCreated == 1)
+            #expect(server.createKeys.count == 1)
+            #expect(server.duplicateCharges.isEmpty)
+        }
+    }
+
+    @Test("409 in flight on complete: no second complete POST; the order comes from polling the session")
+    func inFlightCompleteIsPolled() async throws {
+        var configuration = MockPaymentServer.Configuration()
+        configuration.faults = [FaultRule(method: "POST", path: "/checkout_sessions/*/complete", action: .latency(milliseconds: 1500), count: 1)]
+        var transportConfiguration = HTTPTransport.Configuration()
+        transportConfiguration.timeout = .init(connect: .seconds(2), total: .milliseconds(400))
+        try await withMockServer(configuration, transport: transportConfiguration) { server, transport in
+            let task = try await makeCheckoutTask(server, transport)
+            let outcome = try await task.run(taskID: "in-flight", cart: testCart, paymentToken: "spt_test_success")
+            #expect(outcome.status == .completed)
+            #expect(outcome.orderID != nil)
+            let completes = server.requests("POST", endingIn: "/complete")
+            // The first (held) request and one retry answered 409, in the order they finished; never a third.
+            #expect(completes.map(\.status).sorted { ($0 ?? 0) < ($1 ?? 0) } == [200, 409])
+            #expect(server.requests("GET", endingIn: outcome.checkoutSessionID ?? "?").count >= 1)
+            #expect(server.orders.count == 1)
+        }
+    }
+
+    @Test("A declined token: declined with the message, no order, complete never re-sent, also on re-run")
+    func declined() async throws {
+        try await withMockServer { server, transport in
+            let task = try await makeCheckoutTask(server, transport)
+            let outcome = try await task.run(taskID: "declined", cart: testCart, paymentToken: "spt_test_declined")
+            #expect(outcome.status == .declined)
+            #expect(outcome.messages.map(\.code) == [.paymentDeclined])
+            #expect(server.orders.isEmpty)
+            let again = try await task.run(taskID: "declined", cart: testCart, paymentToken: "spt_test_declined")
+            #expect(again.status == .declined)
+            #expect(server.requests("POST", endingIn: "/complete").count == 1)
+            #expect(server.sessionsCreated == 1)
+            // A new credential is a new intent: the caller's choice, on the same session.
+            let paid = try await task.run(taskID: "declined", cart: testCart, paymentToken: "spt_test_success")
+            #expect(paid.status == .completed)
+            #expect(paid.checkoutSessionID == outcome.checkoutSessionID)
+            #expect(server.orders.count == 1)
+        }
+    }
+
+    @Test("An expired session on resume starts generation 1: a new session, one order")
+    func expiredSessionStartsNewGeneration() async throws {
+        let clock = ManualMockClock()
+        var configuration = MockPaymentServer.Configuration()
+        configuration.clock = clock
+        try await withMockServer(configuration) { server, transport in
+            let task = try await makeCheckoutTask(server, transport)
+            let first = try await task.run(taskID: "expiring", cart: testCart, paymentToken: "spt_test_declined")
+            #expect(first.status == .declined)
+            clock.advance(by: .seconds(7 * 24 * 3600))
+            let outcome = try await task.run(taskID: "expiring", cart: testCart, paymentToken: "spt_test_success")
+            #expect(outcome.status == .completed)
+            #expect(outcome.generation == 1)
+            #expect(outcome.checkoutSessionID != first.checkoutSessionID)
+            #expect(server.sessionsCreated == 2)
+            #expect(server.createKeys.count == 2)
+            #expect(server.orders.count == 1)
+            let again = try await task.run(taskID: "expiring", cart: testCart, paymentToken: "spt_test_success")
+            #expect(again.generation == 1)
+            #expect(again.orderID == outcome.orderID)
+        }
+    }
+
+    @Test("A canceled session starts a new generation; with none left the task is canceled")
+    func canceledSession() async throws {
+        try await withMockServer { server, transport in
+            let task = try await makeCheckoutTask(server, transport, configuration: .init(maximumGenerations: 2))
+            for generation in 0..<2 {
+                let declined = try await task.run(taskID: "canceled", cart: testCart, paymentToken: "spt_test_declined")
+                #expect(declined.generation == generation)
+                let cancel = HTTPRequest(method: .post, url: server.baseURL + "/checkout_sessions/\(declined.checkoutSessionID ?? "")/cancel",
+                    headers: ["Authorization": "Bearer \(testKey)", "API-Version": "2026-04-17", "Idempotency-Key": "cancel-\(generation)",
+                              "Content-Type": "application/json"], body: "{}")
+                #expect(try await transport.execute(cancel).status == 200)
+            }
+            let outcome = try await task.run(taskID: "canceled", cart: testCart, paymentToken: "spt_test_success")
+            #expect(outcome.status == .canceled)
+            #expect(outcome.generation == 1)
+            #expect(server.sessionsCreated == 2)
+            #expect(server.orders.isEmpty)
+        }
+    }
+
+    @Test("What the merchant needs from the buyer ends as needs_input, with its messages", arguments: [
+        ("item_hoodie", "spt_test_success", true),
+        ("item_unknown", "spt_test_success", true),
+        ("item_tshirt", "spt_test_3ds", true),
+        ("item_tshirt", "spt_test_success", false),
+    ])
+    func needsInput(_ item: String, _ token: String, _ address: Bool) async throws {
+        try await withMockServer { server, transport in
+            let task = try await makeCheckoutTask(server, transport)
+            let cart = CheckoutCart(currency: "usd", lines: [.init(id: item)], buyer: testCart.buyer,
+                fulfillmentDetails: address ? testCart.fulfillmentDetails : nil)
+            let outcome = try await task.run(taskID: "input-\(item)-\(token)", cart: cart, paymentToken: token)
+            #expect(outcome.status == .needsInput)
+            #expect(outcome.reason != nil)
+            #expect(server.orders.isEmpty)
+            let again = try await task.run(taskID: "input-\(item)-\(token)", cart: cart, paymentToken: token)
+            #expect(again.status == .needsInput)
+            #expect(server.sessionsCreated <= 1, "a re-run never opens a second session")
+        }
+    }
+
+    @Test("Every request carries Authorization, API-Version, Request-Id (echoed) and, on POSTs, the derived key")
+    func headers() async throws {
+        try await withMockServer { server, transport in
+            let task = try await makeCheckoutTask(server, transport)
+            let acp = ACPClient(client: task.client, configuration: .init(baseURL: server.baseURL, apiKey: testKey))
+            let request = CheckoutSessionCreateRequest(lineItems: [ACPItem(id: "item_ebook")], currency: "usd")
+            let intent = IdempotencyIntent(namespace: "t", operation: "acp.checkout_session.create", inputs: ["task_id": "h"])
+            let created = try await acp.create(request, intent: intent)
+            #expect(created.status == 201)
+            #expect(created.call.anchor == created.body.id)
+            #expect(created.call.response?.headers.first(name: "Request-Id")?.hasPrefix("req_") == true)
+            #expect(server.journal.first?.idempotencyKey == created.call.key.rawValue)
+            let session = try await acp.retrieve(created.body.id)
+            #expect(session.id == created.body.id)
+            let missing = await #expect(throws: ACPClientError.self) { try await acp.retrieve("cs_missing") }
+            #expect(missing?.code == .rejected)
+            #expect(missing?.status == 404)
+            #expect(missing?.error?.code == "not_found")
+            let bad = await #expect(throws: ACPClientError.self) { try await acp.retrieve("../v1/payment_intents") }
+            #expect(bad?.code == .invalidArgument)
+        }
+    }
+}
