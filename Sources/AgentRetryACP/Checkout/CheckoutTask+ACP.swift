@@ -75,6 +75,8 @@ extension CheckoutTask {
         switch error.code {
         case .pending:
             return log.outcome(.pending, reason: "the outcome of \(step) is unknown after the retries; run the task again to resume it")
+        case .rejected where error.status == 401 || error.status == 403:
+            throw log.error(.merchant, "\(step) was refused: the merchant did not accept the API key (\(error.status ?? 0))", underlying: error)
         case .rejected where (error.status ?? 500) < 500:
             let message = error.error.map { "\($0.code): \($0.message)" } ?? "the merchant answered \(error.status ?? 0)"
             return log.outcome(.needsInput, reason: "\(step) was refused: \(message)")

@@ -43,6 +43,9 @@ extension CheckoutTask {
                 }
                 log.note(call)
                 await self.emit(.step("create", status: response.status))
+                if response.status == 401 || response.status == 403 {
+                    throw log.error(.merchant, "create was refused: the PSP did not accept the API key (\(response.status))")
+                }
                 guard (200..<300).contains(response.status) else {
                     return log.outcome(.needsInput, reason: "create was refused: \(StripeCheckout.errorMessage(response.body) ?? "status \(response.status)")")
                 }
