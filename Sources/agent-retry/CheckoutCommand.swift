@@ -41,7 +41,7 @@ struct CheckoutCommand: AsyncParsableCommand {
 
     private func perform() async -> CheckoutReport {
         do {
-            let cart = try self.readCart()
+            let cart = try self.parseCart(await self.readCart())
             guard let token = self.paymentToken ?? cart.paymentToken, !token.isEmpty else {
                 throw ValidationError("give --payment-token or a payment_token in the cart")
             }
@@ -70,14 +70,20 @@ struct CheckoutCommand: AsyncParsableCommand {
         }
     }
 
-    private func readCart() throws -> CheckoutCart {
-        let data: Data
-        if self.cart == "-" {
-            data = FileHandle.standardInput.readDataToEndOfFile()
-        } else {
-            guard let contents = FileManager.default.contents(atPath: self.cart) else { throw ValidationError("cannot read the cart file \(self.cart)") }
-            data = contents
+    /// The cart's bytes, read on a thread of their own (standard input may block for long), at
+    /// most 1 MiB and one byte; `nil` when the file cannot be read.
+    private func readCart() async -> Data? {
+        let path = self.cart
+        return await withCheckedContinuation { continuation in
+            Thread {
+                let handle = path == "-" ? FileHandle.standardInput : FileHandle(forReadingAtPath: path)
+                continuation.resume(returning: try? handle?.read(upToCount: (1 << 20) + 1) ?? Data())
+            }.start()
         }
+    }
+
+    private func parseCart(_ read: Data?) throws -> CheckoutCart {
+        guard let data = read else { throw ValidationError("cannot read the cart file \(self.cart)") }
         guard data.count <= 1 << 20 else { throw ValidationError("the cart is over 1 MiB") }
         do {
             let cart = try CheckoutCart(parsing: [UInt8](data))

@@ -58,6 +58,20 @@ struct ACPModelTests {
         let request = CheckoutSessionCompleteRequest(paymentData: PaymentData(handlerID: "card_tokenized", token: "spt_secret_123"))
         #expect(!request.description.contains("spt_secret_123"))
         #expect(!String(reflecting: request).contains("spt_secret_123"))
+        var dumped = ""
+        dump(request, to: &dumped)
+        #expect(!dumped.contains("spt_secret_123"))
+        var cart = CheckoutCart(currency: "usd", lines: [.init(id: "a")])
+        cart.members["payment_token"] = "spt_cart_secret"
+        #expect(!"\(cart)".contains("spt_cart_secret"))
+        let merchant = CheckoutTask.Merchant.stripe(baseURL: "http://127.0.0.1:1", apiKey: "sk_live_secret")
+        var dumpedMerchant = ""
+        dump(merchant, to: &dumpedMerchant)
+        #expect(!"\(merchant)".contains("sk_live_secret") && !dumpedMerchant.contains("sk_live_secret"))
+        let configuration = ACPClient.Configuration(baseURL: "http://127.0.0.1:1", apiKey: "sk_acp_secret")
+        var dumpedConfiguration = ""
+        dump(configuration, to: &dumpedConfiguration)
+        #expect(!"\(configuration)".contains("sk_acp_secret") && !dumpedConfiguration.contains("sk_acp_secret"))
         #expect(request.acpJSON["payment_data"]?["instrument"]?["credential"]?["token"] == "spt_secret_123")
         let body = #"{"payment_data":{"handler_id":987654321,"instrument":{"type":"card","credential":{"type":"spt","token":"t"}}}}"#
         let error = #expect(throws: ACPDecodingError.self) { try CheckoutSessionCompleteRequest(parsing: Array(body.utf8)) }
@@ -88,6 +102,9 @@ struct ACPModelTests {
         (#"{"currency":"dollars","line_items":[{"id":"a"}]}"#, "$.currency"),
         (#"{"currency":"usd","line_items":[{"id":"","quantity":1}]}"#, "$.line_items[0].id"),
         (#"{"currency":"usd","line_items":[{"id":"a","unit_amount":-5}]}"#, "$.line_items[0].unit_amount"),
+        (#"{"currency":"usd","line_items":[{"id":"a","unit_amount":8000000000000000}]}"#, "$.line_items[0].unit_amount"),
+        (#"{"currency":"usd","line_items":[{"id":"a","quantity":600},{"id":"b","quantity":600}]}"#, "$.line_items[1].quantity"),
+        (#"{"currency":"usd","line_items":[{"id":"a","unit_amount":5},{"id":"a","unit_amount":6}]}"#, "$.line_items[1].unit_amount"),
     ])
     func invalidCarts(_ body: String, _ path: String) throws {
         let cart = try CheckoutCart(parsing: Array(body.utf8))

@@ -23,7 +23,7 @@ struct CheckoutCLITests {
     }
 
     @Test("Killed at a step, re-run: one order, one session, the same anchor", arguments: [
-        "anchored", "after-response:create", "after-persist:update", "after-response:update", "after-persist:complete", "after-response:complete",
+        "after-persist:create", "anchored", "after-response:create", "after-persist:update", "after-response:update", "after-persist:complete", "after-response:complete",
     ])
     func killedAtStep(_ point: String) async throws {
         try await withMockServer { server, _ in
@@ -91,6 +91,23 @@ struct CheckoutCLITests {
             #expect(server.checkoutSessionsByTask["expire"]?.count == 2)
             #expect(server.createKeys.count == 2)
             #expect(server.orders.count == 1)
+        }
+    }
+
+    @Test("Stripe: killed after the confirm response, re-run: one charge, the same PaymentIntent")
+    func stripeKilledAfterConfirm() async throws {
+        try await withMockServer { server, _ in
+            let store = CLIChild.storePath()
+            let cart = try Self.cartFile(token: "pm_card_visa")
+            let first = try self.start(server, store: store, task: "stripe-kill", cart: cart, pauseAt: "after-response:confirm", extra: ["--protocol", "stripe"])
+            #expect(await first.waitForPause().contains("paused: after-response:confirm"))
+            try await first.kill()
+            try await Task.sleep(for: .milliseconds(1100))
+            let (status, json) = try await self.start(server, store: store, task: "stripe-kill", cart: cart, extra: ["--protocol", "stripe"]).finish()
+            #expect(status == 0, "\(json)")
+            #expect(server.ledger.count == 1)
+            #expect(server.ledger.first?.id == json["payment_intent_id"]?.stringValue)
+            #expect(Set(server.requests("POST", endingIn: "/v1/payment_intents").compactMap(\.idempotencyKey)).count == 1)
         }
     }
 

@@ -62,7 +62,7 @@ struct CheckoutTaskTests {
     @Test("409 in flight on complete: no second complete POST; the order comes from polling the session")
     func inFlightCompleteIsPolled() async throws {
         var configuration = MockPaymentServer.Configuration()
-        configuration.faults = [FaultRule(method: "POST", path: "/checkout_sessions/*/complete", action: .latency(milliseconds: 1500), count: 1)]
+        configuration.faults = [FaultRule(method: "POST", path: "/checkout_sessions/*/complete", action: .latency(milliseconds: 3000), count: 1)]
         var transportConfiguration = HTTPTransport.Configuration()
         transportConfiguration.timeout = .init(connect: .seconds(2), total: .milliseconds(400))
         try await withMockServer(configuration, transport: transportConfiguration) { server, transport in
@@ -126,9 +126,11 @@ struct CheckoutTaskTests {
         try await withMockServer { server, transport in
             let task = try await makeCheckoutTask(server, transport, configuration: .init(maximumGenerations: 2))
             for generation in 0..<2 {
-                let declined = try await task.run(taskID: "canceled", cart: testCart, paymentToken: "spt_test_declined")
-                #expect(declined.generation == generation)
-                let cancel = HTTPRequest(method: .post, url: server.baseURL + "/checkout_sessions/\(declined.checkoutSessionID ?? "")/cancel",
+                // 3D Secure is due: the session stays open, waiting for the buyer.
+                let waiting = try await task.run(taskID: "canceled", cart: testCart, paymentToken: "spt_test_3ds")
+                #expect(waiting.status == .needsInput)
+                #expect(waiting.generation == generation)
+                let cancel = HTTPRequest(method: .post, url: server.baseURL + "/checkout_sessions/\(waiting.checkoutSessionID ?? "")/cancel",
                     headers: ["Authorization": "Bearer \(testKey)", "API-Version": "2026-04-17", "Idempotency-Key": "cancel-\(generation)",
                               "Content-Type": "application/json"], body: "{}")
                 #expect(try await transport.execute(cancel).status == 200)
@@ -138,6 +140,102 @@ struct CheckoutTaskTests {
             #expect(outcome.generation == 1)
             #expect(server.sessionsCreated == 2)
             #expect(server.orders.isEmpty)
+        }
+    }
+
+    @Test("A declined credential is not sent again on a later generation's session")
+    func declinedStaysDeclinedAcrossGenerations() async throws {
+        let clock = ManualMockClock()
+        var configuration = MockPaymentServer.Configuration()
+        configuration.clock = clock
+        try await withMockServer(configuration) { server, transport in
+            let task = try await makeCheckoutTask(server, transport)
+            #expect(try await task.run(taskID: "decl", cart: testCart, paymentToken: "spt_test_declined").status == .declined)
+            clock.advance(by: .seconds(7 * 24 * 3600))
+            let again = try await task.run(taskID: "decl", cart: testCart, paymentToken: "spt_test_declined")
+            #expect(again.status == .declined)
+            #expect(server.sessionsCreated == 1, "no new session is opened for a credential already declined")
+            #expect(server.requests("POST", endingIn: "/complete").count == 1)
+        }
+    }
+
+    @Test("The anchored session unknown to the merchant (404): needs reconciliation, never a second session")
+    func anchorLost() async throws {
+        try await withMockServer { server, transport in
+            let task = try await makeCheckoutTask(server, transport)
+            #expect(try await task.run(taskID: "lost", cart: testCart, paymentToken: "spt_test_declined").status == .declined)
+            server.addFaults([FaultRule(method: "GET", path: "/checkout_sessions/*", action: .statusBefore(status: 404, retryAfter: nil))])
+            let error = await #expect(throws: CheckoutTaskError.self) {
+                try await task.run(taskID: "lost", cart: testCart, paymentToken: "spt_test_success")
+            }
+            #expect(error?.code == .needsReconciliation)
+            #expect(error?.anchor != nil)
+            #expect(server.sessionsCreated == 1)
+            #expect(server.orders.isEmpty)
+        }
+    }
+
+    @Test("The same task id with another cart is a conflict, before and after completion; nothing is sent")
+    func changedCartIsConflict() async throws {
+        try await withMockServer { server, transport in
+            let task = try await makeCheckoutTask(server, transport)
+            var other = testCart
+            other.members["fulfillment_option_id"] = "ship_standard"
+            #expect(try await task.run(taskID: "cart", cart: testCart, paymentToken: "spt_test_declined").status == .declined)
+            var requests = server.journal.count
+            let before = await #expect(throws: CheckoutTaskError.self) { try await task.run(taskID: "cart", cart: other, paymentToken: "spt_test_success") }
+            #expect(before?.code == .conflict)
+            #expect(server.journal.count == requests)
+            #expect(try await task.run(taskID: "cart", cart: testCart, paymentToken: "spt_test_success").status == .completed)
+            requests = server.journal.count
+            let after = await #expect(throws: CheckoutTaskError.self) { try await task.run(taskID: "cart", cart: other, paymentToken: "spt_test_success") }
+            #expect(after?.code == .conflict)
+            #expect(server.journal.count == requests)
+            #expect(server.sessionsCreated == 1)
+            #expect(server.orders.count == 1)
+        }
+    }
+
+    @Test("A re-run with another namespace secret on the same store still finds the anchor: one session, one order")
+    func otherSecretFindsAnchor() async throws {
+        try await withMockServer { server, transport in
+            let path = CLIChild.storePath()
+            let first = try await makeCheckoutTask(server, transport, store: path)
+            #expect(try await first.run(taskID: "secret", cart: testCart, paymentToken: "spt_test_success").status == .completed)
+            let store = try SQLiteIdempotencyStore(path: path)
+            let other = CheckoutTask(client: IdempotentClient(transport: transport, store: store, secret: .random()),
+                merchant: first.merchant, configuration: first.configuration)
+            let outcome = try await other.run(taskID: "secret", cart: testCart, paymentToken: "spt_test_success")
+            #expect(outcome.status == .completed)
+            #expect(server.sessionsCreated == 1)
+            #expect(server.orders.count == 1)
+        }
+    }
+
+    @Test("Two runs of one task at once on one client: one order, one session; the other waits or is told")
+    func concurrentRuns() async throws {
+        try await withMockServer { server, transport in
+            let task = try await makeCheckoutTask(server, transport)
+            let results = await withTaskGroup(of: Result<CheckoutOutcome, CheckoutTaskError>.self) { group in
+                for _ in 0..<2 {
+                    group.addTask {
+                        do throws(CheckoutTaskError) {
+                            return .success(try await task.run(taskID: "twice", cart: testCart, paymentToken: "spt_test_success"))
+                        } catch {
+                            return .failure(error)
+                        }
+                    }
+                }
+                return await group.reduce(into: []) { $0.append($1) }
+            }
+            for result in results {
+                switch result {
+                case .success(let outcome): #expect(outcome.status == .completed)
+                case .failure(let error): #expect(error.code == .inProgressElsewhere, "\(error)")
+                }
+            }
+            #expect(server.sessionsCreated == 1)
+            #expect(server.orders.count == 1)
         }
     }
 

@@ -319,6 +319,32 @@ struct IdempotentClientTests {
         }
     }
 
+    @Test("The anchor is committed with a success and found again, also under another secret, with no request")
+    func anchorKeptAndFound() async throws {
+        try await self.withHarness { harness in
+            let store = try SQLiteIdempotencyStore(path: harness.directory.appendingPathComponent("anchor.sqlite").path)
+            func client(_ secret: String) throws -> IdempotentClient {
+                IdempotentClient(transport: harness.transport, store: store, secret: try .init(bytes: Array(secret.utf8)), environment: harness.environment)
+            }
+            let first = try client("the-first-secret-0123456789")
+            #expect(try await first.storedRecord(for: harness.intent()) == nil)
+            let result = try await first.send(harness.charge(), intent: harness.intent(), anchor: { response in
+                (try? JSONValue(parsing: response.body))?["id"]?.stringValue
+            })
+            #expect(result.anchor?.hasPrefix("pi_") == true)
+            let requests = harness.server.journal.count
+            let other = try client("another-secret-9876543210")
+            let found = try #require(try await other.storedRecord(for: harness.intent()))
+            #expect(found.key == result.key)
+            #expect(found.anchor == result.anchor)
+            #expect(found.state == .succeeded)
+            let again = try await first.send(harness.charge(), intent: harness.intent())
+            #expect(again.fromStore)
+            #expect(again.anchor == result.anchor)
+            #expect(harness.server.journal.count == requests)
+        }
+    }
+
     @Test("An expired lease no longer lets its holder write: the taker's writes win, the old holder's fail")
     func expiredLeaseCannotWrite() async throws {
         try await self.withHarness { harness in

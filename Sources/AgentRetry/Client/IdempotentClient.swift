@@ -98,14 +98,7 @@ public final class IdempotentClient: Sendable {
         reconcile: (@Sendable (IdempotencyRecord) async throws -> HTTPResponse?)? = nil,
         anchor: (@Sendable (HTTPResponse) -> String?)? = nil
     ) async throws(IdempotentCallError) -> IdempotentResult {
-        let derivedKey: IdempotencyKey
-        let intentFingerprint: String
-        do {
-            derivedKey = try self.deriver.key(for: intent, format: profile.keyFormat, maximumLength: profile.maximumKeyLength)
-            intentFingerprint = SHA256.hash(data: try intent.identityForm()).map { String($0, radix: 16).leftPadded(to: 2) }.joined()
-        } catch {
-            throw IdempotentCallError(.keyDerivation, key: nil, message: "\(error)", underlying: error)
-        }
+        let (derivedKey, intentFingerprint) = try self.derive(intent, profile: profile)
         let fingerprint = Self.fingerprint(of: request)
         let now = self.environment.now()
         // The store resumes an unfinished record of this intent under its own key (an earlier time
@@ -203,17 +196,25 @@ public final class IdempotentClient: Sendable {
             key: record.key, attempts: record.attempts, replayed: false, fromStore: false, anchor: settled.anchor))
     }
 
-    /// The intent's record under the key derived now, if the store has one; nothing is sent and no
-    /// lease is taken. Tasks use it to find how far an earlier invocation got (its generations,
-    /// its anchor).
+    /// The intent's record, if the store has one; nothing is sent and no lease is taken: under the
+    /// key derived now, else the newest record of the same intent identity (kept under a key derived
+    /// from another secret, or in an earlier time bucket). Tasks use it to find how far an earlier
+    /// invocation got (its generations, its anchor).
     public func storedRecord(for intent: IdempotencyIntent, profile: PSPProfile = .stripe) async throws(IdempotentCallError) -> IdempotencyRecord? {
-        let key: IdempotencyKey
+        let (key, intentFingerprint) = try self.derive(intent, profile: profile)
+        if let record = try await self.storeCall(key, { try await self.store.record(for: key) }) { return record }
+        return try await self.storeCall(key) { try await self.store.latestRecord(intentFingerprint: intentFingerprint) }
+    }
+
+    /// The intent's key under this client's secret, and its identity fingerprint.
+    private func derive(_ intent: IdempotencyIntent, profile: PSPProfile) throws(IdempotentCallError) -> (IdempotencyKey, String) {
         do {
-            key = try self.deriver.key(for: intent, format: profile.keyFormat, maximumLength: profile.maximumKeyLength)
+            let key = try self.deriver.key(for: intent, format: profile.keyFormat, maximumLength: profile.maximumKeyLength)
+            let fingerprint = SHA256.hash(data: try intent.identityForm()).map { String($0, radix: 16).leftPadded(to: 2) }.joined()
+            return (key, fingerprint)
         } catch {
             throw IdempotentCallError(.keyDerivation, key: nil, message: "\(error)", underlying: error)
         }
-        return try await self.storeCall(key) { try await self.store.record(for: key) }
     }
 
     /// Takes the intent's lease, waiting up to `wait` for another holder.

@@ -9,6 +9,10 @@ public protocol IdempotencyStore: Sendable {
     /// The record with this key, if any.
     func record(for key: IdempotencyKey) async throws(IdempotencyStoreError) -> IdempotencyRecord?
 
+    /// The newest record of an intent identity (``IdempotencyRecord/intentFingerprint``), whatever
+    /// its key and state: finds an intent's record kept under a key derived from another secret.
+    func latestRecord(intentFingerprint: String) async throws(IdempotencyStoreError) -> IdempotencyRecord?
+
     /// Inserts the record unless one with its key exists, atomically; returns the stored record
     /// (the new one, or the one already there).
     func insertIfAbsent(_ record: IdempotencyRecord) async throws(IdempotencyStoreError) -> IdempotencyRecord

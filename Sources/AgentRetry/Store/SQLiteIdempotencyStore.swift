@@ -82,6 +82,13 @@ public final class SQLiteIdempotencyStore: IdempotencyStore {
         }
     }
 
+    public func latestRecord(intentFingerprint: String) async throws(IdempotencyStoreError) -> IdempotencyRecord? {
+        try await self.runReading("read an intent's records") { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM idempotency_record WHERE intent_fingerprint = ? ORDER BY created_at DESC LIMIT 1",
+                arguments: [intentFingerprint]).map(Self.decode)
+        }
+    }
+
     public func insertIfAbsent(_ record: IdempotencyRecord) async throws(IdempotencyStoreError) -> IdempotencyRecord {
         try await self.run("insert a record") { db -> IdempotencyRecord in
             try db.execute(sql: "INSERT OR IGNORE INTO idempotency_record \(Self.columnList) VALUES \(Self.placeholders)",

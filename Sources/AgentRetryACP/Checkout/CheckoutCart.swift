@@ -71,24 +71,38 @@ public struct CheckoutCart: ACPObject {
     /// `payment_token`: the credential, if the cart file carries one.
     public var paymentToken: String? { self.value("payment_token") }
 
+    /// The most units of one item, and of the whole cart, a cart may hold.
+    public static let maximumQuantity = 1000
+    /// The largest `unit_amount`, in minor units (10^10: a hundred million in a two-decimal currency).
+    public static let maximumUnitAmount = 10_000_000_000
+
     /// The lines merged by item id and sorted by it.
     public var mergedLines: [Line] {
         var merged: [String: Line] = [:]
         for line in self.lines {
-            let quantity = (merged[line.id]?.quantity ?? 0) + line.quantity
+            let quantity = (merged[line.id]?.quantity ?? 0).addingReportingOverflow(line.quantity).partialValue
             merged[line.id] = Line(id: line.id, quantity: quantity, unitAmount: line.unitAmount ?? merged[line.id]?.unitAmount)
         }
-        return merged.keys.sorted().map { merged[$0]! }
+        return merged.keys.sorted().compactMap { merged[$0] }
     }
 
-    /// The sum of `unit_amount` × `quantity`, or `nil` when a line has no unit amount.
+    /// The sum of `unit_amount` × `quantity`, or `nil` when a line has no unit amount or the sum
+    /// does not fit (``validate()`` refuses such carts).
     public var amount: Int? {
         var sum = 0
         for line in self.mergedLines {
             guard let unit = line.unitAmount else { return nil }
-            sum += unit * line.quantity
+            let (product, overflow) = unit.multipliedReportingOverflow(by: line.quantity)
+            let (total, overflowAgain) = sum.addingReportingOverflow(product)
+            guard !overflow, !overflowAgain else { return nil }
+            sum = total
         }
         return sum
+    }
+
+    /// A digest of ``canonicalJSON``: binds the cart to the task in the create body.
+    public var digest: String {
+        String(((try? RequestFingerprint.json(self.canonicalJSON))?.rawValue ?? "").prefix(32))
     }
 
     /// The cart as the intent sees it (see the type's discussion).
@@ -100,16 +114,32 @@ public struct CheckoutCart: ACPObject {
         return .object(members)
     }
 
-    /// Checks what the schema cannot: at least one line, quantities from 1 to 1000, ids given.
+    /// Checks what the schema cannot: at least one line, ids given, quantities from 1 to
+    /// ``maximumQuantity`` (per item and in all), unit amounts from 0 to ``maximumUnitAmount`` and
+    /// the same for every line of one item.
     public func validate() throws(ACPDecodingError) {
         guard !self.lines.isEmpty else { throw ACPDecodingError(code: .missingField, path: "$.line_items", message: "a cart needs at least one line") }
+        let limit = Self.maximumQuantity
+        var units = 0
+        var unitAmounts: [String: Int] = [:]
         for (index, line) in self.lines.enumerated() {
-            guard !line.id.isEmpty else { throw ACPDecodingError(code: .missingField, path: "$.line_items[\(index)].id", message: "an item id is required") }
-            guard (1...1000).contains(line.quantity) else {
-                throw ACPDecodingError(code: .typeMismatch, path: "$.line_items[\(index)].quantity", message: "quantity must be from 1 to 1000")
+            let path = "$.line_items[\(index)]"
+            guard !line.id.isEmpty else { throw ACPDecodingError(code: .missingField, path: "\(path).id", message: "an item id is required") }
+            guard (1...limit).contains(line.quantity) else {
+                throw ACPDecodingError(code: .typeMismatch, path: "\(path).quantity", message: "quantity must be from 1 to \(limit)")
             }
-            if let unit = line.unitAmount, unit < 0 {
-                throw ACPDecodingError(code: .typeMismatch, path: "$.line_items[\(index)].unit_amount", message: "unit_amount must not be negative")
+            units += line.quantity
+            guard units <= limit else {
+                throw ACPDecodingError(code: .typeMismatch, path: "\(path).quantity", message: "a cart holds at most \(limit) units in all")
+            }
+            if let unit = line.unitAmount {
+                guard (0...Self.maximumUnitAmount).contains(unit) else {
+                    throw ACPDecodingError(code: .typeMismatch, path: "\(path).unit_amount", message: "unit_amount must be from 0 to \(Self.maximumUnitAmount)")
+                }
+                guard unitAmounts[line.id, default: unit] == unit else {
+                    throw ACPDecodingError(code: .typeMismatch, path: "\(path).unit_amount", message: "lines of one item must have the same unit_amount")
+                }
+                unitAmounts[line.id] = unit
             }
         }
         guard self.currency.count == 3, self.currency.allSatisfy(\.isLetter) else {

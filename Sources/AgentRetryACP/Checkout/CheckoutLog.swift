@@ -25,6 +25,12 @@ struct CheckoutLog: Sendable {
         self.fromStore = self.fromStore && call.fromStore
     }
 
+    /// Records a step whose result was found kept in the store.
+    mutating func noteKept(_ record: IdempotencyRecord) {
+        if !self.keys.contains(record.key) { self.keys.append(record.key) }
+        self.attempts += record.attempts
+    }
+
     /// Records a POST that ended in an error, from the idempotent call's error.
     mutating func note(_ error: ACPClientError) {
         if let call = error.call { self.note(call); return }
@@ -55,9 +61,11 @@ struct CheckoutLog: Sendable {
     /// The task error for a failed call that is not a merchant answer the task can act on.
     func error(from failure: ACPClientError) -> CheckoutTaskError {
         if let callError = failure.idempotentCallError {
+            let leaseLost = (callError.underlying as? IdempotencyStoreError)?.code == .leaseLost
             let code: CheckoutTaskError.Code = switch callError.code {
             case .needsReconciliation: .needsReconciliation
             case .inProgressElsewhere: .inProgressElsewhere
+            case .store where leaseLost: .inProgressElsewhere
             case .store, .keyDerivation: .store
             default: .conflict
             }

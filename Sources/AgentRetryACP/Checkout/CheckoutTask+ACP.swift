@@ -12,26 +12,31 @@ extension CheckoutTask {
 
     func runACP(_ acp: ACPClient, taskID: String, cart: CheckoutCart, token: String) async throws(CheckoutTaskError) -> CheckoutOutcome {
         var log = CheckoutLog(taskID: taskID, stripe: false)
-        var (generation, resumed) = try await self.latestGeneration(Self.acpCreate, profile: .acp, taskID: taskID, cart: cart, log: log)
+        var (generation, resumed) = try await self.latestGeneration(Self.acpCreate, profile: .acp, taskID: taskID, log: log)
         await self.emit(.generation(generation, resumed: resumed))
         while true {
             log.generation = generation
             log.anchor = nil
-            let intent = self.createIntent(Self.acpCreate, taskID: taskID, cart: cart, generation: generation)
+            if let declined = try await self.declinedEarlier(taskID: taskID, cart: cart, token: token, log: log) { return declined }
+            let intent = self.createIntent(Self.acpCreate, taskID: taskID, generation: generation)
+            let request = Self.createRequest(cart: cart, taskID: taskID, generation: generation)
             let created: CheckoutSession
-            var session: CheckoutSession?
+            let session: CheckoutSession
             if let record = try await self.storedRecord(intent, profile: .acp, log: log), record.state == .succeeded,
                let anchor = record.anchor, let body = record.outcome?.body, let stored = try? CheckoutSession(parsing: body) {
                 // An earlier invocation anchored this generation: never create again while it is valid.
+                guard record.requestFingerprint == (try? RequestFingerprint.json(request.acpJSON)) else {
+                    throw log.error(.conflict, "task \(taskID) was started with another cart; a different purchase needs another task id")
+                }
                 log.anchor = anchor
-                log.keys.append(record.key)
+                log.noteKept(record)
                 await self.emit(.anchored(anchor, generation: generation, resumed: true))
                 created = stored
                 let complete = self.completeRequest(created, cart: cart, token: token)
-                if let done = try await self.storedCompletion(acp, anchor: anchor, complete: complete, log: log) { return done }
-                session = try await self.retrieve(acp, anchor, log: log)
+                if let done = try await self.storedCompletion(anchor: anchor, complete: complete, log: log) { return done }
+                guard let current = try await self.retrieve(acp, anchor, log: log) else { throw self.anchorLost(anchor, log: log) }
+                session = current
             } else {
-                let request = Self.createRequest(cart: cart, taskID: taskID, generation: generation)
                 do {
                     let response = try await acp.create(request, intent: intent)
                     log.note(response.call)
@@ -47,54 +52,61 @@ extension CheckoutTask {
                 await self.emit(.anchored(created.id, generation: generation, resumed: false))
             }
             let anchor = log.anchor ?? created.id
-            let step: SessionStep
-            if let session {
-                step = try await self.drive(acp, session: session, anchor: anchor, complete: self.completeRequest(created, cart: cart, token: token),
-                    cart: cart, log: &log)
-            } else {
-                // The anchored session is gone (404): as good as expired.
-                step = .newGeneration(.expired)
-            }
-            switch step {
+            let complete = self.completeRequest(created, cart: cart, token: token)
+            switch try await self.drive(acp, session: session, anchor: anchor, complete: complete, cart: cart, log: &log) {
             case .outcome(let outcome):
                 return outcome
             case .newGeneration(let status):
-                guard generation + 1 < self.configuration.maximumGenerations else {
-                    return log.outcome(status == .canceled ? .canceled : .expired,
-                        reason: "the session was \(status) and the task has used its \(self.configuration.maximumGenerations) generations")
-                }
-                generation += 1
-                await self.emit(.generation(generation, resumed: false))
+                if let outcome = try await self.nextGeneration(&generation, after: status.rawValue, log: log) { return outcome }
             }
         }
+    }
+
+    /// Moves to the next generation, or returns the outcome when none is left.
+    func nextGeneration(_ generation: inout Int, after status: String, log: CheckoutLog) async throws(CheckoutTaskError) -> CheckoutOutcome? {
+        guard generation + 1 < self.configuration.maximumGenerations else {
+            return log.outcome(status == "canceled" ? .canceled : .expired,
+                reason: "the session was \(status) and the task has used its \(self.configuration.maximumGenerations) generations")
+        }
+        generation += 1
+        await self.emit(.generation(generation, resumed: false))
+        return nil
+    }
+
+    /// The anchored session or PaymentIntent is unknown to the merchant (404): whether it was paid
+    /// cannot be told, so no new generation is started; the caller must look it up.
+    func anchorLost(_ anchor: String, log: CheckoutLog) -> CheckoutTaskError {
+        log.error(.needsReconciliation, "the merchant no longer knows \(anchor), the task's anchor (404); find out whether it was paid before starting anew")
     }
 
     /// Create, update or complete ended without a session: an outcome when the merchant's answer
     /// says what it is, else the task's error.
     func settleFailedStep(_ error: ACPClientError, step: String, log: CheckoutLog) throws(CheckoutTaskError) -> CheckoutOutcome {
+        let callCode = error.idempotentCallError?.code
         switch error.code {
         case .pending:
             return log.outcome(.pending, reason: "the outcome of \(step) is unknown after the retries; run the task again to resume it")
+        case _ where callCode == .inFlightAtServer || callCode == .retryAfterBeyondLimit:
+            return log.outcome(.pending, reason: "the merchant is still processing \(step) or asked to wait; run the task again later to resume it")
         case .rejected where error.status == 401 || error.status == 403:
             throw log.error(.merchant, "\(step) was refused: the merchant did not accept the API key (\(error.status ?? 0))", underlying: error)
         case .rejected where (error.status ?? 500) < 500:
             let message = error.error.map { "\($0.code): \($0.message)" } ?? "the merchant answered \(error.status ?? 0)"
             return log.outcome(.needsInput, reason: "\(step) was refused: \(message)")
         default:
-            if let callError = error.idempotentCallError, callError.code == .retryAfterBeyondLimit {
-                return log.outcome(.pending, reason: "the merchant asked to wait beyond the retry limits; run the task again later")
-            }
             throw log.error(from: error)
         }
     }
 
     /// The create body a task sends: one item per unit (ACP's `Item` has no quantity), the buyer,
-    /// the fulfilment details, and `metadata` with the task id and generation.
+    /// the fulfilment details, and `metadata` with the task id, the generation and a digest of
+    /// the canonical cart (so that a task re-run with another cart is a conflict, not a second
+    /// purchase).
     public static func createRequest(cart: CheckoutCart, taskID: String, generation: Int) -> CheckoutSessionCreateRequest {
         CheckoutSessionCreateRequest(
             lineItems: cart.mergedLines.flatMap { line in Array(repeating: ACPItem(id: line.id), count: line.quantity) },
             currency: cart.currency, buyer: cart.buyer, fulfillmentDetails: cart.fulfillmentDetails,
-            metadata: ["task_id": .string(taskID), "generation": .number(Double(generation))])
+            metadata: ["task_id": .string(taskID), "generation": .number(Double(generation)), "cart_digest": .string(cart.digest)])
     }
 
     /// The update body that selects `option` for every line of `session`.
@@ -113,15 +125,38 @@ extension CheckoutTask {
 
     /// A completed task's outcome straight from the store, with no request: the complete step's
     /// kept response, when it is a completed session.
-    func storedCompletion(_ acp: ACPClient, anchor: String, complete: CheckoutSessionCompleteRequest, log: CheckoutLog) async throws(CheckoutTaskError) -> CheckoutOutcome? {
+    func storedCompletion(anchor: String, complete: CheckoutSessionCompleteRequest, log: CheckoutLog) async throws(CheckoutTaskError) -> CheckoutOutcome? {
+        guard let (record, session) = try await self.keptCompletion(anchor: anchor, complete: complete, log: log),
+              session.status == .completed else { return nil }
+        var log = log
+        log.noteKept(record)
+        return log.outcome(.completed, session: session)
+    }
+
+    /// The complete step's kept record and session for `anchor`, if it succeeded.
+    func keptCompletion(anchor: String, complete: CheckoutSessionCompleteRequest, log: CheckoutLog) async throws(CheckoutTaskError) -> (IdempotencyRecord, CheckoutSession)? {
         let intent = ACPClient.stepIntent(namespace: self.configuration.namespace, anchor: anchor, step: "complete", body: complete)
         guard let record = try await self.storedRecord(intent, profile: .acp, log: log), record.state == .succeeded,
-              let body = record.outcome?.body, let session = try? CheckoutSession(parsing: body), session.status == .completed
-        else { return nil }
-        var log = log
-        log.keys.append(record.key)
-        log.attempts += record.attempts
-        return log.outcome(.completed, session: session)
+              let body = record.outcome?.body, let session = try? CheckoutSession(parsing: body) else { return nil }
+        return (record, session)
+    }
+
+    /// `declined` when this credential was declined on an earlier generation's session: a decline
+    /// is terminal for the credential, so it is not sent again on the new session.
+    func declinedEarlier(taskID: String, cart: CheckoutCart, token: String, log: CheckoutLog) async throws(CheckoutTaskError) -> CheckoutOutcome? {
+        for earlier in 0..<log.generation {
+            let intent = self.createIntent(Self.acpCreate, taskID: taskID, generation: earlier)
+            guard let record = try await self.storedRecord(intent, profile: .acp, log: log), let anchor = record.anchor,
+                  let body = record.outcome?.body, let created = try? CheckoutSession(parsing: body),
+                  let (_, session) = try await self.keptCompletion(anchor: anchor, complete: self.completeRequest(created, cart: cart, token: token), log: log)
+            else { continue }
+            let declined = session.errorMessages.filter { $0.code == .paymentDeclined }
+            if !declined.isEmpty {
+                return log.outcome(.declined, session: session, messages: declined,
+                    reason: "this credential was declined on generation \(earlier); a new credential is a new intent")
+            }
+        }
+        return nil
     }
 
     /// GET the session; `nil` when the merchant no longer knows it (404).

@@ -36,7 +36,7 @@ extension CheckoutTask {
                         return .outcome(try self.settleFailedStep(error, step: "update", log: log))
                     }
                     // Refused (the session may have expired meanwhile): look at it again.
-                    guard let current = try await self.retrieve(acp, anchor, log: log) else { return .newGeneration(.expired) }
+                    guard let current = try await self.retrieve(acp, anchor, log: log) else { throw self.anchorLost(anchor, log: log) }
                     if current.status.isTerminal || current.selectedFulfillmentOptions.contains(where: { $0.optionID == wanted }) {
                         session = current
                         continue
@@ -61,12 +61,13 @@ extension CheckoutTask {
                     return try await self.settle(acp, anchor: anchor, log: log)
                 }
                 if error.code == .rejected && error.error?.code == "requires_3ds" {
-                    return .outcome(log.outcome(.needsInput, session: session, reason: "3D Secure authentication is required: complete again with an authentication_result"))
+                    return .outcome(log.outcome(.needsInput, session: session,
+                        reason: "3D Secure authentication is required: authenticate the buyer, then complete with an authentication_result (ACPClient.complete)"))
                 }
                 guard error.code == .rejected, (error.status ?? 500) < 500 else {
                     return .outcome(try self.settleFailedStep(error, step: "complete", log: log))
                 }
-                guard let current = try await self.retrieve(acp, anchor, log: log) else { return .newGeneration(.expired) }
+                guard let current = try await self.retrieve(acp, anchor, log: log) else { throw self.anchorLost(anchor, log: log) }
                 if current.status.isTerminal { session = current; continue }
                 return .outcome(try self.settleFailedStep(error, step: "complete", log: log))
             }
@@ -91,14 +92,13 @@ extension CheckoutTask {
         var delay = self.configuration.pollInterval
         var last: CheckoutSession?
         repeat {
-            do {
-                last = try await self.retrieve(acp, anchor, log: log)
-                guard let session = last else { return .newGeneration(.expired) }
-                if session.status == .completed { return .outcome(log.outcome(.completed, session: session)) }
-                if session.status == .canceled || session.status == .expired { return .newGeneration(session.status) }
-            } catch {
-                // An unreachable merchant is polled again until the deadline.
-            }
+            // An unreachable merchant is polled again until the deadline; a 404 ends the poll.
+            let found: CheckoutSession?
+            do { found = try await self.retrieve(acp, anchor, log: log) } catch { continue }
+            guard let session = found else { throw self.anchorLost(anchor, log: log) }
+            last = session
+            if session.status == .completed { return .outcome(log.outcome(.completed, session: session)) }
+            if session.status == .canceled || session.status == .expired { return .newGeneration(session.status) }
         } while await self.waitBeforePoll(&delay, until: deadline)
         return .outcome(log.outcome(.pending, session: last,
             reason: "the complete call is still in flight or its outcome unknown after \(self.configuration.settleDeadline); run the task again to resume it"))

@@ -8,31 +8,34 @@ extension CheckoutTask {
     /// id), then confirm it with the credential; a re-invocation retrieves it first.
     func runStripe(_ stripe: StripeCheckout, taskID: String, cart: CheckoutCart, token: String) async throws(CheckoutTaskError) -> CheckoutOutcome {
         var log = CheckoutLog(taskID: taskID, stripe: true)
-        var (generation, resumed) = try await self.latestGeneration(Self.stripeCreate, profile: .stripe, taskID: taskID, cart: cart, log: log)
+        var (generation, resumed) = try await self.latestGeneration(Self.stripeCreate, profile: .stripe, taskID: taskID, log: log)
         await self.emit(.generation(generation, resumed: resumed))
         while true {
             log.generation = generation
             log.anchor = nil
-            let intent = self.createIntent(Self.stripeCreate, taskID: taskID, cart: cart, generation: generation)
-            var paymentIntent: StripeCheckout.PaymentIntent?
+            if let declined = try await self.stripeDeclinedEarlier(taskID: taskID, token: token, log: log) { return declined }
+            let intent = self.createIntent(Self.stripeCreate, taskID: taskID, generation: generation)
+            let fields = [
+                ("amount", String(cart.amount ?? 0)), ("currency", cart.currency), ("metadata[cart_digest]", cart.digest),
+                ("metadata[generation]", String(generation)), ("metadata[task_id]", taskID),
+            ]
+            let paymentIntent: StripeCheckout.PaymentIntent
             if let record = try await self.storedRecord(intent, profile: .stripe, log: log), record.state == .succeeded, let anchor = record.anchor {
+                guard record.requestFingerprint == .form(StripeCheckout.formBody(fields)) else {
+                    throw log.error(.conflict, "task \(taskID) was started with another cart; a different purchase needs another task id")
+                }
                 log.anchor = anchor
-                log.keys.append(record.key)
+                log.noteKept(record)
                 await self.emit(.anchored(anchor, generation: generation, resumed: true))
                 // A confirmed PaymentIntent answers from the store, with no request.
                 if let confirmed = try await self.storedRecord(self.confirmIntent(anchor, token: token), profile: .stripe, log: log),
-                   confirmed.state == .succeeded, let body = confirmed.outcome?.body,
-                   let kept = StripeCheckout.PaymentIntent(body), ["succeeded", "requires_capture"].contains(kept.status) {
-                    log.keys.append(confirmed.key)
-                    log.attempts += confirmed.attempts
+                   confirmed.state == .succeeded, let body = confirmed.outcome?.body, StripeCheckout.PaymentIntent(body)?.isPaid == true {
+                    log.noteKept(confirmed)
                     return log.outcome(.completed)
                 }
-                paymentIntent = try await self.retrieve(stripe, anchor, log: log)
+                guard let current = try await self.retrieve(stripe, anchor, log: log) else { throw self.anchorLost(anchor, log: log) }
+                paymentIntent = current
             } else {
-                let fields = [
-                    ("amount", String(cart.amount ?? 0)), ("currency", cart.currency),
-                    ("metadata[generation]", String(generation)), ("metadata[task_id]", taskID),
-                ]
                 let call: IdempotentResult
                 let response: HTTPResponse
                 do {
@@ -56,42 +59,27 @@ extension CheckoutTask {
                 log.anchor = created.id
                 await self.emit(.anchored(created.id, generation: generation, resumed: false))
             }
-            guard let current = paymentIntent, let anchor = log.anchor else {
-                // The anchored PaymentIntent is gone (404).
-                if let outcome = try await self.nextGeneration(&generation, after: "expired", log: log) { return outcome }
-                continue
-            }
-            if let outcome = try await self.confirm(stripe, current, anchor: anchor, token: token, log: &log) { return outcome }
+            if let outcome = try await self.confirm(stripe, paymentIntent, token: token, log: &log) { return outcome }
             if let outcome = try await self.nextGeneration(&generation, after: "canceled", log: log) { return outcome }
         }
     }
 
-    /// Moves to the next generation, or the outcome when none is left.
-    private func nextGeneration(_ generation: inout Int, after status: String, log: CheckoutLog) async throws(CheckoutTaskError) -> CheckoutOutcome? {
-        guard generation + 1 < self.configuration.maximumGenerations else {
-            return log.outcome(status == "canceled" ? .canceled : .expired,
-                reason: "the PaymentIntent was \(status) and the task has used its \(self.configuration.maximumGenerations) generations")
-        }
-        generation += 1
-        await self.emit(.generation(generation, resumed: false))
-        return nil
-    }
-
     /// Confirms the PaymentIntent unless it is settled; `nil` when it was canceled (a new generation).
     private func confirm(
-        _ stripe: StripeCheckout, _ paymentIntent: StripeCheckout.PaymentIntent, anchor: String, token: String, log: inout CheckoutLog
+        _ stripe: StripeCheckout, _ paymentIntent: StripeCheckout.PaymentIntent, token: String, log: inout CheckoutLog
     ) async throws(CheckoutTaskError) -> CheckoutOutcome? {
+        let anchor = paymentIntent.id
+        if paymentIntent.isPaid { return log.outcome(.completed) }
         switch paymentIntent.status {
-        case "succeeded", "requires_capture": return log.outcome(.completed)
         case "canceled": return nil
         case "processing": return try await self.settle(stripe, anchor: anchor, log: log)
         default: break
         }
-        let intent = self.confirmIntent(anchor, token: token)
         let call: IdempotentResult
         let response: HTTPResponse
         do {
-            (call, response) = try await stripe.post("/v1/payment_intents/\(anchor)/confirm", fields: [("payment_method", token)], intent: intent)
+            (call, response) = try await stripe.post("/v1/payment_intents/\(anchor)/confirm", fields: [("payment_method", token)],
+                intent: self.confirmIntent(anchor, token: token))
         } catch {
             log.note(error)
             if error.code == .pending || error.idempotentCallError?.code == .inFlightAtServer {
@@ -102,20 +90,16 @@ extension CheckoutTask {
         log.note(call)
         await self.emit(.step("confirm", status: response.status))
         if response.status == 402 {
-            let message = StripeCheckout.errorMessage(response.body) ?? "Your card was declined."
-            let declined = ACPMessage(uncheckedMembers: ["type": "error", "code": "payment_declined", "content_type": "plain", "content": .string(message)])
-            return log.outcome(.declined, messages: [declined], reason: message)
+            return Self.declined(StripeCheckout.errorMessage(response.body), log: log)
         }
         if let confirmed = StripeCheckout.PaymentIntent(response.body), (200..<300).contains(response.status) {
-            switch confirmed.status {
-            case "succeeded", "requires_capture": return log.outcome(.completed)
-            case "processing": return try await self.settle(stripe, anchor: anchor, log: log)
-            default: return log.outcome(.needsInput, reason: "the PaymentIntent is \(confirmed.status)")
-            }
+            if confirmed.isPaid { return log.outcome(.completed) }
+            if confirmed.status == "processing" { return try await self.settle(stripe, anchor: anchor, log: log) }
+            return log.outcome(.needsInput, reason: "the PaymentIntent is \(confirmed.status)")
         }
         // Refused: the PaymentIntent may have been settled meanwhile.
-        guard let current = try await self.retrieve(stripe, anchor, log: log) else { return nil }
-        if ["succeeded", "requires_capture"].contains(current.status) { return log.outcome(.completed) }
+        guard let current = try await self.retrieve(stripe, anchor, log: log) else { throw self.anchorLost(anchor, log: log) }
+        if current.isPaid { return log.outcome(.completed) }
         if current.status == "canceled" { return nil }
         return log.outcome(.needsInput,
             reason: "confirm was refused: \(StripeCheckout.errorMessage(response.body) ?? "status \(response.status)")")
@@ -127,19 +111,43 @@ extension CheckoutTask {
             inputs: ["payment_intent": .string(anchor), "body": ["payment_method": .string(token)]])
     }
 
-    /// Polls the PaymentIntent until it succeeds or the settle deadline passes; never re-POSTs.
+    /// `declined` when this card was declined (402) on an earlier generation's PaymentIntent.
+    private func stripeDeclinedEarlier(taskID: String, token: String, log: CheckoutLog) async throws(CheckoutTaskError) -> CheckoutOutcome? {
+        for earlier in 0..<log.generation {
+            guard let created = try await self.storedRecord(self.createIntent(Self.stripeCreate, taskID: taskID, generation: earlier), profile: .stripe, log: log),
+                  let anchor = created.anchor,
+                  let confirm = try await self.storedRecord(self.confirmIntent(anchor, token: token), profile: .stripe, log: log),
+                  confirm.state.isTerminal, confirm.outcome?.status == 402
+            else { continue }
+            return Self.declined(confirm.outcome.flatMap { StripeCheckout.errorMessage($0.body) }, log: log)
+        }
+        return nil
+    }
+
+    private static func declined(_ message: String?, log: CheckoutLog) -> CheckoutOutcome {
+        let text = message ?? "Your card was declined."
+        let declined = ACPMessage(uncheckedMembers: ["type": "error", "code": "payment_declined", "content_type": "plain", "content": .string(text)])
+        return log.outcome(.declined, messages: [declined], reason: "the card was declined; a new credential is a new intent")
+    }
+
+    /// Polls the PaymentIntent until it is paid, declined, canceled or the settle deadline passes;
+    /// never re-POSTs.
     private func settle(_ stripe: StripeCheckout, anchor: String, log: CheckoutLog) async throws(CheckoutTaskError) -> CheckoutOutcome? {
         await self.emit(.polling(anchor))
         let deadline = self.client.environment.now().addingTimeInterval(self.configuration.settleDeadline.seconds)
         var delay = self.configuration.pollInterval
         repeat {
-            if let current = try? await stripe.retrieve(anchor) {
-                if ["succeeded", "requires_capture"].contains(current.status) { return log.outcome(.completed) }
-                if current.status == "canceled" { return nil }
+            // An unreachable PSP is polled again until the deadline; a 404 ends the poll.
+            let found: StripeCheckout.PaymentIntent?
+            do { found = try await self.retrieve(stripe, anchor, log: log) } catch { continue }
+            guard let current = found else { throw self.anchorLost(anchor, log: log) }
+            if current.isPaid { return log.outcome(.completed) }
+            if current.status == "canceled" { return nil }
+            if current.status == "requires_payment_method", let error = current.json["last_payment_error"], error != .null {
+                return Self.declined(error["message"]?.stringValue, log: log)
             }
         } while await self.waitBeforePoll(&delay, until: deadline)
-        return log.outcome(.pending,
-            reason: "the confirm call is still in flight or its outcome unknown; run the task again to resume it")
+        return log.outcome(.pending, reason: "the confirm call is still in flight or its outcome unknown; run the task again to resume it")
     }
 
     private func retrieve(_ stripe: StripeCheckout, _ anchor: String, log: CheckoutLog) async throws(CheckoutTaskError) -> StripeCheckout.PaymentIntent? {

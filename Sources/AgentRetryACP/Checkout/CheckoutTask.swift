@@ -11,12 +11,23 @@ import Foundation
 /// is; a completed task answers from the store with no request at all. Only a canceled or expired
 /// session starts a new generation (a new create key); nothing else does.
 public struct CheckoutTask: Sendable {
-    /// Where the task buys.
-    public enum Merchant: Sendable {
+    /// Where the task buys. Printing it never shows the API key.
+    public enum Merchant: Sendable, CustomStringConvertible, CustomReflectable {
         /// An ACP 2026-04-17 merchant: create → update → complete on checkout sessions.
         case acp(ACPClient.Configuration)
         /// A Stripe-compatible PSP: create and confirm a PaymentIntent with `metadata[task_id]`.
         case stripe(baseURL: String, apiKey: String)
+
+        /// The protocol and the URL, without the API key.
+        public var description: String {
+            switch self {
+            case .acp(let configuration): "acp(\(configuration.baseURL))"
+            case .stripe(let baseURL, _): "stripe(\(baseURL))"
+            }
+        }
+
+        /// What `dump` and debuggers show: no API key.
+        public var customMirror: Mirror { Mirror(self, children: ["merchant": self.description]) }
     }
 
     /// Settings of checkout tasks.
@@ -24,13 +35,13 @@ public struct CheckoutTask: Sendable {
         /// The namespace of the tasks' intents (a tenant or an agent). Defaults to `default`.
         public var namespace: String
         /// How many sessions one task may open, counting the first: each canceled or expired
-        /// session costs one. Defaults to 3.
-        public var maximumGenerations: Int
+        /// session costs one. At least 1. Defaults to 3.
+        public var maximumGenerations: Int { didSet { self.maximumGenerations = max(1, self.maximumGenerations) } }
         /// How long to poll a session whose complete call is still in flight (409, or an unknown
         /// outcome) before answering `pending`. Defaults to 30 s.
         public var settleDeadline: Duration
-        /// The first wait between polls, doubled up to 2 s. Defaults to 200 ms.
-        public var pollInterval: Duration
+        /// The first wait between polls, doubled up to 2 s. At least 10 ms. Defaults to 200 ms.
+        public var pollInterval: Duration { didSet { self.pollInterval = max(.milliseconds(10), self.pollInterval) } }
         /// The ACP payment handler to pay through. Defaults to `nil`: the first the merchant offers.
         public var paymentHandlerID: String?
         /// Called at each step, for progress reports and crash tests. Defaults to nothing.
@@ -42,7 +53,7 @@ public struct CheckoutTask: Sendable {
             self.namespace = namespace
             self.maximumGenerations = max(1, maximumGenerations)
             self.settleDeadline = settleDeadline
-            self.pollInterval = pollInterval
+            self.pollInterval = max(.milliseconds(10), pollInterval)
             self.paymentHandlerID = paymentHandlerID
         }
     }
@@ -82,24 +93,25 @@ public struct CheckoutTask: Sendable {
             guard cart.amount != nil else {
                 throw CheckoutTaskError(code: .invalidCart, message: "the Stripe path needs unit_amount on every line (a PSP has no catalog)")
             }
-            let stripe = StripeCheckout(client: self.client, baseURL: baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL, apiKey: apiKey)
+            let stripe = StripeCheckout(client: self.client, baseURL: ACPClient.Configuration.trimmingSlash(baseURL), apiKey: apiKey)
             return try await self.runStripe(stripe, taskID: taskID, cart: cart, token: paymentToken)
         }
     }
 
-    /// The create intent of generation `generation`.
-    func createIntent(_ operation: String, taskID: String, cart: CheckoutCart, generation: Int) -> IdempotencyIntent {
-        IdempotencyIntent(namespace: self.configuration.namespace, operation: operation,
-            inputs: ["task_id": .string(taskID), "cart": cart.canonicalJSON], generation: generation)
+    /// The create intent of generation `generation`: the task id is the identity, and the cart is
+    /// bound to it through the create body's fingerprint (its `cart_digest`), so the same task id
+    /// with another cart is a conflict, never a second purchase.
+    func createIntent(_ operation: String, taskID: String, generation: Int) -> IdempotencyIntent {
+        IdempotencyIntent(namespace: self.configuration.namespace, operation: operation, inputs: ["task_id": .string(taskID)], generation: generation)
     }
 
     /// The latest generation an earlier invocation started (its create record exists), or 0.
     func latestGeneration(
-        _ operation: String, profile: PSPProfile, taskID: String, cart: CheckoutCart, log: CheckoutLog
+        _ operation: String, profile: PSPProfile, taskID: String, log: CheckoutLog
     ) async throws(CheckoutTaskError) -> (generation: Int, resumed: Bool) {
         var latest: Int?
         for generation in 0..<self.configuration.maximumGenerations {
-            let intent = self.createIntent(operation, taskID: taskID, cart: cart, generation: generation)
+            let intent = self.createIntent(operation, taskID: taskID, generation: generation)
             guard try await self.storedRecord(intent, profile: profile, log: log) != nil else { break }
             latest = generation
         }

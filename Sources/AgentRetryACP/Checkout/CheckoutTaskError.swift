@@ -10,12 +10,13 @@ public struct CheckoutTaskError: Error, Sendable, CustomStringConvertible {
         let base: Base
         /// The cart or the payment token is not usable (no lines, a bad quantity, no unit amount for Stripe, no token).
         public static let invalidCart = Code(base: .invalidCart)
-        /// An idempotency conflict: a key used with another body (422, or the task re-run with a
-        /// changed request), or a first request still in flight when no poll could settle it.
+        /// An idempotency conflict: the task re-run with another cart, or a key the merchant says
+        /// was used with another body (422). Nothing is re-sent.
         public static let conflict = Code(base: .conflict)
-        /// The outcome of a step is unknown and the merchant's key retention has passed.
+        /// The outcome of a step is unknown and the merchant's key retention has passed, or the
+        /// anchored session is unknown to the merchant (404): look it up before starting anew.
         public static let needsReconciliation = Code(base: .needsReconciliation)
-        /// Another invocation of the task holds the lease of the step.
+        /// Another invocation of the task holds (or took over) the lease of the step.
         public static let inProgressElsewhere = Code(base: .inProgressElsewhere)
         /// The store failed.
         public static let store = Code(base: .store)

@@ -3,16 +3,21 @@ import Foundation
 
 /// The Stripe PaymentIntent calls of a checkout task: create (anchored on the PaymentIntent id),
 /// confirm, retrieve; form-encoded, with Stripe's `Idempotency-Key`.
-struct StripeCheckout: Sendable {
+struct StripeCheckout: Sendable, CustomReflectable {
     let client: IdempotentClient
     let baseURL: String
     let apiKey: String
+
+    var customMirror: Mirror { Mirror(self, children: ["baseURL": self.baseURL, "apiKey": "redacted"]) }
 
     /// A PaymentIntent as far as the task reads it.
     struct PaymentIntent: Sendable {
         let id: String
         let status: String
         let json: JSONValue
+
+        /// Whether the money moved (or is authorized, for manual capture).
+        var isPaid: Bool { self.status == "succeeded" || self.status == "requires_capture" }
 
         init?(_ body: [UInt8]) {
             guard let json = try? JSONValue(parsing: body), let id = json["id"]?.stringValue, let status = json["status"]?.stringValue else { return nil }
@@ -26,10 +31,14 @@ struct StripeCheckout: Sendable {
         ["Authorization": "Bearer \(self.apiKey)", "Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json"]
     }
 
-    /// POSTs `fields` (sorted, so the body is deterministic) for `intent`.
+    /// The form body of `fields`, in their order, percent-encoded.
+    static func formBody(_ fields: [(String, String)]) -> String {
+        fields.map { Self.encode($0.0) + "=" + Self.encode($0.1) }.joined(separator: "&")
+    }
+
+    /// POSTs `fields` for `intent`.
     func post(_ path: String, fields: [(String, String)], intent: IdempotencyIntent, anchored: Bool = false) async throws(ACPClientError) -> (IdempotentResult, HTTPResponse) {
-        let body = fields.map { Self.encode($0.0) + "=" + Self.encode($0.1) }.joined(separator: "&")
-        let request = HTTPRequest(method: .post, url: self.baseURL + path, headers: self.headers(), body: Array(body.utf8))
+        let request = HTTPRequest(method: .post, url: self.baseURL + path, headers: self.headers(), body: Array(Self.formBody(fields).utf8))
         var anchor: (@Sendable (HTTPResponse) -> String?)?
         if anchored { anchor = { (response: HTTPResponse) -> String? in PaymentIntent(response.body)?.id } }
         let result: IdempotentResult

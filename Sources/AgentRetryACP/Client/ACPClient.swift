@@ -9,7 +9,7 @@ import Foundation
 /// and, on POSTs, the `Idempotency-Key` derived from the call's intent.
 public struct ACPClient: Sendable {
     /// Settings of an ACP client.
-    public struct Configuration: Sendable, CustomStringConvertible {
+    public struct Configuration: Sendable, CustomStringConvertible, CustomReflectable {
         /// The merchant's ACP base URL, such as `https://merchant.example/acp`, without a trailing slash.
         public var baseURL: String
         /// The Bearer token; never printed.
@@ -23,15 +23,25 @@ public struct ACPClient: Sendable {
 
         /// Creates settings with the documented defaults.
         public init(baseURL: String, apiKey: String, apiVersion: String = "2026-04-17", acceptLanguage: String? = nil, userAgent: String = "AgentRetry") {
-            self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+            self.baseURL = Self.trimmingSlash(baseURL)
             self.apiKey = apiKey
             self.apiVersion = apiVersion
             self.acceptLanguage = acceptLanguage
             self.userAgent = userAgent
         }
 
+        /// `url` without a trailing slash.
+        static func trimmingSlash(_ url: String) -> String {
+            url.hasSuffix("/") ? String(url.dropLast()) : url
+        }
+
         /// The settings without the API key.
         public var description: String { "ACPClient.Configuration(baseURL: \(self.baseURL), apiVersion: \(self.apiVersion), apiKey: redacted)" }
+
+        /// What `dump` and debuggers show: no API key.
+        public var customMirror: Mirror {
+            Mirror(self, children: ["baseURL": self.baseURL, "apiVersion": self.apiVersion, "apiKey": "redacted"])
+        }
     }
 
     /// The idempotent client the POSTs go through.
@@ -131,7 +141,7 @@ public struct ACPClient: Sendable {
     static func pathSegment(_ id: String) throws(ACPClientError) -> String {
         let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-_"))
         guard !id.isEmpty, id.utf8.count <= 255, id.unicodeScalars.allSatisfy(allowed.contains) else {
-            throw ACPClientError(code: .invalidArgument, message: "a checkout session id must be 1 to 255 letters, digits, '-' or '_'")
+            throw ACPClientError(code: .invalidArgument, message: "an object id in a path must be 1 to 255 letters, digits, '-' or '_'")
         }
         return id
     }

@@ -8,7 +8,7 @@ import Foundation
 /// ``setNull(_:)`` writes `null`, which ACP reads as "clear this field"), and values of enums newer
 /// than this code are kept as they are. Decoding checks the required fields and the types of the
 /// known fields, so a typed accessor never fails on a decoded object.
-public protocol ACPObject: ACPValue, Codable, Hashable, CustomStringConvertible {
+public protocol ACPObject: ACPValue, Codable, Hashable, CustomStringConvertible, CustomReflectable {
     /// The object's JSON members, unknown ones included.
     var members: [String: JSONValue] { get set }
     /// The known fields, for checking a decoded object.
@@ -99,11 +99,18 @@ extension ACPObject {
     public var description: String {
         "\(Self.self)(\(String(decoding: ACPRedaction.redacted(self.acpJSON).serialized(), as: UTF8.self)))"
     }
+
+    /// What `dump` and debuggers show: the redacted JSON, never a credential.
+    public var customMirror: Mirror {
+        Mirror(self, children: ["members": String(decoding: ACPRedaction.redacted(self.acpJSON).serialized(), as: UTF8.self)])
+    }
 }
 
 /// Removes values that must never reach a log: tokens, card numbers, security codes.
 enum ACPRedaction {
-    static let sensitiveNames: Set<String> = ["token", "number", "cvc", "three_ds_cryptogram", "cryptogram", "secret", "api_key"]
+    static let sensitiveNames: Set<String> = [
+        "token", "payment_token", "number", "cvc", "three_ds_cryptogram", "cryptogram", "secret", "api_key", "authorization",
+    ]
 
     static func redacted(_ json: JSONValue) -> JSONValue {
         switch json {
