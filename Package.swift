@@ -76,6 +76,7 @@ let package = Package(
             dependencies: [
                 "AgentRetry",
                 "AgentRetryACP",
+                "MockPaymentServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings

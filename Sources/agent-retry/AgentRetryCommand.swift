@@ -7,7 +7,7 @@ struct AgentRetryCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "agent-retry",
         abstract: "Payment calls that are safe to retry: deterministic keys persisted before sending.",
-        subcommands: [PostCommand.self, CheckoutCommand.self]
+        subcommands: [PostCommand.self, CheckoutCommand.self, DemoCommand.self]
     )
 
     /// Runs the command; usage errors exit with 2 (not ArgumentParser's 64), as documented.

@@ -48,7 +48,7 @@ struct CheckoutCommand: AsyncParsableCommand {
             guard let apiKey = self.apiKey ?? ProcessInfo.processInfo.environment["AGENT_RETRY_API_KEY"], !apiKey.isEmpty else {
                 throw ValidationError("give --api-key or AGENT_RETRY_API_KEY")
             }
-            let transport = HTTPTransport()
+            let transport = self.storeOptions.makeTransport()
             defer { Task { await transport.shutdown() } }
             let client = try await self.storeOptions.makeClient(transport: transport)
             var configuration = CheckoutTask.Configuration(namespace: self.namespace, maximumGenerations: self.maxGenerations,

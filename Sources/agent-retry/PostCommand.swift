@@ -41,7 +41,7 @@ struct PostCommand: AsyncParsableCommand {
 
     private func perform() async -> PostOutcome {
         do {
-            let transport = HTTPTransport()
+            let transport = self.storeOptions.makeTransport()
             defer { Task { await transport.shutdown() } }
             let client = try await self.storeOptions.makeClient(transport: transport)
             let intent = IdempotencyIntent(namespace: self.namespace, operation: self.operation, inputs: ["task_id": .string(self.taskID)])

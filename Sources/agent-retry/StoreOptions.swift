@@ -9,20 +9,36 @@ struct StoreOptions: ParsableArguments {
     @Option(name: .customLong("lease-seconds"), help: "How long this invocation's lease holds if it dies.") var leaseSeconds: Double = 30
     @Option(name: .customLong("max-attempts"), help: "Attempts per request in all, the first included.") var maxAttempts = 4
     @Option(help: "Each request's time budget in seconds, retries included.") var deadline: Double = 60
+    @Option(name: .customLong("initial-backoff"), help: "The first retry's backoff ceiling in seconds, doubled per retry up to 8 s.") var initialBackoff: Double = 0.5
+    @Option(name: .customLong("request-timeout"), help: "One attempt's timeout in seconds (connect included).") var requestTimeout: Double = 30
+    @Flag(name: .customLong("new-key-every-attempt"), help: "Baseline only (agent-retry demo's naive run): a new random key on every attempt. Never for payments.")
+    var newKeyEveryAttempt = false
 
     func validate() throws {
         guard (1...100).contains(self.maxAttempts) else { throw ValidationError("--max-attempts must be between 1 and 100") }
         guard self.deadline > 0, self.deadline <= 86_400 else { throw ValidationError("--deadline must be between 0 and 86400 seconds") }
         guard self.leaseSeconds >= 1, self.leaseSeconds <= 3600 else { throw ValidationError("--lease-seconds must be between 1 and 3600") }
+        guard self.initialBackoff >= 0.001, self.initialBackoff <= 8 else { throw ValidationError("--initial-backoff must be between 0.001 and 8 seconds") }
+        guard self.requestTimeout >= 0.05, self.requestTimeout <= 3600 else { throw ValidationError("--request-timeout must be between 0.05 and 3600 seconds") }
+    }
+
+    /// The transport, with the attempt timeout asked for.
+    func makeTransport() -> HTTPTransport {
+        var configuration = HTTPTransport.Configuration()
+        let timeout = Duration.milliseconds(Int64(self.requestTimeout * 1000))
+        configuration.timeout = .init(connect: min(timeout, .seconds(10)), total: timeout)
+        return HTTPTransport(configuration: configuration)
     }
 
     /// Opens the store and makes the idempotent client (with the crash-test hook when asked for).
     func makeClient(transport: HTTPTransport) async throws -> IdempotentClient {
         let store = try SQLiteIdempotencyStore(path: self.store)
         let secret = try await self.secret(store: store)
-        let policy = try RetryPolicy(maximumAttempts: self.maxAttempts, deadline: .milliseconds(Int64(self.deadline * 1000)))
+        let policy = try RetryPolicy(maximumAttempts: self.maxAttempts, initialBackoff: .milliseconds(Int64(self.initialBackoff * 1000)),
+            deadline: .milliseconds(Int64(self.deadline * 1000)))
         var configuration = IdempotentClient.Configuration(policy: policy, leaseDuration: .milliseconds(Int64(self.leaseSeconds * 1000)))
         configuration.onEvent = TestPause.hook()
+        if self.newKeyEveryAttempt { configuration.keyReuse = .newRandomKeyPerAttempt }
         return IdempotentClient(transport: transport, store: store, secret: secret, configuration: configuration)
     }
 

@@ -40,6 +40,9 @@ extension IdempotentClient {
         for attemptNumber in 1...policy.maximumAttempts {
             // The key and the attempt are on disk before the first byte leaves.
             record.attempts += 1
+            if self.configuration.keyReuse == .newRandomKeyPerAttempt {
+                request.headers.replaceOrAdd(name: profile.headerName, value: UUID().uuidString.lowercased())
+            }
             try await persist(.inFlight, final: false)
             self.counters.attempts.increment()
             await self.configuration.onEvent?(.persistedBeforeSending(key: key, operation: operation, attempt: record.attempts))

@@ -27,6 +27,17 @@ public final class IdempotentClient: Sendable {
         /// Called at each step of a call, for progress reports and fault-injection tests. Defaults
         /// to nothing.
         public var onEvent: (@Sendable (ClientEvent) async -> Void)?
+        /// Which key each attempt carries. Defaults to ``KeyReuse-swift.enum/sameKey``.
+        public var keyReuse: KeyReuse = .sameKey
+
+        /// Which key each attempt of a call carries.
+        public enum KeyReuse: Sendable, Hashable {
+            /// Every attempt carries the intent's key: the only choice that keeps the promise.
+            case sameKey
+            /// Every attempt carries a new random key: what an agent with its own retry loop does.
+            /// A baseline for comparisons (`agent-retry demo`); never use it for payments.
+            case newRandomKeyPerAttempt
+        }
 
         /// Creates settings with the documented defaults.
         public init(policy: RetryPolicy = .standard, leaseDuration: Duration = .seconds(60), leaseWait: Duration = .seconds(5), owner: String? = nil) {
