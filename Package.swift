@@ -99,6 +99,18 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .executableTarget(
+            name: "shopping-agent",
+            dependencies: ["AgentRetry", "AgentRetryACP", "MockPaymentServer"],
+            path: "Examples/ShoppingAgent",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "orchestrator",
+            dependencies: ["AgentRetry", "AgentRetryACP", "MockPaymentServer"],
+            path: "Examples/Orchestrator",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
             name: "transport-benchmark",
             dependencies: ["AgentRetry", "CCurl", "TransportTestServer"],
             path: "Sources/TransportBenchmark",

@@ -76,8 +76,16 @@ struct CheckoutCommand: AsyncParsableCommand {
         let path = self.cart
         return await withCheckedContinuation { continuation in
             Thread {
-                let handle = path == "-" ? FileHandle.standardInput : FileHandle(forReadingAtPath: path)
-                continuation.resume(returning: try? handle?.read(upToCount: (1 << 20) + 1) ?? Data())
+                guard let handle = path == "-" ? FileHandle.standardInput : FileHandle(forReadingAtPath: path) else {
+                    continuation.resume(returning: nil)
+                    return
+                }
+                defer { if path != "-" { try? handle.close() } }
+                do {
+                    continuation.resume(returning: try handle.read(upToCount: (1 << 20) + 1) ?? Data())
+                } catch {
+                    continuation.resume(returning: nil)
+                }
             }.start()
         }
     }

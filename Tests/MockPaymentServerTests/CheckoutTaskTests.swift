@@ -159,6 +159,41 @@ struct CheckoutTaskTests {
         }
     }
 
+    @Test("A create the merchant refused opened no session: a corrected cart starts the next generation")
+    func refusedCreateThenCorrected() async throws {
+        try await withMockServer { server, transport in
+            let task = try await makeCheckoutTask(server, transport)
+            let wrong = CheckoutCart(currency: "usd", lines: [.init(id: "item_unknown")])
+            let refused = try await task.run(taskID: "fix", cart: wrong, paymentToken: "spt_test_success")
+            #expect(refused.status == .needsInput)
+            #expect(try await task.run(taskID: "fix", cart: wrong, paymentToken: "spt_test_success").status == .needsInput)
+            let fixed = try await task.run(taskID: "fix", cart: testCart, paymentToken: "spt_test_success")
+            #expect(fixed.status == .completed)
+            #expect(fixed.generation == 1)
+            #expect(server.sessionsCreated == 1)
+            #expect(server.orders.count == 1)
+        }
+    }
+
+    @Test("A decline on the last generation stays declined after the session expires")
+    func declinedOnLastGeneration() async throws {
+        let clock = ManualMockClock()
+        var configuration = MockPaymentServer.Configuration()
+        configuration.clock = clock
+        try await withMockServer(configuration) { server, transport in
+            let task = try await makeCheckoutTask(server, transport, configuration: .init(maximumGenerations: 1))
+            let first = try await task.run(taskID: "last", cart: testCart, paymentToken: "spt_test_declined")
+            #expect(first.status == .declined)
+            clock.advance(by: .seconds(7 * 24 * 3600))
+            let again = try await task.run(taskID: "last", cart: testCart, paymentToken: "spt_test_declined")
+            #expect(again.status == .declined)
+            #expect(again.checkoutSessionID == first.checkoutSessionID)
+            #expect(again.generation == 0)
+            #expect(try await task.run(taskID: "last", cart: testCart, paymentToken: "spt_test_success").status == .expired)
+            #expect(server.orders.isEmpty)
+        }
+    }
+
     @Test("The anchored session unknown to the merchant (404): needs reconciliation, never a second session")
     func anchorLost() async throws {
         try await withMockServer { server, transport in

@@ -319,7 +319,7 @@ struct IdempotentClientTests {
         }
     }
 
-    @Test("The anchor is committed with a success and found again, also under another secret, with no request")
+    @Test("The anchor is committed with a success and found again, also under another secret, with no request; not across time buckets")
     func anchorKeptAndFound() async throws {
         try await self.withHarness { harness in
             let store = try SQLiteIdempotencyStore(path: harness.directory.appendingPathComponent("anchor.sqlite").path)
@@ -341,7 +341,15 @@ struct IdempotentClientTests {
             let again = try await first.send(harness.charge(), intent: harness.intent())
             #expect(again.fromStore)
             #expect(again.anchor == result.anchor)
+            // A finished outcome kept under another secret's key is answered from the store too.
+            let elsewhere = try await other.send(harness.charge(), intent: harness.intent())
+            #expect(elsewhere.fromStore)
+            #expect(elsewhere.key == result.key)
             #expect(harness.server.journal.count == requests)
+            // An intent with a time bucket is another intent: the earlier bucket's outcome is not its own.
+            var nextDay = harness.intent()
+            nextDay.timeBucket = "2026-11-24"
+            #expect(try await other.storedRecord(for: nextDay) == nil)
         }
     }
 

@@ -112,10 +112,19 @@ public final class IdempotentClient: Sendable {
         let (derivedKey, intentFingerprint) = try self.derive(intent, profile: profile)
         let fingerprint = Self.fingerprint(of: request)
         let now = self.environment.now()
+        // An intent without a time bucket that already ended under a key derived from another
+        // secret keeps that outcome: it is answered from the store, never sent again.
+        var finishedElsewhere: IdempotencyRecord?
+        if intent.timeBucket == nil,
+           let kept = try await self.storeCall(derivedKey, { try await self.store.latestRecord(intentFingerprint: intentFingerprint) }),
+           kept.key != derivedKey, kept.state.isTerminal || kept.state == .conflict {
+            finishedElsewhere = kept
+        }
         // The store resumes an unfinished record of this intent under its own key (an earlier time
         // bucket, or a key derived under another secret), else inserts one under the derived key.
         let (stored, leased) = try await self.storeCall(derivedKey) {
-            try await self.store.insertAndLease(IdempotencyRecord(
+            if let finishedElsewhere { return (finishedElsewhere, false) }
+            return try await self.store.insertAndLease(IdempotencyRecord(
                 key: derivedKey, namespace: intent.namespace, operation: intent.operation, intentFingerprint: intentFingerprint,
                 requestFingerprint: fingerprint, profile: profile.name, state: IdempotencyRecord.State.prepared, attempts: 0, createdAt: now,
                 updatedAt: now, clientExpiresAt: now + profile.clientRetention.timeInterval, pspExpiresAt: now + profile.retention.timeInterval),
@@ -208,12 +217,13 @@ public final class IdempotentClient: Sendable {
     }
 
     /// The intent's record, if the store has one; nothing is sent and no lease is taken: under the
-    /// key derived now, else the newest record of the same intent identity (kept under a key derived
-    /// from another secret, or in an earlier time bucket). Tasks use it to find how far an earlier
-    /// invocation got (its generations, its anchor).
+    /// key derived now, else, for an intent without a time bucket, the newest record of the same
+    /// intent identity (kept under a key derived from another secret). Tasks use it to find how far
+    /// an earlier invocation got (its generations, its anchor).
     public func storedRecord(for intent: IdempotencyIntent, profile: PSPProfile = .stripe) async throws(IdempotentCallError) -> IdempotencyRecord? {
         let (key, intentFingerprint) = try self.derive(intent, profile: profile)
         if let record = try await self.storeCall(key, { try await self.store.record(for: key) }) { return record }
+        guard intent.timeBucket == nil else { return nil }
         return try await self.storeCall(key) { try await self.store.latestRecord(intentFingerprint: intentFingerprint) }
     }
 

@@ -142,6 +142,9 @@ public struct CheckoutCart: ACPObject {
                 unitAmounts[line.id] = unit
             }
         }
+        guard (try? self.canonicalJSON.canonicalized()) != nil else {
+            throw ACPDecodingError(code: .typeMismatch, path: "$", message: "the cart holds a number JSON cannot carry (NaN or infinity)")
+        }
         guard self.currency.count == 3, self.currency.allSatisfy(\.isLetter) else {
             throw ACPDecodingError(code: .typeMismatch, path: "$.currency", message: "currency must be a three-letter ISO 4217 code")
         }

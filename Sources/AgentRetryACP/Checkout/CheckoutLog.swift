@@ -69,7 +69,10 @@ struct CheckoutLog: Sendable {
             case .store, .keyDerivation: .store
             default: .conflict
             }
-            return self.error(code, callError.message, underlying: callError)
+            let message = callError.code == .bodyChanged
+                ? "task \(self.taskID) was started with another cart or another step body; a different purchase needs another task id"
+                : callError.message
+            return self.error(code, message, underlying: callError)
         }
         if failure.code == .conflict { return self.error(.conflict, failure.message, underlying: failure) }
         return self.error(.merchant, failure.message, underlying: failure)

@@ -17,15 +17,27 @@ extension CheckoutTask {
         while true {
             log.generation = generation
             log.anchor = nil
-            if let declined = try await self.declinedEarlier(taskID: taskID, cart: cart, token: token, log: log) { return declined }
+            if let declined = try await self.declinedEarlier(taskID: taskID, cart: cart, token: token, before: generation, log: log) { return declined }
             let intent = self.createIntent(Self.acpCreate, taskID: taskID, generation: generation)
             let request = Self.createRequest(cart: cart, taskID: taskID, generation: generation)
+            let sameCart = { (record: IdempotencyRecord) in record.requestFingerprint == (try? RequestFingerprint.json(request.acpJSON)) }
+            let kept = try await self.storedRecord(intent, profile: .acp, log: log)
+            if let kept, kept.state == .failed, kept.anchor == nil, !sameCart(kept) {
+                // The merchant refused this generation's create, so no session exists: a corrected
+                // cart starts the next generation.
+                guard generation + 1 < self.configuration.maximumGenerations else {
+                    return log.outcome(.needsInput, reason: "create was refused and the task has used its \(self.configuration.maximumGenerations) generations")
+                }
+                generation += 1
+                await self.emit(.generation(generation, resumed: false))
+                continue
+            }
             let created: CheckoutSession
             let session: CheckoutSession
-            if let record = try await self.storedRecord(intent, profile: .acp, log: log), record.state == .succeeded,
+            if let record = kept, record.state == .succeeded,
                let anchor = record.anchor, let body = record.outcome?.body, let stored = try? CheckoutSession(parsing: body) {
                 // An earlier invocation anchored this generation: never create again while it is valid.
-                guard record.requestFingerprint == (try? RequestFingerprint.json(request.acpJSON)) else {
+                guard sameCart(record) else {
                     throw log.error(.conflict, "task \(taskID) was started with another cart; a different purchase needs another task id")
                 }
                 log.anchor = anchor
@@ -57,6 +69,10 @@ extension CheckoutTask {
             case .outcome(let outcome):
                 return outcome
             case .newGeneration(let status):
+                if generation + 1 >= self.configuration.maximumGenerations,
+                   let declined = try await self.declinedEarlier(taskID: taskID, cart: cart, token: token, before: generation + 1, log: log) {
+                    return declined
+                }
                 if let outcome = try await self.nextGeneration(&generation, after: status.rawValue, log: log) { return outcome }
             }
         }
@@ -141,10 +157,10 @@ extension CheckoutTask {
         return (record, session)
     }
 
-    /// `declined` when this credential was declined on an earlier generation's session: a decline
-    /// is terminal for the credential, so it is not sent again on the new session.
-    func declinedEarlier(taskID: String, cart: CheckoutCart, token: String, log: CheckoutLog) async throws(CheckoutTaskError) -> CheckoutOutcome? {
-        for earlier in 0..<log.generation {
+    /// `declined` when this credential was declined on the session of a generation before
+    /// `generation`: a decline is terminal for the credential, so it is not sent again.
+    func declinedEarlier(taskID: String, cart: CheckoutCart, token: String, before generation: Int, log: CheckoutLog) async throws(CheckoutTaskError) -> CheckoutOutcome? {
+        for earlier in 0..<generation {
             let intent = self.createIntent(Self.acpCreate, taskID: taskID, generation: earlier)
             guard let record = try await self.storedRecord(intent, profile: .acp, log: log), let anchor = record.anchor,
                   let body = record.outcome?.body, let created = try? CheckoutSession(parsing: body),
@@ -152,6 +168,9 @@ extension CheckoutTask {
             else { continue }
             let declined = session.errorMessages.filter { $0.code == .paymentDeclined }
             if !declined.isEmpty {
+                var log = log
+                log.generation = earlier
+                log.anchor = anchor
                 return log.outcome(.declined, session: session, messages: declined,
                     reason: "this credential was declined on generation \(earlier); a new credential is a new intent")
             }

@@ -13,14 +13,25 @@ extension CheckoutTask {
         while true {
             log.generation = generation
             log.anchor = nil
-            if let declined = try await self.stripeDeclinedEarlier(taskID: taskID, token: token, log: log) { return declined }
+            if let declined = try await self.stripeDeclinedEarlier(taskID: taskID, token: token, before: generation, log: log) { return declined }
             let intent = self.createIntent(Self.stripeCreate, taskID: taskID, generation: generation)
             let fields = [
                 ("amount", String(cart.amount ?? 0)), ("currency", cart.currency), ("metadata[cart_digest]", cart.digest),
                 ("metadata[generation]", String(generation)), ("metadata[task_id]", taskID),
             ]
             let paymentIntent: StripeCheckout.PaymentIntent
-            if let record = try await self.storedRecord(intent, profile: .stripe, log: log), record.state == .succeeded, let anchor = record.anchor {
+            let kept = try await self.storedRecord(intent, profile: .stripe, log: log)
+            if let kept, kept.state == .failed, kept.anchor == nil, kept.requestFingerprint != .form(StripeCheckout.formBody(fields)) {
+                // The PSP refused this generation's create: no PaymentIntent exists, so a corrected
+                // cart starts the next generation.
+                guard generation + 1 < self.configuration.maximumGenerations else {
+                    return log.outcome(.needsInput, reason: "create was refused and the task has used its \(self.configuration.maximumGenerations) generations")
+                }
+                generation += 1
+                await self.emit(.generation(generation, resumed: false))
+                continue
+            }
+            if let record = kept, record.state == .succeeded, let anchor = record.anchor {
                 guard record.requestFingerprint == .form(StripeCheckout.formBody(fields)) else {
                     throw log.error(.conflict, "task \(taskID) was started with another cart; a different purchase needs another task id")
                 }
@@ -60,6 +71,10 @@ extension CheckoutTask {
                 await self.emit(.anchored(created.id, generation: generation, resumed: false))
             }
             if let outcome = try await self.confirm(stripe, paymentIntent, token: token, log: &log) { return outcome }
+            if generation + 1 >= self.configuration.maximumGenerations,
+               let declined = try await self.stripeDeclinedEarlier(taskID: taskID, token: token, before: generation + 1, log: log) {
+                return declined
+            }
             if let outcome = try await self.nextGeneration(&generation, after: "canceled", log: log) { return outcome }
         }
     }
@@ -72,7 +87,7 @@ extension CheckoutTask {
         if paymentIntent.isPaid { return log.outcome(.completed) }
         switch paymentIntent.status {
         case "canceled": return nil
-        case "processing": return try await self.settle(stripe, anchor: anchor, log: log)
+        case "processing": return try await self.settle(stripe, anchor: anchor, token: token, log: log)
         default: break
         }
         let call: IdempotentResult
@@ -83,7 +98,7 @@ extension CheckoutTask {
         } catch {
             log.note(error)
             if error.code == .pending || error.idempotentCallError?.code == .inFlightAtServer {
-                return try await self.settle(stripe, anchor: anchor, log: log)
+                return try await self.settle(stripe, anchor: anchor, token: token, log: log)
             }
             return try self.settleFailedStep(error, step: "confirm", log: log)
         }
@@ -94,7 +109,7 @@ extension CheckoutTask {
         }
         if let confirmed = StripeCheckout.PaymentIntent(response.body), (200..<300).contains(response.status) {
             if confirmed.isPaid { return log.outcome(.completed) }
-            if confirmed.status == "processing" { return try await self.settle(stripe, anchor: anchor, log: log) }
+            if confirmed.status == "processing" { return try await self.settle(stripe, anchor: anchor, token: token, log: log) }
             return log.outcome(.needsInput, reason: "the PaymentIntent is \(confirmed.status)")
         }
         // Refused: the PaymentIntent may have been settled meanwhile.
@@ -107,18 +122,22 @@ extension CheckoutTask {
 
     /// The confirm step's intent: the anchor, the step and the body.
     private func confirmIntent(_ anchor: String, token: String) -> IdempotencyIntent {
+        // The body by its fingerprint: the intent never holds the card token itself.
         IdempotencyIntent(namespace: self.configuration.namespace, operation: "stripe.payment_intent.confirm",
-            inputs: ["payment_intent": .string(anchor), "body": ["payment_method": .string(token)]])
+            inputs: ["payment_intent": .string(anchor), "body_sha256": .string(RequestFingerprint.form(StripeCheckout.formBody([("payment_method", token)])).rawValue)])
     }
 
     /// `declined` when this card was declined (402) on an earlier generation's PaymentIntent.
-    private func stripeDeclinedEarlier(taskID: String, token: String, log: CheckoutLog) async throws(CheckoutTaskError) -> CheckoutOutcome? {
-        for earlier in 0..<log.generation {
+    private func stripeDeclinedEarlier(taskID: String, token: String, before generation: Int, log: CheckoutLog) async throws(CheckoutTaskError) -> CheckoutOutcome? {
+        for earlier in 0..<generation {
             guard let created = try await self.storedRecord(self.createIntent(Self.stripeCreate, taskID: taskID, generation: earlier), profile: .stripe, log: log),
                   let anchor = created.anchor,
                   let confirm = try await self.storedRecord(self.confirmIntent(anchor, token: token), profile: .stripe, log: log),
                   confirm.state.isTerminal, confirm.outcome?.status == 402
             else { continue }
+            var log = log
+            log.generation = earlier
+            log.anchor = anchor
             return Self.declined(confirm.outcome.flatMap { StripeCheckout.errorMessage($0.body) }, log: log)
         }
         return nil
@@ -132,7 +151,7 @@ extension CheckoutTask {
 
     /// Polls the PaymentIntent until it is paid, declined, canceled or the settle deadline passes;
     /// never re-POSTs.
-    private func settle(_ stripe: StripeCheckout, anchor: String, log: CheckoutLog) async throws(CheckoutTaskError) -> CheckoutOutcome? {
+    private func settle(_ stripe: StripeCheckout, anchor: String, token: String, log: CheckoutLog) async throws(CheckoutTaskError) -> CheckoutOutcome? {
         await self.emit(.polling(anchor))
         let deadline = self.client.environment.now().addingTimeInterval(self.configuration.settleDeadline.seconds)
         var delay = self.configuration.pollInterval
@@ -143,7 +162,9 @@ extension CheckoutTask {
             guard let current = found else { throw self.anchorLost(anchor, log: log) }
             if current.isPaid { return log.outcome(.completed) }
             if current.status == "canceled" { return nil }
-            if current.status == "requires_payment_method", let error = current.json["last_payment_error"], error != .null {
+            // A decline only counts when it is this card's: an earlier card's error stays on the PaymentIntent.
+            if current.status == "requires_payment_method", let error = current.json["last_payment_error"], error != .null,
+               current.json["payment_method"]?.stringValue == token || error["payment_method"]?["id"]?.stringValue == token {
                 return Self.declined(error["message"]?.stringValue, log: log)
             }
         } while await self.waitBeforePoll(&delay, until: deadline)

@@ -3,9 +3,11 @@ import Foundation
 
 /// Drives one agent task's checkout to an outcome, exactly once, across crashes and re-invocations.
 ///
-/// The create call's key comes from the task's intent (task id and canonical cart, per
-/// generation). The `checkout_session_id` it returns (a PaymentIntent id on Stripe) is committed
-/// as the task's **anchor** with the create outcome, before anything else happens; every later
+/// The create call's key comes from the task's intent (its task id, per generation); the create
+/// body carries a digest of the canonical cart, so the same task id with another cart is a
+/// conflict, never a second purchase. The `checkout_session_id` it returns (a PaymentIntent id on
+/// Stripe) is committed as the task's **anchor** with the create outcome, before anything else
+/// happens; every later
 /// call derives its key from the anchor, the step and the canonical body. A re-invoked task finds
 /// its anchor in the store, retrieves the session (a safe GET) and continues from where the session
 /// is; a completed task answers from the store with no request at all. Only a canceled or expired

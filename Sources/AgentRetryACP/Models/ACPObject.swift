@@ -112,11 +112,17 @@ enum ACPRedaction {
         "token", "payment_token", "number", "cvc", "three_ds_cryptogram", "cryptogram", "secret", "api_key", "authorization",
     ]
 
+    /// Known names, and any name ending in `token`, `secret` or `password` (`access_token`, `client_secret`).
+    static func isSensitive(_ name: String) -> Bool {
+        let lowered = name.lowercased()
+        return Self.sensitiveNames.contains(lowered) || ["token", "secret", "password"].contains { lowered.hasSuffix($0) }
+    }
+
     static func redacted(_ json: JSONValue) -> JSONValue {
         switch json {
         case .object(let members):
             return .object(Dictionary(uniqueKeysWithValues: members.map { name, value in
-                (name, Self.sensitiveNames.contains(name) && value != .null ? .string("[redacted]") : Self.redacted(value))
+                (name, Self.isSensitive(name) && value != .null ? .string("[redacted]") : Self.redacted(value))
             }))
         case .array(let elements):
             return .array(elements.map(Self.redacted))

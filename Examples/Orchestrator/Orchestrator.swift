@@ -1,0 +1,81 @@
+// An orchestration layer that embeds AgentRetry: 100 agent tasks at once in a task group, on one
+// shared client and store, each resubmitted when it ends without a definitive outcome.
+//
+//   swift run orchestrator                          # against a faulty mock merchant in-process
+//   swift run orchestrator http://127.0.0.1:4242    # against a merchant
+//
+// With the in-process mock, 30% of requests meet a fault (most of them timeout-but-success); the
+// ledger then shows that no task was charged twice.
+
+import AgentRetry
+import AgentRetryACP
+import Foundation
+import MockPaymentServer
+
+@main
+struct Orchestrator {
+    static let taskCount = 100
+    static let maximumSubmissions = 4
+
+    static func main() async throws {
+        var mock: MockPaymentServer?
+        let merchantURL: String
+        if CommandLine.arguments.count > 1 {
+            merchantURL = CommandLine.arguments[1]
+        } else {
+            let faults = [FaultRule(action: .dropAfterCommit, probability: 0.2), FaultRule(action: .statusBefore(status: 503, retryAfter: nil), probability: 0.1)]
+            mock = try await MockPaymentServer.start(.init(seed: 1, faults: faults))
+            merchantURL = mock!.baseURL
+        }
+
+        // One store and one client for every task: the client is Sendable and meant to be shared.
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("orchestrator-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let store = try SQLiteIdempotencyStore(path: directory.appendingPathComponent("store.sqlite").path)
+        let policy = try RetryPolicy(maximumAttempts: 5, initialBackoff: .milliseconds(50))
+        let transport = HTTPTransport()
+        let client = IdempotentClient(transport: transport, store: store, secret: try await IdempotentClient.storedSecret(in: store),
+            configuration: .init(policy: policy))
+        let checkout = CheckoutTask(client: client, merchant: .acp(.init(baseURL: merchantURL, apiKey: "sk_test_orchestrator")))
+        var ebook = CheckoutCart(currency: "usd", lines: [.init(id: "item_ebook")])
+        ebook.members["buyer"] = ["email": "ada@example.com"]
+        let cart = ebook
+
+        // The task group: every agent task runs concurrently; a task that ends pending, or whose
+        // run threw (a lease held elsewhere, the store), is submitted again, up to a limit.
+        let outcomes = await withTaskGroup(of: (String, String).self) { group in
+            for number in 1...taskCount {
+                let taskID = "orchestrated-\(number)"
+                group.addTask {
+                    var last = "not run"
+                    for submission in 1...maximumSubmissions {
+                        do throws(CheckoutTaskError) {
+                            let outcome = try await checkout.run(taskID: taskID, cart: cart, paymentToken: "spt_test_success")
+                            last = outcome.status.rawValue
+                            if outcome.status != .pending { break }
+                        } catch {
+                            last = "error: \(error.code)"
+                        }
+                        try? await Task.sleep(for: .milliseconds(100 * submission))
+                    }
+                    return (taskID, last)
+                }
+            }
+            var statuses: [String: String] = [:]
+            for await (taskID, status) in group { statuses[taskID] = status }
+            return statuses
+        }
+
+        var tally: [String: Int] = [:]
+        for status in outcomes.values { tally[status, default: 0] += 1 }
+        print("\(taskCount) tasks:", tally.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+        if let mock {
+            let orders = mock.ledger.filter { $0.kind == "order" }.count
+            print("ledger: \(orders) orders, \(mock.duplicateCharges.count) tasks charged more than once; \(mock.journal.filter { $0.fault != nil }.count) faults injected")
+        }
+        await transport.shutdown()
+        try await mock?.shutdown()
+        try? FileManager.default.removeItem(at: directory)
+        exit(tally["completed"] == taskCount && (mock?.duplicateCharges.isEmpty ?? true) ? 0 : 1)
+    }
+}
