@@ -12,9 +12,12 @@ struct CLIChild {
     let stdout: Pipe
     let stderr: Pipe
 
-    static var executable: URL {
+    static var executable: URL { Self.product("agent-retry") }
+
+    /// An executable product of this package, built beside the tests.
+    static func product(_ name: String) -> URL {
         let main = Bundle.main.bundleURL
-        let candidates = [main, main.deletingLastPathComponent()].map { $0.appendingPathComponent("agent-retry") }
+        let candidates = [main, main.deletingLastPathComponent()].map { $0.appendingPathComponent(name) }
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[0]
     }
 
@@ -25,11 +28,16 @@ struct CLIChild {
 
     /// Starts `agent-retry ARGUMENTS` with `AGENT_RETRY_PAUSE_AT=pauseAt` when given.
     static func start(_ arguments: [String], pauseAt: String? = nil) throws -> CLIChild {
+        try Self.start(executable: Self.executable, arguments, environment: ["AGENT_RETRY_PAUSE_AT": pauseAt])
+    }
+
+    /// Starts `executable ARGUMENTS` with `environment` added to this process's (`nil` removes).
+    static func start(executable: URL, _ arguments: [String], environment changes: [String: String?] = [:]) throws -> CLIChild {
         let process = Process()
-        process.executableURL = Self.executable
+        process.executableURL = executable
         process.arguments = arguments
         var environment = ProcessInfo.processInfo.environment
-        environment["AGENT_RETRY_PAUSE_AT"] = pauseAt
+        for (name, value) in changes { environment[name] = value }
         process.environment = environment
         let child = CLIChild(process: process, stdout: Pipe(), stderr: Pipe())
         process.standardOutput = child.stdout

@@ -194,6 +194,24 @@ struct CheckoutTaskTests {
         }
     }
 
+    @Test("Two merchants handing out the same session ids, one store: each task pays at its own merchant")
+    func equalSessionIDsAtTwoMerchants() async throws {
+        let other = try await MockPaymentServer.start()
+        defer { Task { try await other.shutdown() } }
+        try await withMockServer { server, transport in
+            let path = CLIChild.storePath()
+            let here = try await makeCheckoutTask(server, transport, store: path)
+            let there = try await makeCheckoutTask(other, transport, store: path)
+            let first = try await here.run(taskID: "twin", cart: testCart, paymentToken: "spt_test_success")
+            let second = try await there.run(taskID: "twin", cart: testCart, paymentToken: "spt_test_success")
+            #expect(first.checkoutSessionID == second.checkoutSessionID, "both mock merchants number sessions alike")
+            #expect(first.status == .completed && second.status == .completed)
+            #expect(!second.fromStore)
+            #expect(server.orders.count == 1)
+            #expect(other.orders.count == 1)
+        }
+    }
+
     @Test("The anchored session unknown to the merchant (404): needs reconciliation, never a second session")
     func anchorLost() async throws {
         try await withMockServer { server, transport in

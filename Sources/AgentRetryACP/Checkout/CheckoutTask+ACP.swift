@@ -151,7 +151,7 @@ extension CheckoutTask {
 
     /// The complete step's kept record and session for `anchor`, if it succeeded.
     func keptCompletion(anchor: String, complete: CheckoutSessionCompleteRequest, log: CheckoutLog) async throws(CheckoutTaskError) -> (IdempotencyRecord, CheckoutSession)? {
-        let intent = ACPClient.stepIntent(namespace: self.configuration.namespace, anchor: anchor, step: "complete", body: complete)
+        let intent = self.stepIntent("complete", anchor: anchor, body: complete, taskID: log.taskID)
         guard let record = try await self.storedRecord(intent, profile: .acp, log: log), record.state == .succeeded,
               let body = record.outcome?.body, let session = try? CheckoutSession(parsing: body) else { return nil }
         return (record, session)
@@ -176,6 +176,13 @@ extension CheckoutTask {
             }
         }
         return nil
+    }
+
+    /// The intent of a later ACP step of this task.
+    func stepIntent(_ step: String, anchor: String, body: some ACPObject, taskID: String) -> IdempotencyIntent {
+        guard case .acp(let configuration) = self.merchant else { preconditionFailure("an ACP step of a Stripe task") }
+        return ACPClient(client: self.client, configuration: configuration).stepIntent(
+            namespace: self.configuration.namespace, taskID: taskID, anchor: anchor, step: step, body: body)
     }
 
     /// GET the session; `nil` when the merchant no longer knows it (404).

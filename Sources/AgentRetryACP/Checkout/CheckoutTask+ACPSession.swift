@@ -26,7 +26,7 @@ extension CheckoutTask {
                 }
                 let update = Self.updateRequest(selecting: option, in: session)
                 do {
-                    let response = try await acp.update(anchor, update, intent: ACPClient.stepIntent(namespace: namespace, anchor: anchor, step: "update", body: update))
+                    let response = try await acp.update(anchor, update, intent: acp.stepIntent(namespace: namespace, taskID: log.taskID, anchor: anchor, step: "update", body: update))
                     log.note(response.call)
                     await self.emit(.step("update", status: response.status))
                     session = response.body
@@ -50,7 +50,7 @@ extension CheckoutTask {
                     reason: "the session is \(session.status): the merchant's messages say what it needs"))
             }
             do {
-                let response = try await acp.complete(anchor, complete, intent: ACPClient.stepIntent(namespace: namespace, anchor: anchor, step: "complete", body: complete))
+                let response = try await acp.complete(anchor, complete, intent: acp.stepIntent(namespace: namespace, taskID: log.taskID, anchor: anchor, step: "complete", body: complete))
                 log.note(response.call)
                 await self.emit(.step("complete", status: response.status))
                 session = response.body

@@ -39,7 +39,7 @@ extension CheckoutTask {
                 log.noteKept(record)
                 await self.emit(.anchored(anchor, generation: generation, resumed: true))
                 // A confirmed PaymentIntent answers from the store, with no request.
-                if let confirmed = try await self.storedRecord(self.confirmIntent(anchor, token: token), profile: .stripe, log: log),
+                if let confirmed = try await self.storedRecord(self.confirmIntent(anchor, token: token, taskID: taskID), profile: .stripe, log: log),
                    confirmed.state == .succeeded, let body = confirmed.outcome?.body, StripeCheckout.PaymentIntent(body)?.isPaid == true {
                     log.noteKept(confirmed)
                     return log.outcome(.completed)
@@ -94,7 +94,7 @@ extension CheckoutTask {
         let response: HTTPResponse
         do {
             (call, response) = try await stripe.post("/v1/payment_intents/\(anchor)/confirm", fields: [("payment_method", token)],
-                intent: self.confirmIntent(anchor, token: token))
+                intent: self.confirmIntent(anchor, token: token, taskID: log.taskID))
         } catch {
             log.note(error)
             if error.code == .pending || error.idempotentCallError?.code == .inFlightAtServer {
@@ -121,10 +121,12 @@ extension CheckoutTask {
     }
 
     /// The confirm step's intent: the anchor, the step and the body.
-    private func confirmIntent(_ anchor: String, token: String) -> IdempotencyIntent {
+    private func confirmIntent(_ anchor: String, token: String, taskID: String) -> IdempotencyIntent {
         // The body by its fingerprint: the intent never holds the card token itself.
-        IdempotencyIntent(namespace: self.configuration.namespace, operation: "stripe.payment_intent.confirm",
-            inputs: ["payment_intent": .string(anchor), "body_sha256": .string(RequestFingerprint.form(StripeCheckout.formBody([("payment_method", token)])).rawValue)])
+        IdempotencyIntent(namespace: self.configuration.namespace, operation: "stripe.payment_intent.confirm", inputs: [
+            "merchant": .string(self.merchant.baseURL), "task_id": .string(taskID), "payment_intent": .string(anchor),
+            "body_sha256": .string(RequestFingerprint.form(StripeCheckout.formBody([("payment_method", token)])).rawValue),
+        ])
     }
 
     /// `declined` when this card was declined (402) on an earlier generation's PaymentIntent.
@@ -132,7 +134,7 @@ extension CheckoutTask {
         for earlier in 0..<generation {
             guard let created = try await self.storedRecord(self.createIntent(Self.stripeCreate, taskID: taskID, generation: earlier), profile: .stripe, log: log),
                   let anchor = created.anchor,
-                  let confirm = try await self.storedRecord(self.confirmIntent(anchor, token: token), profile: .stripe, log: log),
+                  let confirm = try await self.storedRecord(self.confirmIntent(anchor, token: token, taskID: taskID), profile: .stripe, log: log),
                   confirm.state.isTerminal, confirm.outcome?.status == 402
             else { continue }
             var log = log

@@ -20,6 +20,14 @@ public struct CheckoutTask: Sendable {
         /// A Stripe-compatible PSP: create and confirm a PaymentIntent with `metadata[task_id]`.
         case stripe(baseURL: String, apiKey: String)
 
+        /// The base URL of the merchant or PSP, without a trailing slash.
+        public var baseURL: String {
+            switch self {
+            case .acp(let configuration): configuration.baseURL
+            case .stripe(let baseURL, _): ACPClient.Configuration.trimmingSlash(baseURL)
+            }
+        }
+
         /// The protocol and the URL, without the API key.
         public var description: String {
             switch self {
@@ -91,20 +99,21 @@ public struct CheckoutTask: Sendable {
         switch self.merchant {
         case .acp(let configuration):
             return try await self.runACP(ACPClient(client: self.client, configuration: configuration), taskID: taskID, cart: cart, token: paymentToken)
-        case .stripe(let baseURL, let apiKey):
+        case .stripe(_, let apiKey):
             guard cart.amount != nil else {
                 throw CheckoutTaskError(code: .invalidCart, message: "the Stripe path needs unit_amount on every line (a PSP has no catalog)")
             }
-            let stripe = StripeCheckout(client: self.client, baseURL: ACPClient.Configuration.trimmingSlash(baseURL), apiKey: apiKey)
+            let stripe = StripeCheckout(client: self.client, baseURL: self.merchant.baseURL, apiKey: apiKey)
             return try await self.runStripe(stripe, taskID: taskID, cart: cart, token: paymentToken)
         }
     }
 
-    /// The create intent of generation `generation`: the task id is the identity, and the cart is
+    /// The create intent of generation `generation`: the task id (at this merchant) is the identity, and the cart is
     /// bound to it through the create body's fingerprint (its `cart_digest`), so the same task id
     /// with another cart is a conflict, never a second purchase.
     func createIntent(_ operation: String, taskID: String, generation: Int) -> IdempotencyIntent {
-        IdempotencyIntent(namespace: self.configuration.namespace, operation: operation, inputs: ["task_id": .string(taskID)], generation: generation)
+        IdempotencyIntent(namespace: self.configuration.namespace, operation: operation,
+            inputs: ["task_id": .string(taskID), "merchant": .string(self.merchant.baseURL)], generation: generation)
     }
 
     /// The latest generation an earlier invocation started (its create record exists), or 0.

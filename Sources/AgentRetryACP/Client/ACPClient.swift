@@ -86,14 +86,17 @@ public struct ACPClient: Sendable {
         return try Self.decode(response, key: nil)
     }
 
-    /// The intent of a later step of an anchored task: the session id, the step and the
-    /// canonical body, so that a retry of the same step with the same body reuses its key and a
-    /// changed body (a new payment credential) is a new intent.
-    /// The body enters by its RFC 8785 fingerprint, so the intent never holds a payment credential.
-    public static func stepIntent(namespace: String, anchor: String, step: String, body: some ACPObject) -> IdempotencyIntent {
+    /// The intent of a later step of an anchored task: the merchant, the task, the session id, the
+    /// step and the canonical body, so that a retry of the same step with the same body reuses its
+    /// key and a changed body (a new payment credential) is a new intent. The body enters by its
+    /// RFC 8785 fingerprint, so the intent never holds a payment credential; the merchant and the
+    /// task keep two merchants' equal session ids apart.
+    public func stepIntent(namespace: String, taskID: String, anchor: String, step: String, body: some ACPObject) -> IdempotencyIntent {
         let fingerprint = (try? RequestFingerprint.json(body.acpJSON))?.rawValue ?? ""
-        return IdempotencyIntent(namespace: namespace, operation: "acp.checkout_session.\(step)",
-            inputs: ["checkout_session_id": .string(anchor), "body_sha256": .string(fingerprint)])
+        return IdempotencyIntent(namespace: namespace, operation: "acp.checkout_session.\(step)", inputs: [
+            "merchant": .string(self.configuration.baseURL), "task_id": .string(taskID),
+            "checkout_session_id": .string(anchor), "body_sha256": .string(fingerprint),
+        ])
     }
 
     func headers(json: Bool) -> HTTPHeaders {
