@@ -14,7 +14,7 @@ TEST_PACKAGES := nghttp2-server openssl
 TEST_PYTHON_PACKAGES := stripe jsonschema
 PYTHON ?= python3
 
-.PHONY: demo test bench bench-mock bench-client build system-packages test-packages clean
+.PHONY: demo tour test bench bench-mock bench-client build system-packages test-packages clean
 
 define install_missing
 	@missing=""; \
@@ -35,9 +35,13 @@ test-packages:
 build: system-packages
 	$(SWIFT) build
 
-## The main job. Until the crash-and-fault demo lands, the transport tour: real requests against a
-## local misbehaving server, and the failure class each one met.
+## The main job: the crash-and-fault demo. 200 checkout tasks as child processes, faults and
+## SIGKILLs, three key strategies side by side; duplicate charges counted from the server's ledger.
 demo: system-packages
+	$(SWIFT) run agent-retry demo
+
+## The transport tour: real requests against a local misbehaving server, and the failure class each met.
+tour: system-packages
 	$(SWIFT) run transport-tour
 
 ## The test suite, warnings treated as errors in this package's own code.

@@ -57,7 +57,7 @@ struct DemoPlan: Sendable {
             let token = stripe ? (declines ? "pm_card_chargeDeclined" : "pm_card_visa") : (declines ? "spt_test_declined" : "spt_test_success")
             let kills: [Duration?] = (0...maximumResubmissions).map { _ in
                 let kill = unit() < killRate
-                let moment = Duration.milliseconds(Int64(30 + unit() * 700))
+                let moment = Duration.milliseconds(Int64(20 + unit() * 380))
                 return kill ? moment : nil
             }
             return DemoTask(id: String(format: "task-%04d", index + 1), cart: cart, token: token, killAfter: kills)
