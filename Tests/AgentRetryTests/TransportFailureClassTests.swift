@@ -142,7 +142,8 @@ struct TransportFailureClassTests {
                 let error = try await transportError { try await task.value }
                 let elapsed = clock.now - started
                 #expect(error.code == .cancelled)
-                #expect(elapsed < .seconds(1), "round \(round): cancellation took \(elapsed)")
+                // Well before the 5 s timeout; loose, as the suite runs child processes beside it on two cores.
+                #expect(elapsed < .seconds(3), "round \(round): cancellation took \(elapsed)")
                 if error.wireSends == 0 {
                     #expect(error.metrics.requestBytesSent == 0, "round \(round): counters of an earlier request")
                     #expect(error.metrics.totalTime < .milliseconds(150), "round \(round): counters of an earlier request")

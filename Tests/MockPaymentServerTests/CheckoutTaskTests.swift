@@ -40,6 +40,7 @@ struct CheckoutTaskTests {
         FaultRule(method: "POST", path: "/checkout_sessions/*/complete", action: .dropAfterCommit, count: 1),
         FaultRule(method: "POST", path: "/checkout_sessions/*/complete", action: .statusBefore(status: 503, retryAfter: nil), count: 2),
         FaultRule(method: "POST", path: "/checkout_sessions/*/complete", action: .statusAfterCommit(status: 500), count: 1),
+        FaultRule(method: "POST", path: "/checkout_sessions", action: .statusAfterCommit(status: 500), count: 1),
         FaultRule(method: "POST", path: "/checkout_sessions/*/complete", action: .truncateBody, count: 1),
         FaultRule(method: "POST", path: "/checkout_sessions/*/complete", action: .garbage, count: 1),
         FaultRule(method: "POST", path: "/checkout_sessions/*/complete", action: .statusBefore(status: 429, retryAfter: "0"), count: 1),

@@ -353,6 +353,24 @@ struct IdempotentClientTests {
         }
     }
 
+    @Test("A Stripe key that replays a saved 500 is not re-sent: needs reconciliation, or the lookup settles it")
+    func replayedServerError() async throws {
+        try await self.withHarness(faults: [FaultRule(method: "POST", path: Self.charges, action: .statusAfterCommit(status: 500), count: 1)]) { harness in
+            let (client, _) = try harness.client()
+            let error = await #expect(throws: IdempotentCallError.self) { try await client.send(harness.charge(), intent: harness.intent()) }
+            #expect(error?.code == .needsReconciliation)
+            #expect(error?.response?.status == 500)
+            #expect(harness.server.journal.count == 2, "the first 500, then its replay; no more")
+            #expect(harness.server.ledger.count == 1)
+            let settled = try await client.send(harness.charge(), intent: harness.intent(), reconcile: { _ in
+                HTTPResponse(status: 200, body: Array(#"{"id":"pi_found","status":"succeeded"}"#.utf8))
+            })
+            #expect(settled.status == .succeeded)
+            #expect(try await client.send(harness.charge(), intent: harness.intent()).fromStore)
+            #expect(harness.server.ledger.count == 1)
+        }
+    }
+
     @Test("An expired lease no longer lets its holder write: the taker's writes win, the old holder's fail")
     func expiredLeaseCannotWrite() async throws {
         try await self.withHarness { harness in

@@ -64,6 +64,13 @@ extension IdempotentClient {
             }
             let replayed = response?.headers.first(name: "Idempotent-Replayed")?.lowercased() == "true"
             if replayed { self.counters.replays.increment() }
+            if profile.replaysServerErrors, replayed, let response, response.status >= 500 {
+                // The PSP saved a server error under this key: every re-send would get it again,
+                // and whether the operation happened is unknown until it is looked up.
+                try await persist(.pending, response, final: false)
+                throw IdempotentCallError(.needsReconciliation, key: key, attempts: record.attempts, response: response,
+                    message: "the \(profile.name) key replays a saved \(response.status); the outcome must be looked up, not re-sent")
+            }
             switch verdict {
             case .succeeded:
                 // The anchor (an ACP checkout_session_id) is committed with the outcome, before the

@@ -157,14 +157,20 @@ public final class IdempotentClient: Sendable {
             self.counters.storeHits.increment()
             outcome = .success(Self.storedResult(record))
         } else if record.attempts > 0 && record.state != .prepared && self.environment.now() >= record.clientExpiresAt {
-            outcome = await self.reconcile(record, with: reconcile, profile: profile, anchor: anchor)
+            outcome = await self.reconcile(record, with: reconcile, profile: profile, anchor: anchor,
+                unknown: "the outcome is unknown and the \(profile.name) key retention has passed; nothing was sent")
         } else {
             do {
                 outcome = .success(try await self.attempt(request, record: record, operation: intent.operation, profile: profile, anchor: anchor))
                 leaseGivenUp = true
+            } catch where error.code == .needsReconciliation && reconcile != nil {
+                // A saved server error: look the outcome up now, under the lease still held.
+                let current = (try? await self.store.record(for: key)) ?? record
+                outcome = await self.reconcile(current, with: reconcile, profile: profile, anchor: anchor,
+                    unknown: "the \(profile.name) key replays a saved server error and the lookup found nothing; nothing was re-sent")
             } catch {
                 outcome = .failure(error)
-                leaseGivenUp = error.code != .store
+                leaseGivenUp = error.code != .store && error.code != .needsReconciliation
             }
         }
         // Every other path gives the lease up here (owner-checked, so harmless if it is gone); the
@@ -188,10 +194,10 @@ public final class IdempotentClient: Sendable {
         _ record: IdempotencyRecord,
         with lookup: (@Sendable (IdempotencyRecord) async throws -> HTTPResponse?)?,
         profile: PSPProfile,
-        anchor: (@Sendable (HTTPResponse) -> String?)?
+        anchor: (@Sendable (HTTPResponse) -> String?)?,
+        unknown: String
     ) async -> Result<IdempotentResult, IdempotentCallError> {
-        let unresolved = IdempotentCallError(.needsReconciliation, key: record.key, attempts: record.attempts,
-            message: "the outcome is unknown and the \(profile.name) key retention has passed; nothing was sent")
+        let unresolved = IdempotentCallError(.needsReconciliation, key: record.key, attempts: record.attempts, message: unknown)
         guard let lookup else { return .failure(unresolved) }
         let found: HTTPResponse?
         do {

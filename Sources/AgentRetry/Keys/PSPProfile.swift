@@ -11,18 +11,28 @@ public struct PSPProfile: Sendable, Hashable {
     public var retention: Duration
     /// How derived keys are written for this PSP.
     public var keyFormat: IdempotencyKey.Format
+    /// Whether the PSP saves a 5xx under the key and replays it (Stripe v1 does; ACP forbids it):
+    /// a replayed 5xx then ends the retries, since every re-send would get it again, and the
+    /// outcome has to be looked up.
+    public var replaysServerErrors: Bool
 
     /// Creates a custom profile.
-    public init(name: String, headerName: String, maximumKeyLength: Int, retention: Duration, keyFormat: IdempotencyKey.Format = .standard) {
+    public init(
+        name: String, headerName: String, maximumKeyLength: Int, retention: Duration, keyFormat: IdempotencyKey.Format = .standard,
+        replaysServerErrors: Bool = false
+    ) {
         self.name = name
         self.headerName = headerName
         self.maximumKeyLength = maximumKeyLength
         self.retention = retention
         self.keyFormat = keyFormat
+        self.replaysServerErrors = replaysServerErrors
     }
 
-    /// Stripe API v1: `Idempotency-Key`, 255 characters, keys kept at least 24 hours.
-    public static let stripe = PSPProfile(name: "stripe", headerName: "Idempotency-Key", maximumKeyLength: 255, retention: .seconds(24 * 3600))
+    /// Stripe API v1: `Idempotency-Key`, 255 characters, keys kept at least 24 hours, 5xx results
+    /// saved and replayed.
+    public static let stripe = PSPProfile(name: "stripe", headerName: "Idempotency-Key", maximumKeyLength: 255, retention: .seconds(24 * 3600),
+        replaysServerErrors: true)
     /// ACP 2026-04-17: `Idempotency-Key`, 255 characters, kept at least 24 hours (§6.6).
     public static let acp = PSPProfile(name: "acp", headerName: "Idempotency-Key", maximumKeyLength: 255, retention: .seconds(24 * 3600))
     /// PayPal REST: `PayPal-Request-Id`. PayPal publishes retention per API, not globally: 24 hours

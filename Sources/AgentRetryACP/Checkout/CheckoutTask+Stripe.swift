@@ -50,7 +50,9 @@ extension CheckoutTask {
                 let call: IdempotentResult
                 let response: HTTPResponse
                 do {
-                    (call, response) = try await stripe.post("/v1/payment_intents", fields: fields, intent: intent, anchored: true)
+                    let generationNow = generation
+                    (call, response) = try await stripe.post("/v1/payment_intents", fields: fields, intent: intent, anchored: true,
+                        reconcile: { _ in try await stripe.findCreated(taskID: taskID, generation: generationNow) })
                 } catch {
                     log.note(error)
                     return try self.settleFailedStep(error, step: "create", log: log)
@@ -94,7 +96,7 @@ extension CheckoutTask {
         let response: HTTPResponse
         do {
             (call, response) = try await stripe.post("/v1/payment_intents/\(anchor)/confirm", fields: [("payment_method", token)],
-                intent: self.confirmIntent(anchor, token: token, taskID: log.taskID))
+                intent: self.confirmIntent(anchor, token: token, taskID: log.taskID), reconcile: { _ in try await stripe.findPaid(anchor) })
         } catch {
             log.note(error)
             if error.code == .pending || error.idempotentCallError?.code == .inFlightAtServer {

@@ -37,13 +37,16 @@ struct StripeCheckout: Sendable, CustomReflectable {
     }
 
     /// POSTs `fields` for `intent`.
-    func post(_ path: String, fields: [(String, String)], intent: IdempotencyIntent, anchored: Bool = false) async throws(ACPClientError) -> (IdempotentResult, HTTPResponse) {
+    func post(
+        _ path: String, fields: [(String, String)], intent: IdempotencyIntent, anchored: Bool = false,
+        reconcile: (@Sendable (IdempotencyRecord) async throws -> HTTPResponse?)? = nil
+    ) async throws(ACPClientError) -> (IdempotentResult, HTTPResponse) {
         let request = HTTPRequest(method: .post, url: self.baseURL + path, headers: self.headers(), body: Array(Self.formBody(fields).utf8))
         var anchor: (@Sendable (HTTPResponse) -> String?)?
         if anchored { anchor = { (response: HTTPResponse) -> String? in PaymentIntent(response.body)?.id } }
         let result: IdempotentResult
         do {
-            result = try await self.client.send(request, intent: intent, profile: .stripe, anchor: anchor)
+            result = try await self.client.send(request, intent: intent, profile: .stripe, reconcile: reconcile, anchor: anchor)
         } catch {
             throw ACPClientError(idempotentCall: error)
         }
@@ -63,6 +66,32 @@ struct StripeCheckout: Sendable, CustomReflectable {
                 message: "retrieving PaymentIntent \(id) answered \(response.status)", status: response.status)
         }
         return intent
+    }
+
+    /// The PaymentIntent a task created, found by listing (newest first, up to 1,000) and matching
+    /// `metadata[task_id]` and `metadata[generation]`: how a create whose key replays a saved 5xx
+    /// is settled without sending it again. Real Stripe accounts would use the Search API.
+    func findCreated(taskID: String, generation: Int) async throws -> HTTPResponse? {
+        var after: String?
+        for _ in 0..<10 {
+            let query = "limit=100" + (after.map { "&starting_after=\($0)" } ?? "")
+            let response = try await SafeRead(client: self.client).get("\(self.baseURL)/v1/payment_intents?\(query)",
+                headers: ["Authorization": "Bearer \(self.apiKey)", "Accept": "application/json"])
+            guard response.status == 200, let page = try? JSONValue(parsing: response.body), let data = page["data"]?.arrayValue else { return nil }
+            if let found = data.first(where: { $0["metadata"]?["task_id"]?.stringValue == taskID && $0["metadata"]?["generation"]?.stringValue == String(generation) }) {
+                return HTTPResponse(status: 200, headers: ["Content-Type": "application/json"], body: found.serialized(), wireSends: 0)
+            }
+            guard page["has_more"] == true, let last = data.last?["id"]?.stringValue else { return nil }
+            after = last
+        }
+        return nil
+    }
+
+    /// The PaymentIntent as a 200 response when it is paid: how a confirm whose key replays a
+    /// saved 5xx is settled.
+    func findPaid(_ id: String) async throws -> HTTPResponse? {
+        guard let intent = try await self.retrieve(id), intent.isPaid else { return nil }
+        return HTTPResponse(status: 200, headers: ["Content-Type": "application/json"], body: intent.json.serialized(), wireSends: 0)
     }
 
     /// The error message of a Stripe error body (`{"error": {"message": ...}}`).

@@ -23,6 +23,8 @@ struct DemoFigures {
     /// Tasks neither completed, nor definitively ended, nor pending with a reason; and tasks the
     /// agent calls completed that the ledger has no charge for.
     let lost: [String]
+    /// How each lost task ended: its last status and reason.
+    let lostDetails: [JSONValue]
     let p50: Duration
     let p99: Duration
     let wall: Duration
@@ -51,6 +53,12 @@ struct DemoFigures {
             if result.status == "pending" { return result.reason == nil }
             return !ended.contains(result.status)
         }.map(\.id).sorted()
+        let lostIDs = Set(self.lost)
+        self.lostDetails = results.filter { lostIDs.contains($0.id) }.sorted { $0.id < $1.id }.map { result in
+            ["task_id": .string(result.id), "status": .string(result.status), "reason": result.reason.map(JSONValue.string) ?? .null,
+             "invocations": .number(Double(result.invocations)), "kills": .number(Double(result.kills)),
+             "history": .array(result.history.map(JSONValue.string))]
+        }
         let times = results.map(\.elapsed).sorted()
         self.p50 = times.isEmpty ? .zero : times[(times.count - 1) / 2]
         self.p99 = times.isEmpty ? .zero : times[min(times.count - 1, Int((Double(times.count) * 0.99).rounded(.up)) - 1)]
@@ -65,7 +73,7 @@ struct DemoFigures {
             "needs_input": .number(Double(self.needsInput)), "pending": .number(Double(self.pending)),
             "other_ended": .number(Double(self.otherEnded)), "duplicate_charges": .number(Double(self.duplicateCharges)),
             "tasks_charged_more_than_once": .number(Double(self.duplicatedTasks)),
-            "lost_tasks": .number(Double(self.lost.count)), "lost_task_ids": .array(self.lost.map(JSONValue.string)),
+            "lost_tasks": .number(Double(self.lost.count)), "lost_task_ids": .array(self.lost.map(JSONValue.string)), "lost": .array(self.lostDetails),
             "p50_task_ms": .number(Double(Self.milliseconds(self.p50))), "p99_task_ms": .number(Double(Self.milliseconds(self.p99))),
             "wall_seconds": .number((Double(Self.milliseconds(self.wall)) / 100).rounded() / 10),
         ]

@@ -11,7 +11,7 @@ struct DemoPlan: Sendable {
         let id: String
         let cart: CheckoutCart
         let token: String
-        /// For invocation `i`, when to SIGKILL it after it started (`nil`: let it run).
+        /// For invocation `i`, when to SIGKILL it after it started (`nil`: let it run; always for the last).
         let killAfter: [Duration?]
     }
 
@@ -55,10 +55,12 @@ struct DemoPlan: Sendable {
             cart.members["buyer"] = ["email": "ada@example.com", "first_name": "Ada"]
             let declines = unit() < 0.1
             let token = stripe ? (declines ? "pm_card_chargeDeclined" : "pm_card_visa") : (declines ? "spt_test_declined" : "spt_test_success")
-            let kills: [Duration?] = (0...maximumResubmissions).map { _ in
+            // The last invocation a task may get is never killed: every task gets to say how it
+            // ended, so a "lost" task is a real loss, not the end of the kill budget.
+            let kills: [Duration?] = (0...maximumResubmissions).map { invocation in
                 let kill = unit() < killRate
                 let moment = Duration.milliseconds(Int64(20 + unit() * 380))
-                return kill ? moment : nil
+                return kill && invocation < maximumResubmissions ? moment : nil
             }
             return DemoTask(id: String(format: "task-%04d", index + 1), cart: cart, token: token, killAfter: kills)
         }

@@ -24,6 +24,8 @@ struct DemoRun: Sendable {
         let reason: String?
         let invocations: Int
         let kills: Int
+        /// Each invocation's exit: a status, or `killed`.
+        let history: [String]
         let elapsed: Duration
     }
 
@@ -87,6 +89,7 @@ struct DemoRun: Sendable {
         var kills = 0
         var last: DemoChild.Exit?
         var invocations = 0
+        var history: [String] = []
         for invocation in 0...self.settings.maximumResubmissions {
             invocations += 1
             // AgentRetry's agents share one store; the baselines' memory dies with each process.
@@ -103,12 +106,14 @@ struct DemoRun: Sendable {
             do {
                 let exit = try await DemoChild.run(arguments, killAfter: task.killAfter[invocation])
                 last = exit
+                history.append(exit.killed ? "killed" : (exit.json?["status"]?.stringValue ?? "exit \(exit.status)") + ((exit.json?["reason"]?.stringValue).map { ": \($0)" } ?? ""))
                 if exit.killed {
                     kills += 1
                     continue
                 }
             } catch {
                 last = nil
+                history.append("not started")
                 continue
             }
             // 0 completed, 10 declined/canceled/expired, 11 needs input, 30 conflict, 40 needs
@@ -122,7 +127,7 @@ struct DemoRun: Sendable {
             status = "killed"
         }
         return TaskResult(id: task.id, status: status, reason: last?.json?["reason"]?.stringValue ?? last?.json?["message"]?.stringValue,
-            invocations: invocations, kills: kills, elapsed: clock.now - started)
+            invocations: invocations, kills: kills, history: history, elapsed: clock.now - started)
     }
 }
 
