@@ -44,6 +44,10 @@ struct DemoCommand: AsyncParsableCommand {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("agent-retry-demo-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
+        // Ctrl-C or SIGTERM: the children run in sessions of their own, so they are killed here,
+        // and the scratch directory goes with them.
+        let interruption = DemoInterruption(directory: directory)
+        defer { interruption.cancel() }
         let settings = DemoRun.Settings(protocolName: self.paymentProtocol, concurrency: self.concurrency,
             maximumResubmissions: self.maxResubmissions, directory: directory)
         if !self.json {
@@ -67,15 +71,20 @@ struct DemoCommand: AsyncParsableCommand {
         let failed = agentRetry.map { $0.duplicateCharges > 0 || !$0.lost.isEmpty } ?? false
         if self.json {
             let object: JSONValue = [
-                "tasks": .number(Double(self.tasks)), "concurrency": .number(Double(self.concurrency)), "seed": .number(Double(self.seed)),
+                "tasks": .number(Double(self.tasks)), "concurrency": .number(Double(self.concurrency)), "seed": .string(String(self.seed)),
                 "fault_rate": .number(self.faultRate), "kill_rate": .number(self.killRate), "protocol": .string(self.paymentProtocol),
                 "runs": .array(runs.map(\.json)), "agentretry_exactly_once": agentRetry.map { .bool(!failed && $0.tasks > 0) } ?? .null,
             ]
             FileHandle.standardOutput.write(Data(object.serialized() + [UInt8(ascii: "\n")]))
         } else {
             Self.say("\n" + DemoTable.render(runs) + "\n")
-            if runs.contains(where: { $0.strategy != .agentRetry }) {
-                Self.say("The baselines are expected to charge some tasks twice: the same faults and kills, without keys that survive a crash.")
+            let notes = DemoTable.notes(runs)
+            if !notes.isEmpty { Self.say(notes + "\n") }
+            let baselines = runs.filter { $0.strategy != .agentRetry }
+            if baselines.contains(where: { $0.duplicateCharges > 0 }) {
+                Self.say("The baselines charged tasks twice, as expected: the same faults and kills, without keys that survive a crash.")
+            } else if !baselines.isEmpty {
+                Self.say("The baselines charged no task twice in this run: their duplicates need a kill between the merchant's commit and the agent's memory.")
             }
             if let agentRetry {
                 Self.say(failed

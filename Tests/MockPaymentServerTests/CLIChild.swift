@@ -1,5 +1,6 @@
 import AgentRetry
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -13,6 +14,9 @@ struct CLIChild {
     let stderr: Pipe
 
     static var executable: URL { Self.product("agent-retry") }
+
+    /// One launch at a time, across every suite.
+    static let launches = Mutex(())
 
     /// An executable product of this package, built beside the tests.
     static func product(_ name: String) -> URL {
@@ -42,7 +46,9 @@ struct CLIChild {
         let child = CLIChild(process: process, stdout: Pipe(), stderr: Pipe())
         process.standardOutput = child.stdout
         process.standardError = child.stderr
-        try process.run()
+        // Foundation's Process.run is not safe to call from several threads at once on Linux:
+        // the suites launching children in parallel take turns.
+        try Self.launches.withLock { _ in try process.run() }
         return child
     }
 

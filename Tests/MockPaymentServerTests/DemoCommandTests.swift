@@ -2,6 +2,10 @@ import AgentRetry
 import Foundation
 import Testing
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// `agent-retry demo`, small: the same figures as `make demo`, as JSON, from a real run with real
 /// child processes, faults and SIGKILLs.
 @Suite("agent-retry demo", .serialized)
@@ -24,7 +28,45 @@ struct DemoCommandTests {
             let ended = ["completed", "declined", "needs_input", "pending", "other_ended", "lost_tasks"].compactMap { run[$0]?.integerValue }
             #expect(ended.reduce(0, +) == 24, "every task is accounted for in \(run)")
         }
-        #expect(runs.contains { ($0["kills"]?.integerValue ?? 0) > 0 })
+        #expect(runs.allSatisfy { ($0["kills"]?.integerValue ?? 0) > 0 }, "kills land at steps of the children's work")
+        #expect(runs.allSatisfy { ($0["kills"]?.integerValue ?? 0) <= ($0["kills_scheduled"]?.integerValue ?? 0) })
+    }
+
+    @Test("SIGTERM mid-run: exit 130, no child left running, the scratch directory removed")
+    func interrupted() async throws {
+        let demo = try CLIChild.start(["demo", "--tasks", "400", "--only", "agentretry", "--json"])
+        // Wait until children run (their command lines name the demo's scratch directory).
+        let deadline = ContinuousClock.now + .seconds(20)
+        let parent = demo.process.processIdentifier
+        while Self.demoChildren(of: parent).isEmpty && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(50)) }
+        let directories = Set(Self.demoChildren(of: parent).compactMap(\.directory))
+        #expect(!directories.isEmpty, "children were running")
+        kill(demo.process.processIdentifier, SIGTERM)
+        while demo.process.isRunning { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(demo.process.terminationStatus == 130)
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(Self.demoChildren(of: nil).filter { $0.directory.map(directories.contains) ?? false }.isEmpty, "no child outlives the demo")
+        for directory in directories { #expect(!FileManager.default.fileExists(atPath: directory)) }
+    }
+
+    /// Running `agent-retry checkout` children of a demo (of the demo `parent`, if given), with the
+    /// demo's scratch directory.
+    static func demoChildren(of parent: Int32?) -> [(pid: String, directory: String?)] {
+        let pids = (try? FileManager.default.contentsOfDirectory(atPath: "/proc"))?.filter { $0.allSatisfy(\.isNumber) } ?? []
+        return pids.compactMap { pid in
+            guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return nil }
+            if let parent {
+                // /proc/PID/stat: "pid (name) state ppid ..."; the name may hold spaces, so read after ")".
+                let stat = String(decoding: FileManager.default.contents(atPath: "/proc/\(pid)/stat") ?? Data(), as: UTF8.self)
+                let fields = stat.split(separator: ")").last?.split(separator: " ") ?? []
+                guard fields.count > 1, Int32(fields[1]) == parent else { return nil }
+            }
+            let arguments = String(decoding: data, as: UTF8.self).split(separator: "\0").map(String.init)
+            guard arguments.contains("checkout"), let store = arguments.firstIndex(of: "--store").map({ arguments[$0 + 1] }),
+                  let range = store.range(of: "agent-retry-demo-") else { return nil }
+            let directory = String(store[..<range.lowerBound]) + store[range.lowerBound...].prefix(while: { $0 != "/" })
+            return (pid, directory)
+        }
     }
 
     @Test("--only runs one strategy; bad options are usage errors")

@@ -57,6 +57,7 @@ struct ExamplesTests {
             cart.members["payment_token"] = .string(token)
             let path = FileManager.default.temporaryDirectory.appendingPathComponent("shell-cart-\(UUID().uuidString).json").path
             try Data(cart.acpJSON.serialized()).write(to: URL(fileURLWithPath: path))
+            defer { try? FileManager.default.removeItem(atPath: path) }
             let script = Self.examples.appendingPathComponent("scripts/retrying-agent.sh").path
             let (status, _) = try await CLIChild.start(executable: URL(fileURLWithPath: "/bin/bash"), [script, "shell-\(token)", path],
                 environment: Self.scriptEnvironment(server)).finish()

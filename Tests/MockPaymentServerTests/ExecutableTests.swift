@@ -1,5 +1,6 @@
 import AgentRetry
 import Foundation
+import Synchronization
 import Testing
 
 #if canImport(Glibc)
@@ -52,7 +53,7 @@ struct ExecutableTests {
         process.arguments = ["--port", "0", "--seed", "7", "--faults", faults.path]
         let output = Pipe()
         process.standardOutput = output
-        try process.run()
+        try CLIChild.launches.withLock { _ in try process.run() }
         let line = await Self.firstLine(of: output)
         #expect(line.wholeMatch(of: /listening on http:\/\/127\.0\.0\.1:\d+/) != nil, "first line: \(line)")
         let baseURL = String(line.dropFirst("listening on ".count))
@@ -82,7 +83,7 @@ struct ExecutableTests {
         let errors = Pipe()
         process.standardError = errors
         process.standardOutput = Pipe()
-        try process.run()
+        try CLIChild.launches.withLock { _ in try process.run() }
         let status = try await Self.waitForExit(process, within: .seconds(10))
         #expect(status != nil && status != 0)
         let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)

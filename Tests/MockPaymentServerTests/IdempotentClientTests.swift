@@ -271,7 +271,7 @@ struct IdempotentClientTests {
             let sqlite = Process()
             sqlite.executableURL = URL(fileURLWithPath: "/usr/bin/env")
             sqlite.arguments = ["python3", "-c", "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute(\"UPDATE idempotency_record SET state='exploded', attempts='x', created_at='abc'\"); c.commit()", path]
-            try sqlite.run()
+            try CLIChild.launches.withLock { _ in try sqlite.run() }
             while sqlite.isRunning { try await Task.sleep(for: .milliseconds(10)) }
             #expect(sqlite.terminationStatus == 0)
             let error = try await #require(throws: IdempotencyStoreError.self) { try await store.record(for: result.key) }
@@ -362,6 +362,9 @@ struct IdempotentClientTests {
             #expect(error?.response?.status == 500)
             #expect(harness.server.journal.count == 2, "the first 500, then its replay; no more")
             #expect(harness.server.ledger.count == 1)
+            struct LookupDown: Error {}
+            let unknown = try await client.send(harness.charge(), intent: harness.intent(), reconcile: { _ in throw LookupDown() })
+            #expect(unknown.status == .pending, "a failed lookup leaves the call unknown, to be looked up again")
             let settled = try await client.send(harness.charge(), intent: harness.intent(), reconcile: { _ in
                 HTTPResponse(status: 200, body: Array(#"{"id":"pi_found","status":"succeeded"}"#.utf8))
             })

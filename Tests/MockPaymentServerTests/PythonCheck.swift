@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Runs a Python 3 script in a child process and returns its exit status and output: how the
 /// tests let real third-party tools judge the mock server (the official Stripe SDK, `jsonschema`).
@@ -19,7 +20,7 @@ enum PythonCheck {
         let output = Pipe()
         process.standardOutput = output
         process.standardError = output
-        try process.run()
+        try CLIChild.launches.withLock { _ in try process.run() }
         let text = await withCheckedContinuation { continuation in
             Thread {
                 let data = output.fileHandleForReading.readDataToEndOfFile()

@@ -96,6 +96,8 @@ public final class IdempotentClient: Sendable {
     ///     when the outcome is unknown and the PSP may have forgotten the key: it looks the result
     ///     up (for example a PaymentIntent by `metadata[task_id]`) and returns the response that
     ///     proves it, which is kept as the outcome, or `nil` when it found nothing. Nothing is sent.
+    ///     It is also asked when a PSP that replays 5xx results (``PSPProfile/replaysServerErrors``)
+    ///     replays one for this key. A lookup that throws leaves the call `pending`.
     ///   - anchor: Reads the task's anchor (an ACP `checkout_session_id`, a PaymentIntent id) from a
     ///     successful response; it is committed in the same write as the outcome and returned in
     ///     ``IdempotentResult/anchor`` by this and every later call of the intent.
@@ -167,7 +169,7 @@ public final class IdempotentClient: Sendable {
                 // A saved server error: look the outcome up now, under the lease still held.
                 let current = (try? await self.store.record(for: key)) ?? record
                 outcome = await self.reconcile(current, with: reconcile, profile: profile, anchor: anchor,
-                    unknown: "the \(profile.name) key replays a saved server error and the lookup found nothing; nothing was re-sent")
+                    unknown: "the \(profile.name) key replays a saved server error and the lookup found nothing; not sent again")
             } catch {
                 outcome = .failure(error)
                 leaseGivenUp = error.code != .store && error.code != .needsReconciliation
@@ -203,8 +205,11 @@ public final class IdempotentClient: Sendable {
         do {
             found = try await lookup(record)
         } catch {
-            return .failure(IdempotentCallError(.needsReconciliation, key: record.key, attempts: record.attempts,
-                message: "the reconciliation lookup failed; nothing was sent", underlying: error))
+            // The lookup itself failed (the PSP unreachable, say): still unknown, and the next
+            // invocation looks again. Nothing was sent.
+            self.logger.info("reconciliation lookup failed", metadata: ["key": "\(record.key)", "error": "\(error)"])
+            return .success(IdempotentResult(status: .pending, response: nil, key: record.key, attempts: record.attempts,
+                replayed: false, fromStore: false))
         }
         guard let response = found else { return .failure(unresolved) }
         var settled = record

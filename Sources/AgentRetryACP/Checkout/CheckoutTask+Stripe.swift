@@ -96,7 +96,7 @@ extension CheckoutTask {
         let response: HTTPResponse
         do {
             (call, response) = try await stripe.post("/v1/payment_intents/\(anchor)/confirm", fields: [("payment_method", token)],
-                intent: self.confirmIntent(anchor, token: token, taskID: log.taskID), reconcile: { _ in try await stripe.findPaid(anchor) })
+                intent: self.confirmIntent(anchor, token: token, taskID: log.taskID), reconcile: { _ in try await stripe.findConfirmed(anchor, token: token) })
         } catch {
             log.note(error)
             if error.code == .pending || error.idempotentCallError?.code == .inFlightAtServer {

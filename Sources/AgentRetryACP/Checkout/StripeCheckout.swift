@@ -87,11 +87,25 @@ struct StripeCheckout: Sendable, CustomReflectable {
         return nil
     }
 
-    /// The PaymentIntent as a 200 response when it is paid: how a confirm whose key replays a
-    /// saved 5xx is settled.
-    func findPaid(_ id: String) async throws -> HTTPResponse? {
-        guard let intent = try await self.retrieve(id), intent.isPaid else { return nil }
-        return HTTPResponse(status: 200, headers: ["Content-Type": "application/json"], body: intent.json.serialized(), wireSends: 0)
+    /// What a confirm with `token` did, read off the PaymentIntent: how a confirm whose key replays
+    /// a saved 5xx is settled. Paid: a 200 with the PaymentIntent. Declined with this card: the
+    /// 402 Stripe would have sent. Canceled: a 400. Anything else: `nil` (still unknown).
+    func findConfirmed(_ id: String, token: String) async throws -> HTTPResponse? {
+        guard let intent = try await self.retrieve(id) else { return nil }
+        let headers: HTTPHeaders = ["Content-Type": "application/json"]
+        if intent.isPaid { return HTTPResponse(status: 200, headers: headers, body: intent.json.serialized(), wireSends: 0) }
+        if intent.status == "requires_payment_method", let error = intent.json["last_payment_error"], error != .null,
+           error["payment_method"]?["id"]?.stringValue == token || intent.json["payment_method"]?.stringValue == token {
+            var body = error.objectValue ?? [:]
+            body["payment_intent"] = intent.json
+            return HTTPResponse(status: 402, headers: headers, body: JSONValue.object(["error": .object(body)]).serialized(), wireSends: 0)
+        }
+        if intent.status == "canceled" {
+            let error: JSONValue = ["error": ["type": "invalid_request_error", "code": "payment_intent_unexpected_state",
+                "message": "This PaymentIntent is canceled.", "payment_intent": intent.json]]
+            return HTTPResponse(status: 400, headers: headers, body: error.serialized(), wireSends: 0)
+        }
+        return nil
     }
 
     /// The error message of a Stripe error body (`{"error": {"message": ...}}`).

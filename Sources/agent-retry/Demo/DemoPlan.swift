@@ -11,8 +11,8 @@ struct DemoPlan: Sendable {
         let id: String
         let cart: CheckoutCart
         let token: String
-        /// For invocation `i`, when to SIGKILL it after it started (`nil`: let it run; always for the last).
-        let killAfter: [Duration?]
+        /// For invocation `i`, the step at which it is SIGKILLed (`nil`: let it run; always for the last).
+        let killAt: [String?]
     }
 
     /// A fault action and its share of the faults.
@@ -25,6 +25,16 @@ struct DemoPlan: Sendable {
         (.latency(milliseconds: 150), 0.10),
         (.truncateBody, 0.075),
         (.garbage, 0.075),
+    ]
+
+    /// Where a kill can land in an ACP child: before or after each request, after the anchor.
+    static let acpKillPoints = [
+        "after-persist:create", "after-response:create", "anchored", "after-persist:update", "after-response:update",
+        "after-persist:complete", "after-response:complete",
+    ]
+    /// Where a kill can land in a Stripe child.
+    static let stripeKillPoints = [
+        "after-persist:create", "after-response:create", "anchored", "after-persist:confirm", "after-response:confirm",
     ]
 
     /// Items the tasks' carts are made of: the mock merchant's catalog (ids and unit amounts).
@@ -55,14 +65,16 @@ struct DemoPlan: Sendable {
             cart.members["buyer"] = ["email": "ada@example.com", "first_name": "Ada"]
             let declines = unit() < 0.1
             let token = stripe ? (declines ? "pm_card_chargeDeclined" : "pm_card_visa") : (declines ? "spt_test_declined" : "spt_test_success")
-            // The last invocation a task may get is never killed: every task gets to say how it
-            // ended, so a "lost" task is a real loss, not the end of the kill budget.
-            let kills: [Duration?] = (0...maximumResubmissions).map { invocation in
+            // A kill lands at a step of the child's work, chosen at random: what an orchestrator's
+            // SIGKILL meets when it comes while the agent talks to the merchant. The last
+            // invocation a task may get is never killed, so every task gets to say how it ended.
+            let points = stripe ? Self.stripeKillPoints : Self.acpKillPoints
+            let kills: [String?] = (0...maximumResubmissions).map { invocation in
                 let kill = unit() < killRate
-                let moment = Duration.milliseconds(Int64(20 + unit() * 380))
-                return kill && invocation < maximumResubmissions ? moment : nil
+                let point = points[min(points.count - 1, Int(unit() * Double(points.count)))]
+                return kill && invocation < maximumResubmissions ? point : nil
             }
-            return DemoTask(id: String(format: "task-%04d", index + 1), cart: cart, token: token, killAfter: kills)
+            return DemoTask(id: String(format: "task-%04d", index + 1), cart: cart, token: token, killAt: kills)
         }
         // Rules are tried in order, so each one's probability is its share of what the earlier
         // ones left: together they fault `faultRate` of all requests, in the mix's proportions.

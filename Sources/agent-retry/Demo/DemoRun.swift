@@ -24,6 +24,8 @@ struct DemoRun: Sendable {
         let reason: String?
         let invocations: Int
         let kills: Int
+        /// Kills the schedule had for the invocations that ran (a step never reached is no kill).
+        let killsScheduled: Int
         /// Each invocation's exit: a status, or `killed`.
         let history: [String]
         let elapsed: Duration
@@ -47,8 +49,14 @@ struct DemoRun: Sendable {
         configuration.port = 0
         let server = try await MockPaymentServer.start(configuration)
         let directory = self.settings.directory.appendingPathComponent(self.strategy.rawValue)
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let carts = try self.writeCarts(in: directory)
+        let carts: [String]
+        do {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            carts = try self.writeCarts(in: directory)
+        } catch {
+            try? await server.shutdown()
+            throw error
+        }
         let next = TaskCounter()
         let clock = ContinuousClock()
         let started = clock.now
@@ -104,9 +112,15 @@ struct DemoRun: Sendable {
             ]
             if self.strategy == .naive { arguments.append("--new-key-every-attempt") }
             do {
-                let exit = try await DemoChild.run(arguments, killAfter: task.killAfter[invocation])
+                let exit = try await DemoChild.run(arguments, killAt: task.killAt[invocation])
                 last = exit
-                history.append(exit.killed ? "killed" : (exit.json?["status"]?.stringValue ?? "exit \(exit.status)") + ((exit.json?["reason"]?.stringValue).map { ": \($0)" } ?? ""))
+                if exit.killed {
+                    history.append("killed at \(task.killAt[invocation] ?? "?")")
+                } else if let json = exit.json {
+                    history.append((json["status"]?.stringValue ?? "?") + ((json["reason"] ?? json["message"])?.stringValue.map { ": \($0)" } ?? ""))
+                } else {
+                    history.append("exit \(exit.status): \(exit.lastError ?? "no output")")
+                }
                 if exit.killed {
                     kills += 1
                     continue
@@ -121,13 +135,14 @@ struct DemoRun: Sendable {
             if let status = last?.status, [0, 10, 11, 30, 40].contains(status) { break }
         }
         let status: String
-        if let last, !last.killed {
-            status = last.json?["status"]?.stringValue ?? "error"
+        if let last {
+            status = last.killed ? "killed" : last.json?["status"]?.stringValue ?? "error"
         } else {
-            status = "killed"
+            status = "not started"
         }
         return TaskResult(id: task.id, status: status, reason: last?.json?["reason"]?.stringValue ?? last?.json?["message"]?.stringValue,
-            invocations: invocations, kills: kills, history: history, elapsed: clock.now - started)
+            invocations: invocations, kills: kills, killsScheduled: task.killAt.prefix(invocations).compactMap { $0 }.count,
+            history: history, elapsed: clock.now - started)
     }
 }
 

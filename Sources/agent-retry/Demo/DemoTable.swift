@@ -3,7 +3,7 @@ import Foundation
 /// The side-by-side table the demo prints.
 enum DemoTable {
     static let columns = [
-        "run", "tasks", "requests", "faults", "kills", "completed", "declined", "needs input", "pending",
+        "run", "tasks", "requests", "faults", "kills", "completed", "declined", "needs input", "pending", "other ended",
         "duplicate charges", "lost tasks", "p50 task", "p99 task",
     ]
 
@@ -11,7 +11,7 @@ enum DemoTable {
         let rows = runs.map { figures -> [String] in
             [
                 figures.strategy.rawValue, "\(figures.tasks)", "\(figures.requests)", "\(figures.faults)", "\(figures.kills)",
-                "\(figures.completed)", "\(figures.declined)", "\(figures.needsInput)", "\(figures.pending)",
+                "\(figures.completed)", "\(figures.declined)", "\(figures.needsInput)", "\(figures.pending.count)", "\(figures.otherEnded)",
                 "\(figures.duplicateCharges) (\(figures.duplicatedTasks) tasks)", "\(figures.lost.count)",
                 Self.seconds(figures.p50), Self.seconds(figures.p99),
             ]
@@ -26,6 +26,18 @@ enum DemoTable {
             }.joined(separator: "  ")
         }
         return ([line(Self.columns), line(widths.map { String(repeating: "-", count: $0) })] + rows.map(line)).joined(separator: "\n")
+    }
+
+    /// The reasons behind the pending and lost counts, a line per task (at most `limit` per run).
+    static func notes(_ runs: [DemoFigures], limit: Int = 5) -> String {
+        var lines: [String] = []
+        for figures in runs {
+            for (id, reason) in figures.pending.prefix(limit) { lines.append("\(figures.strategy.rawValue) pending \(id): \(reason)") }
+            for (id, why) in figures.lost.prefix(limit) { lines.append("\(figures.strategy.rawValue) lost \(id): \(why)") }
+            let more = max(0, figures.pending.count - limit) + max(0, figures.lost.count - limit)
+            if more > 0 { lines.append("\(figures.strategy.rawValue): \(more) more in --json") }
+        }
+        return lines.joined(separator: "\n")
     }
 
     static func seconds(_ duration: Duration) -> String {
