@@ -2,6 +2,7 @@ import AgentRetry
 import AgentRetryACP
 import Foundation
 import MockPaymentServer
+import Synchronization
 import Testing
 
 /// The anchored checkout task against the mock merchant: real sockets, a real SQLite file.
@@ -60,21 +61,28 @@ struct CheckoutTaskTests {
         }
     }
 
-    @Test("409 in flight on complete: no second complete POST; the order comes from polling the session")
+    @Test("409 in flight on complete: no complete POST after the 409; the order comes from polling the session")
     func inFlightCompleteIsPolled() async throws {
         var configuration = MockPaymentServer.Configuration()
         configuration.faults = [FaultRule(method: "POST", path: "/checkout_sessions/*/complete", action: .latency(milliseconds: 3000), count: 1)]
         var transportConfiguration = HTTPTransport.Configuration()
-        transportConfiguration.timeout = .init(connect: .seconds(2), total: .milliseconds(400))
+        transportConfiguration.timeout = .init(connect: .seconds(2), total: .seconds(1))
         try await withMockServer(configuration, transport: transportConfiguration) { server, transport in
-            let task = try await makeCheckoutTask(server, transport)
+            let events = Mutex<[ClientEvent]>([])
+            let task = try await makeCheckoutTask(server, transport, clientEvents: { event in events.withLock { $0.append(event) } })
             let outcome = try await task.run(taskID: "in-flight", cart: testCart, paymentToken: "spt_test_success")
             #expect(outcome.status == .completed)
             #expect(outcome.orderID != nil)
-            let completes = server.requests("POST", endingIn: "/complete")
-            // The first (held) request and one retry answered 409, in the order they finished; never a third.
-            #expect(completes.map(\.status).sorted { ($0 ?? 0) < ($1 ?? 0) } == [200, 409])
-            #expect(server.requests("GET", endingIn: outcome.checkoutSessionID ?? "?").count >= 1)
+            // The client saw a 409 for complete, and sent no complete after it.
+            let completeEvents = events.withLock { $0 }.filter {
+                switch $0 {
+                case .persistedBeforeSending(_, let operation, _), .responseReceived(_, let operation, _): operation.hasSuffix(".complete")
+                }
+            }
+            let conflict = try #require(completeEvents.firstIndex { if case .responseReceived(_, _, 409) = $0 { true } else { false } })
+            #expect(!completeEvents[(conflict + 1)...].contains { if case .persistedBeforeSending = $0 { true } else { false } })
+            #expect(server.requests("POST", endingIn: "/complete").filter { $0.status == 200 }.count == 1)
+            #expect(server.requests("GET", endingIn: outcome.checkoutSessionID ?? "?").count >= 1, "the order came from polling")
             #expect(server.orders.count == 1)
         }
     }

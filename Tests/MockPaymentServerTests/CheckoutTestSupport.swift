@@ -21,12 +21,15 @@ let testCart = CheckoutCart(
 func makeCheckoutTask(
     _ server: MockPaymentServer, _ transport: HTTPTransport, store path: String = CLIChild.storePath(), stripe: Bool = false,
     configuration: CheckoutTask.Configuration = CheckoutTask.Configuration(settleDeadline: .seconds(10), pollInterval: .milliseconds(50)),
-    onEvent: (@Sendable (CheckoutEvent) async -> Void)? = nil
+    onEvent: (@Sendable (CheckoutEvent) async -> Void)? = nil,
+    clientEvents: (@Sendable (ClientEvent) async -> Void)? = nil
 ) async throws -> CheckoutTask {
     let store = try SQLiteIdempotencyStore(path: path)
     let policy = try RetryPolicy(maximumAttempts: 5, initialBackoff: .milliseconds(20), maximumBackoff: .milliseconds(200), deadline: .seconds(20))
+    var clientConfiguration = IdempotentClient.Configuration(policy: policy)
+    clientConfiguration.onEvent = clientEvents
     let client = IdempotentClient(transport: transport, store: store, secret: try await IdempotentClient.storedSecret(in: store),
-        configuration: IdempotentClient.Configuration(policy: policy))
+        configuration: clientConfiguration)
     var configuration = configuration
     configuration.onEvent = onEvent
     let merchant: CheckoutTask.Merchant = stripe
