@@ -382,7 +382,7 @@ struct IdempotentClientTests {
             var record = IdempotencyRecord(key: IdempotencyKey(rawValue: "k"), namespace: "n", operation: "o", intentFingerprint: "i",
                 requestFingerprint: RequestFingerprint.bytes([]), profile: "stripe", state: .prepared, attempts: 0, createdAt: start,
                 updatedAt: start, clientExpiresAt: start + 3600, pspExpiresAt: start + 7200)
-            let (_, leased) = try await store.insertAndLease(record, owner: "a", leaseExpiresAt: start + 10, now: start)
+            let (_, leased) = try await store.insertAndLease(record, owner: "a", leaseExpiresAt: start + 10, now: start, adoptingFinished: true)
             #expect(leased)
             #expect(try await store.acquireLease(key: record.key, owner: "b", expiresAt: start + 40, now: start + 5) == nil)
             #expect(try await store.acquireLease(key: record.key, owner: "b", expiresAt: start + 40, now: start + 11) != nil)

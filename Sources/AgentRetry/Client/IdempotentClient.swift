@@ -114,23 +114,17 @@ public final class IdempotentClient: Sendable {
         let (derivedKey, intentFingerprint) = try self.derive(intent, profile: profile)
         let fingerprint = Self.fingerprint(of: request)
         let now = self.environment.now()
-        // An intent without a time bucket that already ended under a key derived from another
-        // secret keeps that outcome: it is answered from the store, never sent again.
-        var finishedElsewhere: IdempotencyRecord?
-        if intent.timeBucket == nil,
-           let kept = try await self.storeCall(derivedKey, { try await self.store.latestRecord(intentFingerprint: intentFingerprint) }),
-           kept.key != derivedKey, kept.state.isTerminal || kept.state == .conflict {
-            finishedElsewhere = kept
-        }
         // The store resumes an unfinished record of this intent under its own key (an earlier time
         // bucket, or a key derived under another secret), else inserts one under the derived key.
+        // An intent without a time bucket that already ended under another secret's key keeps that
+        // outcome: it is answered from the store, never sent again.
         let (stored, leased) = try await self.storeCall(derivedKey) {
-            if let finishedElsewhere { return (finishedElsewhere, false) }
-            return try await self.store.insertAndLease(IdempotencyRecord(
+            try await self.store.insertAndLease(IdempotencyRecord(
                 key: derivedKey, namespace: intent.namespace, operation: intent.operation, intentFingerprint: intentFingerprint,
                 requestFingerprint: fingerprint, profile: profile.name, state: IdempotencyRecord.State.prepared, attempts: 0, createdAt: now,
                 updatedAt: now, clientExpiresAt: now + profile.clientRetention.timeInterval, pspExpiresAt: now + profile.retention.timeInterval),
-                owner: self.configuration.owner, leaseExpiresAt: now + self.configuration.leaseDuration.timeInterval, now: now)
+                owner: self.configuration.owner, leaseExpiresAt: now + self.configuration.leaseDuration.timeInterval, now: now,
+                adoptingFinished: intent.timeBucket == nil)
         }
         var record = stored
         let key = record.key

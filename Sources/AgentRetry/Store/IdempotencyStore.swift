@@ -25,8 +25,12 @@ public protocol IdempotencyStore: Sendable {
     /// its key exists. The lease is taken for `owner` if the found record is unfinished, has the same
     /// request fingerprint, and its lease is free, expired at `now`, or `owner`'s. Returns the found
     /// record and whether the lease was taken.
+    ///
+    /// With `adoptingFinished` (an intent without a time bucket), a finished record (`succeeded`,
+    /// `failed`, `conflict`) of the same identity under another key is the intent's record too,
+    /// when no record has the derived key: it is returned, unleased, and nothing is inserted.
     func insertAndLease(
-        _ record: IdempotencyRecord, owner: String, leaseExpiresAt: Date, now: Date
+        _ record: IdempotencyRecord, owner: String, leaseExpiresAt: Date, now: Date, adoptingFinished: Bool
     ) async throws(IdempotencyStoreError) -> (record: IdempotencyRecord, leased: Bool)
 
     /// Takes the record's lease for `owner` until `expiresAt`, if it is free, expired at `now`, or

@@ -101,9 +101,18 @@ public final class SQLiteIdempotencyStore: IdempotencyStore {
     }
 
     public func insertAndLease(
-        _ record: IdempotencyRecord, owner: String, leaseExpiresAt: Date, now: Date
+        _ record: IdempotencyRecord, owner: String, leaseExpiresAt: Date, now: Date, adoptingFinished: Bool
     ) async throws(IdempotencyStoreError) -> (record: IdempotencyRecord, leased: Bool) {
         try await self.run("insert and lease a record") { db -> (record: IdempotencyRecord, leased: Bool) in
+            if adoptingFinished,
+               try Row.fetchOne(db, sql: "SELECT 1 FROM idempotency_record WHERE key = ?", arguments: [record.key.rawValue]) == nil,
+               let finished = try Row.fetchOne(db, sql: """
+                   SELECT * FROM idempotency_record
+                   WHERE intent_fingerprint = ? AND key != ? AND state IN ('succeeded', 'failed', 'conflict')
+                   ORDER BY created_at DESC LIMIT 1
+                   """, arguments: [record.intentFingerprint, record.key.rawValue]) {
+                return (try Self.decode(finished), false)
+            }
             let unfinished = try String.fetchOne(db, sql: """
                 SELECT key FROM idempotency_record
                 WHERE intent_fingerprint = ? AND key != ? AND state IN ('prepared', 'inFlight', 'pending')
