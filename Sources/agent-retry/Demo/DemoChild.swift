@@ -55,9 +55,16 @@ enum DemoChild {
             json: try? JSONValue(parsing: data), lastError: await lastError)
     }
 
-    /// SIGKILLs every child still running (an interrupted demo).
+    /// Stops spawning, SIGKILLs every child still running and waits (up to a second) until they
+    /// are gone: an interrupted demo.
     static func killAll() {
-        for pid in Self.running.withLock({ $0 }) { kill(pid, SIGKILL) }
+        let children = Self.spawning.withLock { stopping -> Set<pid_t> in
+            stopping = true
+            return Self.running.withLock { $0 }
+        }
+        for pid in children { kill(pid, SIGKILL) }
+        let deadline = ContinuousClock.now + .seconds(1)
+        while ContinuousClock.now < deadline && !Self.running.withLock({ $0.isEmpty }) { usleep(10_000) }
     }
 
     /// `posix_spawn` with stdin from /dev/null and stdout, stderr into pipes; returns the pid and
@@ -66,10 +73,17 @@ enum DemoChild {
         // One spawn at a time: a pipe made while another child is being spawned must not leak into
         // it (its write end would keep this child's output open), so close-on-exec is set before
         // anyone else spawns.
-        try Self.spawning.withLock { _ in try Self.spawnAlone(arguments, environment: environment) }
+        try Self.spawning.withLock { stopping in
+            guard !stopping else { throw SpawnError(call: "posix_spawn", code: ECANCELED) }
+            return try Self.spawnAlone(arguments, environment: environment)
+        }
     }
 
-    private static let spawning = Mutex(())
+    /// Whether the demo was interrupted: the signal handler ends the process, so the runs wait.
+    static var isStopping: Bool { Self.spawning.withLock { $0 } }
+
+    /// Held while spawning; `true` once the demo is interrupted and spawns no more.
+    private static let spawning = Mutex(false)
 
     private static func spawnAlone(_ arguments: [String], environment: [String: String]) throws -> (pid_t, Int32, Int32) {
         var outputPipe: [Int32] = [-1, -1]

@@ -16,7 +16,9 @@ final class DemoInterruption {
             let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
             source.setEventHandler {
                 DemoChild.killAll()
-                try? FileManager.default.removeItem(at: directory)
+                for _ in 0..<5 where FileManager.default.fileExists(atPath: directory.path) {
+                    try? FileManager.default.removeItem(at: directory)
+                }
                 FileHandle.standardError.write(Data("\ninterrupted: children killed, scratch files removed\n".utf8))
                 exit(130)
             }

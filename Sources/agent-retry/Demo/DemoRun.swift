@@ -126,6 +126,9 @@ struct DemoRun: Sendable {
                     continue
                 }
             } catch {
+                // Interrupted: the signal handler kills the children and ends the process; the
+                // run must not finish (and report) before it does.
+                while DemoChild.isStopping { try? await Task.sleep(for: .seconds(1)) }
                 last = nil
                 history.append("not started")
                 continue
