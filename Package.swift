@@ -22,6 +22,7 @@ let package = Package(
         .executable(name: "mock-payment-server", targets: ["mock-payment-server"]),
         .executable(name: "agent-retry", targets: ["agent-retry"]),
         .library(name: "AgentRetryACP", targets: ["AgentRetryACP"]),
+        .library(name: "AgentRetryPostgres", targets: ["AgentRetryPostgres"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -30,6 +31,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
     ],
     targets: [
         .systemLibrary(
@@ -45,6 +48,17 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "AgentRetryPostgres",
+            dependencies: [
+                "AgentRetry",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -92,6 +106,17 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // A real PostgreSQL server (Tests/postgres-server.sh) for the tests and the store benchmark.
+        .target(
+            name: "PostgresTestServer",
+            dependencies: [
+                "AgentRetry",
+                "AgentRetryPostgres",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "transport-tour",
             dependencies: ["AgentRetry", "TransportTestServer"],
@@ -135,6 +160,17 @@ let package = Package(
                 "TransportTestServer",
                 .product(name: "InMemoryLogging", package: "swift-log"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "StoreTests",
+            dependencies: [
+                "AgentRetry",
+                "AgentRetryPostgres",
+                "MockPaymentServer",
+                "PostgresTestServer",
+                .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: swiftSettings
         ),

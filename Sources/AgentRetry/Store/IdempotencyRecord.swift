@@ -38,6 +38,11 @@ public struct IdempotencyRecord: Sendable, Hashable {
         }
     }
 
+    /// The row format this version of AgentRetry writes and can read. A store refuses a row of a
+    /// newer format with ``IdempotencyStoreError/Code-swift.struct/unsupportedSchema`` and leaves it
+    /// untouched, so processes of different versions can share one store during an upgrade.
+    public static let storageFormat = 1
+
     /// The derived idempotency key, the record's identity.
     public var key: IdempotencyKey
     /// The intent's namespace.

@@ -52,6 +52,17 @@ public protocol IdempotencyStore: Sendable {
     /// Gives the lease up, if `owner` holds it.
     func releaseLease(key: IdempotencyKey, owner: String) async throws(IdempotencyStoreError)
 
+    /// Deletes finished records (`succeeded`, `failed`, `conflict`) whose PSP retention
+    /// (``IdempotencyRecord/pspExpiresAt``) ended before `cutoff` and that no live lease holds at
+    /// `now`; returns how many went. Unfinished records (`prepared`, `inFlight`, `pending`) are never
+    /// removed: their outcome is unknown and they are what reconciliation starts from. Rows written in
+    /// a newer record format are left alone.
+    ///
+    /// A removed intent that is invoked again derives the same key and is sent again, and the PSP
+    /// has forgotten that key by then: choose `cutoff` well before the oldest task any agent may
+    /// still re-run (e.g. 30 days before now).
+    func removeFinishedRecords(expiredBefore cutoff: Date, now: Date) async throws(IdempotencyStoreError) -> Int
+
     /// A value the store keeps for its users, such as the namespace secret; created once with
     /// `makeValue` by whichever process asks first.
     func setting(named name: String, orInsert makeValue: @escaping @Sendable () -> [UInt8]) async throws(IdempotencyStoreError) -> [UInt8]
@@ -62,7 +73,7 @@ public protocol IdempotencyStore: Sendable {
 public struct IdempotencyStoreError: Error, Sendable, CustomStringConvertible {
     /// What went wrong.
     public struct Code: Sendable, Hashable, CustomStringConvertible {
-        enum Base: Hashable { case unavailable, corruptRecord, leaseLost, unsupportedSchema }
+        enum Base: Hashable { case unavailable, corruptRecord, leaseLost, unsupportedSchema, invalidConfiguration }
         let base: Base
         /// The store cannot be opened, read or written (file, permissions, database down).
         public static let unavailable = Code(base: .unavailable)
@@ -70,8 +81,10 @@ public struct IdempotencyStoreError: Error, Sendable, CustomStringConvertible {
         public static let corruptRecord = Code(base: .corruptRecord)
         /// Another owner took the lease; the write was not made.
         public static let leaseLost = Code(base: .leaseLost)
-        /// The store's schema is newer than this code knows.
+        /// The store's schema, or a row's record format, is newer than this code knows.
         public static let unsupportedSchema = Code(base: .unsupportedSchema)
+        /// The store's location or settings cannot be used (a malformed connection string, say).
+        public static let invalidConfiguration = Code(base: .invalidConfiguration)
         /// The code's name.
         public var description: String { "\(self.base)" }
     }

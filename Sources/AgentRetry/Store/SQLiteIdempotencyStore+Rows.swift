@@ -5,9 +5,9 @@ extension SQLiteIdempotencyStore {
     static let columnList = """
         (key, namespace, operation, intent_fingerprint, request_fingerprint, profile, state, attempts, created_at,
         updated_at, client_expires_at, psp_expires_at, outcome_status, outcome_headers, outcome_body, anchor,
-        lease_owner, lease_expires_at)
+        lease_owner, lease_expires_at, format)
         """
-    static let placeholders = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    static let placeholders = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 
     static func arguments(of record: IdempotencyRecord) -> StatementArguments {
         [
@@ -16,7 +16,7 @@ extension SQLiteIdempotencyStore {
             record.createdAt.timeIntervalSince1970, record.updatedAt.timeIntervalSince1970,
             record.clientExpiresAt.timeIntervalSince1970, record.pspExpiresAt.timeIntervalSince1970,
             record.outcome?.status, record.outcome.map { encodeHeaders($0.headers) }, record.outcome.map { Data($0.body) },
-            record.anchor, record.leaseOwner, record.leaseExpiresAt?.timeIntervalSince1970,
+            record.anchor, record.leaseOwner, record.leaseExpiresAt?.timeIntervalSince1970, IdempotencyRecord.storageFormat,
         ]
     }
 
@@ -38,7 +38,7 @@ extension SQLiteIdempotencyStore {
             sql: """
                 UPDATE idempotency_record SET state = ?, attempts = ?, updated_at = ?, outcome_status = ?,
                     outcome_headers = ?, outcome_body = ?, anchor = ?, request_fingerprint = ?, \(lease)
-                WHERE key = ? AND lease_owner = ? AND lease_expires_at > ?
+                WHERE key = ? AND lease_owner = ? AND lease_expires_at > ? AND format <= \(IdempotencyRecord.storageFormat)
                 """,
             arguments: arguments)
         return db.changesCount
@@ -66,6 +66,11 @@ extension SQLiteIdempotencyStore {
             } catch {
                 throw corrupt("column \(name) is of the wrong type")
             }
+        }
+        let format: Int = try column("format")
+        guard format <= IdempotencyRecord.storageFormat else {
+            throw IdempotencyStoreError(code: .unsupportedSchema,
+                message: "record \(key ?? "?") is in format \(format), written by a newer AgentRetry (this one reads format \(IdempotencyRecord.storageFormat))")
         }
         let stateText: String = try column("state")
         guard let state = IdempotencyRecord.State(rawValue: stateText) else { throw corrupt("unknown state \(stateText)") }

@@ -73,6 +73,12 @@ public final class SQLiteIdempotencyStore: IdempotencyStore {
                 CREATE TABLE setting (name TEXT PRIMARY KEY NOT NULL, value BLOB NOT NULL);
                 """)
         }
+        migrator.registerMigration("v2: record format") { db in
+            try db.execute(sql: """
+                ALTER TABLE idempotency_record ADD COLUMN format INTEGER NOT NULL DEFAULT 1;
+                CREATE INDEX idempotency_record_expiry ON idempotency_record (psp_expires_at);
+                """)
+        }
         return migrator
     }
 
@@ -126,7 +132,7 @@ public final class SQLiteIdempotencyStore: IdempotencyStore {
             try db.execute(
                 sql: """
                     UPDATE idempotency_record SET lease_owner = ?, lease_expires_at = ?
-                    WHERE key = ? AND request_fingerprint = ? AND state NOT IN ('succeeded', 'failed')
+                    WHERE key = ? AND request_fingerprint = ? AND state NOT IN ('succeeded', 'failed') AND format <= \(IdempotencyRecord.storageFormat)
                         AND (lease_owner IS NULL OR lease_owner = ? OR lease_expires_at <= ?)
                     """,
                 arguments: [owner, leaseExpiresAt.timeIntervalSince1970, key, record.requestFingerprint.rawValue,
@@ -153,7 +159,8 @@ public final class SQLiteIdempotencyStore: IdempotencyStore {
             try db.execute(
                 sql: """
                     UPDATE idempotency_record SET lease_owner = ?, lease_expires_at = ?
-                    WHERE key = ? AND (lease_owner IS NULL OR lease_owner = ? OR lease_expires_at <= ?)
+                    WHERE key = ? AND format <= \(IdempotencyRecord.storageFormat)
+                        AND (lease_owner IS NULL OR lease_owner = ? OR lease_expires_at <= ?)
                     """,
                 arguments: [owner, expiresAt.timeIntervalSince1970, key.rawValue, owner, now.timeIntervalSince1970])
             guard db.changesCount == 1 else { return nil }
@@ -174,6 +181,19 @@ public final class SQLiteIdempotencyStore: IdempotencyStore {
         try await self.run("release a lease") { db in
             try db.execute(sql: "UPDATE idempotency_record SET lease_owner = NULL, lease_expires_at = NULL WHERE key = ? AND lease_owner = ?",
                 arguments: [key.rawValue, owner])
+        }
+    }
+
+    public func removeFinishedRecords(expiredBefore cutoff: Date, now: Date) async throws(IdempotencyStoreError) -> Int {
+        try await self.run("remove expired records") { db -> Int in
+            try db.execute(
+                sql: """
+                    DELETE FROM idempotency_record
+                    WHERE state IN ('succeeded', 'failed', 'conflict') AND psp_expires_at < ? AND format <= \(IdempotencyRecord.storageFormat)
+                        AND (lease_owner IS NULL OR lease_expires_at <= ?)
+                    """,
+                arguments: [cutoff.timeIntervalSince1970, now.timeIntervalSince1970])
+            return db.changesCount
         }
     }
 

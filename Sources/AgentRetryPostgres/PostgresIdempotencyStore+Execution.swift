@@ -1,0 +1,125 @@
+import AgentRetry
+import Foundation
+import NIOCore
+import NIOSSL
+import PostgresNIO
+
+extension PostgresIdempotencyStore {
+    /// Runs one statement (committed on its own) and returns its rows.
+    func rows(_ what: String, _ query: PostgresQuery) async throws(IdempotencyStoreError) -> [PostgresRow] {
+        try await self.run(what) { client in
+            try await client.query(query, logger: self.logger).collect()
+        }
+    }
+
+    /// Runs one statement and reads its first row as a record.
+    func firstRecord(_ what: String, _ query: PostgresQuery) async throws(IdempotencyStoreError) -> IdempotencyRecord? {
+        guard let row = try await self.rows(what, query).first else { return nil }
+        return try Self.decode(row)
+    }
+
+    /// Runs `body` in one transaction on one pooled connection, committed before this returns.
+    func transaction<T: Sendable>(
+        _ what: String, _ body: @escaping @Sendable (PostgresConnection) async throws -> T
+    ) async throws(IdempotencyStoreError) -> T {
+        try await self.run(what) { client in
+            try await client.withTransaction(logger: self.logger) { connection in try await body(connection) }
+        }
+    }
+
+    /// Runs one store operation within ``Configuration-swift.struct/operationTimeout``, turning
+    /// every failure into a typed error that names the database, never the password or a value.
+    func run<T: Sendable>(_ what: String, _ body: @escaping @Sendable (PostgresClient) async throws -> T) async throws(IdempotencyStoreError) -> T {
+        let client = self.client
+        let timeout = self.configuration.operationTimeout
+        do {
+            return try await withThrowingTaskGroup(of: T?.self) { group in
+                group.addTask { try await body(client) }
+                group.addTask {
+                    try await Task.sleep(for: timeout)
+                    return nil
+                }
+                defer { group.cancelAll() }
+                guard let first = try await group.next(), let value = first else {
+                    throw OperationTimedOut()
+                }
+                return value
+            }
+        } catch let error as IdempotencyStoreError {
+            throw error
+        } catch is OperationTimedOut {
+            throw IdempotencyStoreError(code: .unavailable,
+                message: "cannot \(what) in PostgreSQL at \(self.configuration.location): no answer within \(timeout)")
+        } catch let error as PostgresStoreInconsistency {
+            throw IdempotencyStoreError(code: .corruptRecord, message: "cannot \(what): \(error.message)")
+        } catch let error as PostgresTransactionError where error.closureError is IdempotencyStoreError {
+            throw error.closureError as! IdempotencyStoreError
+        } catch {
+            let failure = PostgresFailure(error)
+            throw IdempotencyStoreError(code: .unavailable,
+                message: "cannot \(what) in PostgreSQL at \(self.configuration.location): \(failure)", underlying: failure)
+        }
+    }
+
+    /// Opens one connection outside the pool and closes it: a server that is not there, refuses the
+    /// login or fails the TLS handshake is reported at once, where the pool would keep retrying.
+    func probe() async throws(IdempotencyStoreError) {
+        let configuration = self.configuration
+        var connectionConfiguration = PostgresConnection.Configuration(
+            host: configuration.host, port: configuration.port, username: configuration.username,
+            password: configuration.password, database: configuration.database, tls: try Self.connectionTLS(configuration.tls))
+        connectionConfiguration.options.connectTimeout = .nanoseconds(Int64(configuration.connectTimeout.components.seconds) * 1_000_000_000
+            + configuration.connectTimeout.components.attoseconds / 1_000_000_000)
+        let logger = self.logger
+        let probeConfiguration = connectionConfiguration
+        try await self.run("connect") { _ in
+            let connection = try await PostgresConnection.connect(configuration: probeConfiguration, id: 0, logger: logger)
+            try await connection.close()
+        }
+    }
+
+    /// The TLS settings for a libpq-style mode: whether TLS is off, preferred or required, and how.
+    static func tlsSettings(_ tls: Configuration.TLS) throws(IdempotencyStoreError) -> (mode: Configuration.TLS.Mode, settings: TLSConfiguration) {
+        var settings = TLSConfiguration.makeClientConfiguration()
+        if let path = tls.rootCertificatePath {
+            do {
+                settings.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(path))
+            } catch {
+                throw IdempotencyStoreError(code: .invalidConfiguration, message: "cannot read the CA certificates in \(path)", underlying: error)
+            }
+        }
+        switch tls.mode {
+        case .disable, .prefer: settings.certificateVerification = .none
+        case .require: settings.certificateVerification = tls.rootCertificatePath == nil ? .none : .noHostnameVerification
+        case .verifyCA: settings.certificateVerification = .noHostnameVerification
+        case .verifyFull: settings.certificateVerification = .fullVerification
+        }
+        return (tls.mode, settings)
+    }
+
+    /// The pool's TLS setting.
+    static func clientTLS(_ tls: Configuration.TLS) throws(IdempotencyStoreError) -> PostgresClient.Configuration.TLS {
+        let (mode, settings) = try Self.tlsSettings(tls)
+        switch mode {
+        case .disable: return .disable
+        case .prefer: return .prefer(settings)
+        case .require, .verifyCA, .verifyFull: return .require(settings)
+        }
+    }
+
+    /// The single probe connection's TLS setting.
+    static func connectionTLS(_ tls: Configuration.TLS) throws(IdempotencyStoreError) -> PostgresConnection.Configuration.TLS {
+        let (mode, settings) = try Self.tlsSettings(tls)
+        if mode == .disable { return .disable }
+        let context: NIOSSLContext
+        do {
+            context = try NIOSSLContext(configuration: settings)
+        } catch {
+            throw IdempotencyStoreError(code: .invalidConfiguration, message: "cannot set up TLS", underlying: error)
+        }
+        return mode == .prefer ? .prefer(context) : .require(context)
+    }
+}
+
+/// A store operation that outlived its timeout.
+private struct OperationTimedOut: Error {}

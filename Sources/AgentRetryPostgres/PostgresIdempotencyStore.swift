@@ -1,0 +1,153 @@
+import AgentRetry
+import Foundation
+import Logging
+import NIOCore
+import PostgresNIO
+
+/// The shared store: one PostgreSQL database for agents on many machines, through PostgresNIO's
+/// connection pool.
+///
+/// It keeps the SQLite store's semantics. A record is created atomically (`INSERT ... ON CONFLICT`);
+/// leases are taken and renewed by compare-and-set on owner and expiry; every write under a lease
+/// is one guarded `UPDATE`, so no two writers both win; and every method has committed before it
+/// returns (`synchronous_commit` is set on for the store's connections), so the client sends only
+/// what is durably recorded. A database that is down or drops mid-call is an
+/// ``AgentRetry/IdempotencyStoreError`` with code `unavailable`, and the client sends nothing.
+///
+/// ```swift
+/// let store = try await PostgresIdempotencyStore.connect(
+///     try .init(connectionString: "postgres://agents@db.internal:5432/payments?sslmode=verify-full"))
+/// defer { Task { await store.close() } }
+/// let client = IdempotentClient(transport: transport, store: store,
+///     secret: try await IdempotentClient.storedSecret(in: store))
+/// ```
+public final class PostgresIdempotencyStore: IdempotencyStore {
+    /// Where the store is.
+    public let configuration: Configuration
+    let client: PostgresClient
+    let logger: Logger
+    private let runTask: Task<Void, Never>
+
+    /// Connects, and brings the schema up to date (creating it on first use; several processes may
+    /// do this at once).
+    /// - Throws: ``AgentRetry/IdempotencyStoreError`` `unavailable` when the database cannot be
+    ///   reached or refuses the login, `unsupportedSchema` when a newer AgentRetry has migrated it,
+    ///   `invalidConfiguration` when the CA file cannot be read.
+    public static func connect(
+        _ configuration: Configuration, logger: Logger = Logger(label: "agentretry.postgres", factory: { _ in SwiftLogNoOpLogHandler() })
+    ) async throws(IdempotencyStoreError) -> PostgresIdempotencyStore {
+        let store = try PostgresIdempotencyStore(configuration: configuration, logger: logger)
+        do {
+            try await store.probe()
+            try await store.migrate()
+        } catch {
+            await store.close()
+            throw error
+        }
+        return store
+    }
+
+    private init(configuration: Configuration, logger: Logger) throws(IdempotencyStoreError) {
+        var clientConfiguration = PostgresClient.Configuration(
+            host: configuration.host, port: configuration.port, username: configuration.username,
+            password: configuration.password, database: configuration.database, tls: try Self.clientTLS(configuration.tls))
+        clientConfiguration.options.connectTimeout = configuration.connectTimeout
+        clientConfiguration.options.maximumConnections = configuration.pool.maximumConnections
+        clientConfiguration.options.minimumConnections = configuration.pool.minimumConnections
+        // A commit is on the server's disk before the client is told: the promise the store makes.
+        clientConfiguration.options.additionalStartupParameters = [("synchronous_commit", "on"), ("application_name", "agentretry")]
+        let client = PostgresClient(configuration: clientConfiguration, backgroundLogger: logger)
+        self.configuration = configuration
+        self.client = client
+        self.logger = logger
+        self.runTask = Task { await client.run() }
+    }
+
+    /// Closes the pool's connections. Calls made after it fail as `unavailable`.
+    public func close() async {
+        self.runTask.cancel()
+        await self.runTask.value
+    }
+
+    deinit {
+        self.runTask.cancel()
+    }
+
+    public func record(for key: IdempotencyKey) async throws(IdempotencyStoreError) -> IdempotencyRecord? {
+        try await self.firstRecord("read a record", "SELECT * FROM agentretry_record WHERE key = \(key.rawValue)")
+    }
+
+    public func latestRecord(intentFingerprint: String) async throws(IdempotencyStoreError) -> IdempotencyRecord? {
+        try await self.firstRecord("read an intent's records", """
+            SELECT * FROM agentretry_record WHERE intent_fingerprint = \(intentFingerprint) ORDER BY created_at DESC LIMIT 1
+            """)
+    }
+
+    public func insertIfAbsent(_ record: IdempotencyRecord) async throws(IdempotencyStoreError) -> IdempotencyRecord {
+        // ON CONFLICT DO NOTHING waits for a competing insert of the key to commit or roll back;
+        // the read that follows is a new statement and sees the winner.
+        if let inserted = try await self.firstRecord("insert a record", Self.insert(record, onConflict: "DO NOTHING")) {
+            return inserted
+        }
+        guard let existing = try await self.record(for: record.key) else {
+            throw IdempotencyStoreError(code: .corruptRecord, message: "record \(record.key) vanished after insertion")
+        }
+        return existing
+    }
+
+    public func insertAndLease(
+        _ record: IdempotencyRecord, owner: String, leaseExpiresAt: Date, now: Date, adoptingFinished: Bool
+    ) async throws(IdempotencyStoreError) -> (record: IdempotencyRecord, leased: Bool) {
+        try await self.transaction("insert and lease a record") { connection in
+            try await self.insertAndLease(record, owner: owner, leaseExpiresAt: leaseExpiresAt, now: now,
+                adoptingFinished: adoptingFinished, on: connection)
+        }
+    }
+
+    public func acquireLease(key: IdempotencyKey, owner: String, expiresAt: Date, now: Date) async throws(IdempotencyStoreError) -> IdempotencyRecord? {
+        try await self.firstRecord("take a lease", """
+            UPDATE agentretry_record SET lease_owner = \(owner), lease_expires_at = \(expiresAt.timeIntervalSince1970)
+            WHERE key = \(key.rawValue) AND format <= \(IdempotencyRecord.storageFormat)
+                AND (lease_owner IS NULL OR lease_owner = \(owner) OR lease_expires_at <= \(now.timeIntervalSince1970))
+            RETURNING *
+            """)
+    }
+
+    public func update(_ record: IdempotencyRecord, owner: String) async throws(IdempotencyStoreError) {
+        try await self.write(record, owner: owner, releasingLease: false)
+    }
+
+    public func finish(_ record: IdempotencyRecord, owner: String) async throws(IdempotencyStoreError) {
+        try await self.write(record, owner: owner, releasingLease: true)
+    }
+
+    public func releaseLease(key: IdempotencyKey, owner: String) async throws(IdempotencyStoreError) {
+        _ = try await self.rows("release a lease", """
+            UPDATE agentretry_record SET lease_owner = NULL, lease_expires_at = NULL WHERE key = \(key.rawValue) AND lease_owner = \(owner)
+            """)
+    }
+
+    public func removeFinishedRecords(expiredBefore cutoff: Date, now: Date) async throws(IdempotencyStoreError) -> Int {
+        try await self.rows("remove expired records", """
+            DELETE FROM agentretry_record
+            WHERE state IN ('succeeded', 'failed', 'conflict') AND psp_expires_at < \(cutoff.timeIntervalSince1970)
+                AND format <= \(IdempotencyRecord.storageFormat)
+                AND (lease_owner IS NULL OR lease_expires_at <= \(now.timeIntervalSince1970))
+            RETURNING key
+            """).count
+    }
+
+    public func setting(named name: String, orInsert makeValue: @escaping @Sendable () -> [UInt8]) async throws(IdempotencyStoreError) -> [UInt8] {
+        let value = ByteBuffer(bytes: makeValue())
+        var rows = try await self.rows("read a setting", """
+            INSERT INTO agentretry_setting (name, value) VALUES (\(name), \(value)) ON CONFLICT (name) DO NOTHING RETURNING value
+            """)
+        if rows.isEmpty {
+            rows = try await self.rows("read a setting", "SELECT value FROM agentretry_setting WHERE name = \(name)")
+        }
+        guard let row = rows.first, let stored = try? row.decode(ByteBuffer.self) else {
+            throw IdempotencyStoreError(code: .corruptRecord, message: "setting \(name) cannot be read")
+        }
+        return Array(stored.readableBytesView)
+    }
+}

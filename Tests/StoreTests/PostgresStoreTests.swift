@@ -1,0 +1,144 @@
+import AgentRetry
+import AgentRetryPostgres
+import Foundation
+import MockPaymentServer
+import PostgresTestServer
+import Testing
+
+/// What only the PostgreSQL store has: connection strings, TLS, logins, concurrent migrations, and
+/// a database that goes away under a running client.
+@Suite("The PostgreSQL store")
+struct PostgresStoreTests {
+    typealias Configuration = PostgresIdempotencyStore.Configuration
+
+    @Test("A connection string gives every field; the password is read, percent-decoded, and never printed")
+    func connectionString() throws {
+        let configuration = try Configuration(connectionString:
+            "postgresql://agent:s%40cr%2Ft@db.internal:6543/payments?sslmode=verify-full&sslrootcert=/etc/ca.pem&pool_size=32&connect_timeout=3",
+            environment: [:])
+        #expect(configuration.host == "db.internal" && configuration.port == 6543)
+        #expect(configuration.username == "agent" && configuration.password == "s@cr/t" && configuration.database == "payments")
+        #expect(configuration.tls == .verifyFull(rootCertificatePath: "/etc/ca.pem"))
+        #expect(configuration.pool.maximumConnections == 32 && configuration.connectTimeout == .seconds(3))
+        #expect(!"\(configuration)".contains("s@cr/t") && !"\(configuration)".contains("s%40cr"))
+
+        let defaults = try Configuration(connectionString: "postgres://agent@127.0.0.1/payments", environment: ["PGPASSWORD": "from-env"])
+        #expect(defaults.port == 5432 && defaults.password == "from-env" && defaults.tls == .prefer && defaults.pool.maximumConnections == 8)
+    }
+
+    @Test("A malformed connection string is a typed error naming the part at fault, never the password", arguments: [
+        ("/var/lib/store.sqlite", "postgres://"), ("postgres://agent:hunter22@/payments", "host"), ("postgres://hunter22@127.0.0.1:5432", "database"),
+        ("postgres://agent:hunter22@127.0.0.1/payments?sslmode=always", "sslmode"), ("postgres://agent:hunter22@127.0.0.1/p?pool_size=0", "pool_size"),
+        ("postgres://agent:hunter22@127.0.0.1/p?application=x", "unknown parameter"), ("postgres://:hunter22@127.0.0.1/p", "user"),
+    ])
+    func malformedConnectionString(_ text: String, _ named: String) {
+        #expect {
+            try Configuration(connectionString: text, environment: [:])
+        } throws: { error in
+            guard let error = error as? IdempotencyStoreError else { return false }
+            return error.code == .invalidConfiguration && error.message.contains(named) && !"\(error)".contains("hunter22")
+        }
+    }
+
+    @Test("TLS: disable, prefer, require, verify-ca and verify-full with the server's CA connect, and TLS is really used",
+        arguments: ["disable", "prefer", "require", "verify-ca", "verify-full"])
+    func tlsModes(_ mode: String) async throws {
+        let server = try PostgresTestServer.shared()
+        let database = try await server.makeDatabase().database
+        let url = server.adminURL.replacingOccurrences(of: "/postgres", with: "/\(database)") + "?sslmode=\(mode)&sslrootcert=\(server.caPath)"
+        let store = try await PostgresIdempotencyStore.connect(try Configuration(connectionString: url))
+        let record = makeRecord()
+        #expect(try await store.insertIfAbsent(record) == record)
+        let encrypted = try await server.execute("""
+            SELECT CAST(bool_and(s.ssl) AS TEXT) FROM pg_stat_ssl s JOIN pg_stat_activity a USING (pid)
+            WHERE a.application_name = 'agentretry' AND a.datname = '\(database)'
+            """, database: "postgres")
+        #expect(encrypted == [mode == "disable" ? "false" : "true"])
+        await store.close()
+    }
+
+    @Test("verify-full refuses a server whose CA is not trusted: a typed error, no connection")
+    func untrustedServer() async throws {
+        let server = try PostgresTestServer.shared()
+        var configuration = try await server.makeDatabase()
+        configuration.tls = .verifyFull()
+        let error = await storeError { _ = try await PostgresIdempotencyStore.connect(configuration) }
+        #expect(error?.code == .unavailable)
+    }
+
+    @Test("A wrong password and a server that is not there are typed errors that never carry the password")
+    func loginAndReachability() async throws {
+        let server = try PostgresTestServer.shared()
+        var wrong = try await server.makeDatabase()
+        wrong.password = "not-the-password-4711"
+        let refused = await storeError { _ = try await PostgresIdempotencyStore.connect(wrong) }
+        #expect(refused?.code == .unavailable)
+        #expect(refused.map { !"\($0)".contains("4711") && !String(reflecting: $0).contains("4711") } == true)
+
+        var absent = try server.configuration(database: "postgres")
+        absent.port = 1  // nothing listens on port 1
+        absent.connectTimeout = .seconds(2)
+        absent.operationTimeout = .seconds(5)
+        let started = ContinuousClock.now
+        let unreachable = await storeError { _ = try await PostgresIdempotencyStore.connect(absent) }
+        #expect(unreachable?.code == .unavailable)
+        #expect(unreachable?.message.contains("127.0.0.1:1/postgres") == true)
+        #expect(ContinuousClock.now - started < .seconds(10))
+    }
+
+    @Test("Eight processes' first connections to a new database migrate it once, together")
+    func concurrentMigration() async throws {
+        let server = try PostgresTestServer.shared()
+        let configuration = try await server.makeDatabase()
+        let stores = try await concurrently(8) { _ in try await PostgresIdempotencyStore.connect(configuration) }
+        #expect(try await server.execute("SELECT CAST(count(*) AS TEXT) FROM agentretry_schema_version", database: configuration.database) == ["1"])
+        let record = makeRecord()
+        _ = try await stores[3].insertIfAbsent(record)
+        #expect(try await stores[5].record(for: record.key) == record)
+        for store in stores { await store.close() }
+    }
+
+    @Test("The database dies mid-call: the client stops with a typed store error and sends nothing it has not recorded")
+    func databaseDiesMidCall() async throws {
+        let database = try PostgresTestServer.startDedicated()
+        defer { database.stop() }
+        var configuration = try database.configuration(database: "postgres")
+        configuration.connectTimeout = .seconds(1)
+        configuration.operationTimeout = .seconds(2)
+        let store = try await PostgresIdempotencyStore.connect(configuration)
+        defer { Task { await store.close() } }
+
+        var mockConfiguration = MockPaymentServer.Configuration()
+        // The first attempt gets a 503, so the client wants to retry: it must record the retry first.
+        mockConfiguration.faults = [FaultRule(method: "POST", path: "/v1/payment_intents", action: .statusBefore(status: 503, retryAfter: nil), probability: 1, count: 1)]
+        let mock = try await MockPaymentServer.start(mockConfiguration)
+        let transport = HTTPTransport()
+        var clientConfiguration = IdempotentClient.Configuration(policy: try RetryPolicy(maximumAttempts: 5, initialBackoff: .milliseconds(10)))
+        // The database is killed (pg_ctl stop -m immediate) right after the first attempt is recorded.
+        clientConfiguration.onEvent = { event in
+            if case .persistedBeforeSending(_, _, attempt: 1) = event { database.stop() }
+        }
+        let client = IdempotentClient(transport: transport, store: store, secret: try .init(bytes: Array("postgres-test-secret-0123456789".utf8)),
+            configuration: clientConfiguration)
+        var request = HTTPRequest(method: .post, url: mock.baseURL + "/v1/payment_intents",
+            body: "amount=1000&currency=usd&payment_method=pm_card_visa&confirm=true")
+        request.headers.add(name: "Authorization", value: "Bearer sk_test_postgres")
+        let intent = IdempotencyIntent(namespace: "tests", operation: "payment_intent.create", inputs: ["task_id": .string("dies-mid-call")])
+
+        await #expect {
+            _ = try await client.send(request, intent: intent)
+        } throws: { error in
+            guard let error = error as? IdempotentCallError, error.code == .store else { return false }
+            return (error.underlying as? IdempotencyStoreError)?.code == .unavailable
+        }
+        // Exactly the recorded attempt reached the server; the retry was never sent.
+        #expect(mock.journal.filter { $0.path == "/v1/payment_intents" }.count == 1)
+        // A new call with the database gone sends nothing at all.
+        let other = IdempotencyIntent(namespace: "tests", operation: "payment_intent.create", inputs: ["task_id": .string("after-death")])
+        await #expect(throws: IdempotentCallError.self) { _ = try await client.send(request, intent: other) }
+        #expect(mock.journal.count == 1)
+        #expect(mock.ledger.isEmpty)
+        await transport.shutdown()
+        try await mock.shutdown()
+    }
+}

@@ -1,0 +1,111 @@
+import AgentRetry
+import AgentRetryPostgres
+import Foundation
+import GRDB
+import PostgresTestServer
+import Synchronization
+import Testing
+
+/// Every store the conformance suite runs against: each test runs once per kind, unchanged.
+enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
+    /// One SQLite file.
+    case sqlite
+    /// One database on a real PostgreSQL 15 server.
+    case postgres
+
+    var testDescription: String { self.rawValue }
+
+    /// Runs `body` with a new, empty store of this kind, closed afterwards.
+    func withFixture(_ body: (StoreFixture) async throws -> Void) async throws {
+        let fixture = try await StoreFixture.make(self)
+        do {
+            try await body(fixture)
+            await fixture.close()
+        } catch {
+            await fixture.close()
+            throw error
+        }
+    }
+}
+
+/// A new store, a way to open it again as another process would, and raw SQL access that
+/// bypasses the store (to corrupt rows and read them back as they are).
+final class StoreFixture: Sendable {
+    let kind: StoreKind
+    /// The store under test.
+    let store: any IdempotencyStore
+    /// The records table's name.
+    let recordTable: String
+    private let location: Location
+    private let opened: Mutex<[PostgresIdempotencyStore]>
+
+    private enum Location: Sendable {
+        case file(String)
+        case database(PostgresTestServer, PostgresIdempotencyStore.Configuration)
+    }
+
+    private init(kind: StoreKind, store: any IdempotencyStore, location: Location, opened: [PostgresIdempotencyStore]) {
+        self.kind = kind
+        self.store = store
+        self.location = location
+        self.recordTable = kind == .sqlite ? "idempotency_record" : "agentretry_record"
+        self.opened = Mutex(opened)
+    }
+
+    static func make(_ kind: StoreKind) async throws -> StoreFixture {
+        switch kind {
+        case .sqlite:
+            let path = FileManager.default.temporaryDirectory.appendingPathComponent("store-\(UUID().uuidString).sqlite").path
+            return StoreFixture(kind: kind, store: try SQLiteIdempotencyStore(path: path), location: .file(path), opened: [])
+        case .postgres:
+            let server = try PostgresTestServer.shared()
+            let configuration = try await server.makeDatabase()
+            let store = try await PostgresIdempotencyStore.connect(configuration)
+            return StoreFixture(kind: kind, store: store, location: .database(server, configuration), opened: [store])
+        }
+    }
+
+    /// The same store opened again, with its own connections: what another process sees.
+    func openAnother() async throws(IdempotencyStoreError) -> any IdempotencyStore {
+        switch self.location {
+        case .file(let path):
+            return try SQLiteIdempotencyStore(path: path)
+        case .database(_, let configuration):
+            let store = try await PostgresIdempotencyStore.connect(configuration)
+            self.opened.withLock { $0.append(store) }
+            return store
+        }
+    }
+
+    /// Runs SQL on the store's database directly; returns the first column of each row as text
+    /// (select one column, cast to text).
+    @discardableResult
+    func sql(_ statement: String) async throws -> [String?] {
+        switch self.location {
+        case .file(let path):
+            let queue = try DatabaseQueue(path: path)
+            return try await queue.write { db in
+                if statement.uppercased().hasPrefix("SELECT") { return try String?.fetchAll(db, sql: statement) }
+                try db.execute(sql: statement)
+                return []
+            }
+        case .database(let server, let configuration):
+            return try await server.execute(statement, database: configuration.database)
+        }
+    }
+
+    /// Records a schema version newer than this code knows, as a newer AgentRetry would.
+    func markSchemaFromTheFuture() async throws {
+        switch self.kind {
+        case .sqlite: try await self.sql("INSERT INTO grdb_migrations (identifier) VALUES ('v99: from the future')")
+        case .postgres: try await self.sql("INSERT INTO agentretry_schema_version (version, name) VALUES (99, 'from the future')")
+        }
+    }
+
+    func close() async {
+        for store in self.opened.withLock({ $0 }) { await store.close() }
+        if case .file(let path) = self.location {
+            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+        }
+    }
+}

@@ -1,0 +1,142 @@
+import AgentRetry
+import Foundation
+import Testing
+
+/// Leases, guarded state transitions, and the removal of expired records. Every test runs
+/// unchanged against each store kind.
+@Suite("Store conformance: leases, transitions and expiry")
+struct StoreLeaseConformanceTests {
+    @Test("A live lease keeps others out; once it expires another owner takes over, and the old holder's writes fail", arguments: StoreKind.allCases)
+    func leaseExpiryAndTakeover(kind: StoreKind) async throws {
+        try await kind.withFixture { fixture async throws in
+            let store = fixture.store
+            let other = try await fixture.openAnother()
+            let (first, leased) = try await store.insertAndLease(makeRecord(), owner: "a", leaseExpiresAt: epoch + 10, now: epoch, adoptingFinished: true)
+            #expect(leased)
+            #expect(try await other.acquireLease(key: first.key, owner: "b", expiresAt: epoch + 40, now: epoch + 5) == nil)
+            #expect(try await other.insertAndLease(first, owner: "b", leaseExpiresAt: epoch + 40, now: epoch + 9.999, adoptingFinished: true).leased == false)
+
+            let taken = try #require(try await other.acquireLease(key: first.key, owner: "b", expiresAt: epoch + 40, now: epoch + 10))
+            #expect(taken.leaseOwner == "b" && taken.leaseExpiresAt == epoch + 40)
+
+            var late = first
+            late.state = .inFlight
+            late.attempts = 1
+            late.updatedAt = epoch + 11
+            late.leaseExpiresAt = epoch + 41
+            #expect(await storeError { try await store.update(late, owner: "a") }?.code == .leaseLost)
+            #expect(await storeError { try await store.finish(late, owner: "a") }?.code == .leaseLost)
+
+            var winner = taken
+            winner.state = .inFlight
+            winner.attempts = 1
+            winner.updatedAt = epoch + 12
+            winner.leaseExpiresAt = epoch + 42
+            try await other.update(winner, owner: "b")
+            #expect(try await store.record(for: first.key) == winner)
+        }
+    }
+
+    @Test("A write renews the lease to the record's expiry; a write after the lease ran out is refused", arguments: StoreKind.allCases)
+    func leaseRenewal(kind: StoreKind) async throws {
+        try await kind.withFixture { fixture async throws in
+            let store = fixture.store
+            var record = try await store.insertAndLease(makeRecord(), owner: "a", leaseExpiresAt: epoch + 10, now: epoch, adoptingFinished: true).record
+            record.state = .inFlight
+            record.updatedAt = epoch + 9
+            record.leaseExpiresAt = epoch + 60
+            try await store.update(record, owner: "a")
+            #expect(try await store.acquireLease(key: record.key, owner: "b", expiresAt: epoch + 90, now: epoch + 30) == nil)
+            // The holder's own write at an instant past its lease fails, even with nobody else there.
+            record.updatedAt = epoch + 60
+            #expect(await storeError { try await store.update(record, owner: "a") }?.code == .leaseLost)
+            // Taking one's own lease again renews it.
+            #expect(try await store.acquireLease(key: record.key, owner: "a", expiresAt: epoch + 120, now: epoch + 61)?.leaseExpiresAt == epoch + 120)
+        }
+    }
+
+    @Test("Twenty owners finish one record at once from two connections: only the lease holder's write lands", arguments: StoreKind.allCases)
+    func guardedTransitions(kind: StoreKind) async throws {
+        try await kind.withFixture { fixture async throws in
+            let stores = [fixture.store, try await fixture.openAnother()]
+            let record = try await fixture.store.insertAndLease(makeRecord(), owner: "owner-7", leaseExpiresAt: epoch + 30, now: epoch,
+                adoptingFinished: true).record
+            let results = try await concurrently(20) { index -> Bool in
+                var finished = record
+                finished.state = index % 2 == 0 ? .succeeded : .failed
+                finished.attempts = index
+                finished.updatedAt = epoch + 1
+                finished.outcome = .init(status: 200 + index, headers: [:], body: [UInt8(index)])
+                do {
+                    try await stores[index % 2].finish(finished, owner: "owner-\(index)")
+                    return true
+                } catch let error as IdempotencyStoreError where error.code == .leaseLost {
+                    return false
+                }
+            }
+            #expect(results.filter { $0 }.count == 1)
+            let stored = try #require(try await fixture.store.record(for: record.key))
+            #expect(stored.attempts == 7 && stored.state == .failed && stored.outcome?.status == 207)
+            #expect(stored.leaseOwner == nil && stored.leaseExpiresAt == nil)
+
+            // Finished: the lease is gone, no write lands, and no first write leases it again.
+            var again = stored
+            again.updatedAt = epoch + 2
+            #expect(await storeError { try await fixture.store.update(again, owner: "owner-7") }?.code == .leaseLost)
+            let reopened = try await fixture.store.insertAndLease(record, owner: "owner-7", leaseExpiresAt: epoch + 60, now: epoch + 3, adoptingFinished: true)
+            #expect(!reopened.leased && reopened.record == stored)
+        }
+    }
+
+    @Test("A first write with another request body finds the record but takes no lease", arguments: StoreKind.allCases)
+    func changedBodyTakesNoLease(kind: StoreKind) async throws {
+        try await kind.withFixture { fixture async throws in
+            let original = makeRecord(body: "amount=1000")
+            _ = try await fixture.store.insertIfAbsent(original)
+            var changed = original
+            changed.requestFingerprint = RequestFingerprint.form("amount=9999")
+            let result = try await fixture.store.insertAndLease(changed, owner: "me", leaseExpiresAt: epoch + 30, now: epoch, adoptingFinished: true)
+            #expect(!result.leased && result.record == original)
+        }
+    }
+
+    @Test("Only the holder gives a lease up", arguments: StoreKind.allCases)
+    func releaseByHolderOnly(kind: StoreKind) async throws {
+        try await kind.withFixture { fixture async throws in
+            let record = try await fixture.store.insertAndLease(makeRecord(), owner: "a", leaseExpiresAt: epoch + 30, now: epoch, adoptingFinished: true).record
+            try await fixture.store.releaseLease(key: record.key, owner: "b")
+            #expect(try await fixture.store.record(for: record.key)?.leaseOwner == "a")
+            try await fixture.store.releaseLease(key: record.key, owner: "a")
+            #expect(try await fixture.store.record(for: record.key)?.leaseOwner == nil)
+            #expect(try await fixture.store.acquireLease(key: record.key, owner: "b", expiresAt: epoch + 30, now: epoch) != nil)
+        }
+    }
+
+    @Test("Removing expired records takes finished ones past the cutoff only: never unfinished, leased or newer ones", arguments: StoreKind.allCases)
+    func removeExpired(kind: StoreKind) async throws {
+        try await kind.withFixture { fixture async throws in
+            let store = fixture.store
+            let old = epoch - 30 * 86_400
+            let outcome = IdempotencyRecord.Outcome(status: 200, headers: [:], body: Array("{}".utf8))
+            let goneSucceeded = makeRecord(state: .succeeded, createdAt: old, outcome: outcome)
+            let goneFailed = makeRecord(state: .failed, createdAt: old, outcome: .init(status: 402, headers: [:], body: []))
+            let goneConflict = makeRecord(state: .conflict, createdAt: old)
+            let keptPending = makeRecord(state: .pending, createdAt: old)
+            let keptInFlight = makeRecord(state: .inFlight, createdAt: old)
+            let keptRecent = makeRecord(state: .succeeded, createdAt: epoch, outcome: outcome)
+            var keptLeased = makeRecord(state: .succeeded, createdAt: old, outcome: outcome)
+            keptLeased.leaseOwner = "reader"
+            keptLeased.leaseExpiresAt = epoch + 30
+            for record in [goneSucceeded, goneFailed, goneConflict, keptPending, keptInFlight, keptRecent, keptLeased] {
+                _ = try await store.insertIfAbsent(record)
+            }
+            let cutoff = epoch - 86_400
+            #expect(try await store.removeFinishedRecords(expiredBefore: cutoff, now: epoch) == 3)
+            for gone in [goneSucceeded, goneFailed, goneConflict] { #expect(try await store.record(for: gone.key) == nil) }
+            for kept in [keptPending, keptInFlight, keptRecent, keptLeased] { #expect(try await store.record(for: kept.key) == kept) }
+            #expect(try await store.removeFinishedRecords(expiredBefore: cutoff, now: epoch) == 0)
+            // Once its lease has expired, the leased one goes too.
+            #expect(try await store.removeFinishedRecords(expiredBefore: cutoff, now: epoch + 31) == 1)
+        }
+    }
+}
