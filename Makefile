@@ -8,13 +8,14 @@ SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 
 # libcurl with its headers (the transport's C library) and pkg-config (which finds it).
 BUILD_PACKAGES := libcurl4-openssl-dev pkg-config
-# Real servers the tests start as child processes: nghttpd (HTTP/2 over TLS) and openssl (certificates).
-TEST_PACKAGES := nghttp2-server openssl
+# Real servers the tests start as child processes: nghttpd (HTTP/2 over TLS), openssl (certificates)
+# and PostgreSQL 15 (the shared store; Tests/postgres-server.sh runs it in a temporary directory).
+TEST_PACKAGES := nghttp2-server openssl postgresql-15
 # Third-party judges of the mock server, from PyPI: the official Stripe SDK and jsonschema (ACP schema).
 TEST_PYTHON_PACKAGES := stripe jsonschema
 PYTHON ?= python3
 
-.PHONY: demo tour test bench bench-mock bench-client build system-packages test-packages clean
+.PHONY: demo tour test bench bench-mock bench-client bench-store build system-packages test-packages clean
 
 define install_missing
 	@missing=""; \
@@ -44,11 +45,12 @@ demo: system-packages
 tour: system-packages
 	$(SWIFT) run transport-tour
 
-## The test suite, warnings treated as errors in this package's own code.
+## The test suite, warnings treated as errors in this package's own code. A throwaway PostgreSQL
+## server runs for the tests' duration and is removed afterwards, also when they fail.
 test: system-packages test-packages
 	AGENTRETRY_STRICT=1 $(SWIFT) build --build-tests
 	AGENTRETRY_STRICT=1 $(SWIFT) run transport-tour
-	AGENTRETRY_STRICT=1 $(SWIFT) test
+	AGENTRETRY_STRICT=1 Tests/postgres-server.sh run $(SWIFT) test
 
 ## Sequential keep-alive requests per second: the transport against a plain libcurl loop.
 bench: system-packages
@@ -61,6 +63,11 @@ bench-mock: system-packages
 ## The idempotent client's per-call cost over the bare transport, with the disk's fsync cost.
 bench-client: system-packages
 	$(SWIFT) run -c release client-benchmark
+
+## Keyed calls per second at 1, 8 and 64 concurrent tasks: SQLite and PostgreSQL stores side by
+## side, the bare transport as the ceiling (a throwaway PostgreSQL server, as in the tests).
+bench-store: system-packages test-packages
+	Tests/postgres-server.sh run $(SWIFT) run -c release store-benchmark
 
 clean:
 	rm -rf .build

@@ -90,6 +90,7 @@ let package = Package(
             dependencies: [
                 "AgentRetry",
                 "AgentRetryACP",
+                "AgentRetryPostgres",
                 "MockPaymentServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -131,7 +132,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "orchestrator",
-            dependencies: ["AgentRetry", "AgentRetryACP", "MockPaymentServer"],
+            dependencies: ["AgentRetry", "AgentRetryACP", "AgentRetryPostgres", "MockPaymentServer"],
             path: "Examples/Orchestrator",
             swiftSettings: swiftSettings
         ),
@@ -186,6 +187,7 @@ let package = Package(
                 "AgentRetry",
                 "AgentRetryACP",
                 "MockPaymentServer",
+                "PostgresTestServer",
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -3,25 +3,40 @@
 //
 //   swift run orchestrator                          # against a faulty mock merchant in-process
 //   swift run orchestrator http://127.0.0.1:4242    # against a merchant
+//   swift run orchestrator URL --store postgres://agents@db:5432/payments --tasks 50 --task-prefix batch-7
+//                                                   # one of several orchestrators on many machines,
+//                                                   # sharing the tasks through PostgreSQL
 //
 // With the in-process mock, 30% of requests meet a fault (most of them timeout-but-success); the
 // ledger then shows that no task was charged twice.
 
 import AgentRetry
 import AgentRetryACP
+import AgentRetryPostgres
 import Foundation
 import MockPaymentServer
 
 @main
 struct Orchestrator {
-    static let taskCount = 100
     static let maximumSubmissions = 4
 
     static func main() async throws {
+        // Arguments: [MERCHANT_URL] [--store FILE|postgres://...] [--tasks N] [--task-prefix PREFIX] [--lease-seconds S]
+        var positional: [String] = []
+        var options: [String: String] = [:]
+        var arguments = CommandLine.arguments.dropFirst()
+        while let argument = arguments.popFirst() {
+            if argument.hasPrefix("--") { options[String(argument.dropFirst(2))] = arguments.popFirst() } else { positional.append(argument) }
+        }
+        let taskCount = options["tasks"].flatMap(Int.init) ?? 100
+        let taskPrefix = options["task-prefix"] ?? "orchestrated"
+        // How long a crashed orchestrator's tasks stay locked before another one takes them over.
+        let leaseDuration = Duration.seconds(options["lease-seconds"].flatMap(Int.init) ?? 60)
+
         var mock: MockPaymentServer?
         let merchantURL: String
-        if CommandLine.arguments.count > 1 {
-            merchantURL = CommandLine.arguments[1]
+        if let url = positional.first {
+            merchantURL = url
         } else {
             let faults = [FaultRule(action: .dropAfterCommit, probability: 0.2), FaultRule(action: .statusBefore(status: 503, retryAfter: nil), probability: 0.1)]
             mock = try await MockPaymentServer.start(.init(seed: 1, faults: faults))
@@ -29,13 +44,18 @@ struct Orchestrator {
         }
 
         // One store and one client for every task: the client is Sendable and meant to be shared.
+        // Orchestrators on several machines share one PostgreSQL store; on one machine a SQLite
+        // file is enough.
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("orchestrator-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let store = try SQLiteIdempotencyStore(path: directory.appendingPathComponent("store.sqlite").path)
+        let location = options["store"] ?? directory.appendingPathComponent("store.sqlite").path
+        let store: any IdempotencyStore = PostgresIdempotencyStore.Configuration.isConnectionString(location)
+            ? try await PostgresIdempotencyStore.connect(try .init(connectionString: location))
+            : try SQLiteIdempotencyStore(path: location)
         let policy = try RetryPolicy(maximumAttempts: 5, initialBackoff: .milliseconds(50))
         let transport = HTTPTransport()
         let client = IdempotentClient(transport: transport, store: store, secret: try await IdempotentClient.storedSecret(in: store),
-            configuration: .init(policy: policy))
+            configuration: .init(policy: policy, leaseDuration: leaseDuration))
         let checkout = CheckoutTask(client: client, merchant: .acp(.init(baseURL: merchantURL, apiKey: "sk_test_orchestrator")))
         var ebook = CheckoutCart(currency: "usd", lines: [.init(id: "item_ebook")])
         ebook.members["buyer"] = ["email": "ada@example.com"]
@@ -45,7 +65,7 @@ struct Orchestrator {
         // run threw (a lease held elsewhere, the store), is submitted again, up to a limit.
         let outcomes = await withTaskGroup(of: (String, String).self) { group in
             for number in 1...taskCount {
-                let taskID = "orchestrated-\(number)"
+                let taskID = "\(taskPrefix)-\(number)"
                 group.addTask {
                     var last = "not run"
                     for submission in 1...maximumSubmissions {
@@ -74,6 +94,7 @@ struct Orchestrator {
             print("ledger: \(orders) orders, \(mock.duplicateCharges.count) tasks charged more than once; \(mock.journal.filter { $0.fault != nil }.count) faults injected")
         }
         await transport.shutdown()
+        await (store as? PostgresIdempotencyStore)?.close()
         try await mock?.shutdown()
         try? FileManager.default.removeItem(at: directory)
         exit(tally["completed"] == taskCount && (mock?.duplicateCharges.isEmpty ?? true) ? 0 : 1)

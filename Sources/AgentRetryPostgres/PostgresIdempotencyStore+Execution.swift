@@ -49,7 +49,7 @@ extension PostgresIdempotencyStore {
             throw error
         } catch is OperationTimedOut {
             throw IdempotencyStoreError(code: .unavailable,
-                message: "cannot \(what) in PostgreSQL at \(self.configuration.location): no answer within \(timeout)")
+                message: "cannot \(what): PostgreSQL at \(self.configuration.location): no answer within \(timeout)")
         } catch let error as PostgresStoreInconsistency {
             throw IdempotencyStoreError(code: .corruptRecord, message: "cannot \(what): \(error.message)")
         } catch let error as PostgresTransactionError where error.closureError is IdempotencyStoreError {
@@ -57,7 +57,7 @@ extension PostgresIdempotencyStore {
         } catch {
             let failure = PostgresFailure(error)
             throw IdempotencyStoreError(code: .unavailable,
-                message: "cannot \(what) in PostgreSQL at \(self.configuration.location): \(failure)", underlying: failure)
+                message: "cannot \(what): PostgreSQL at \(self.configuration.location): \(failure)", underlying: failure)
         }
     }
 

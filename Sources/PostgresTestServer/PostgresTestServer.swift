@@ -75,6 +75,17 @@ public struct PostgresTestServer: Sendable {
         return configuration
     }
 
+    /// A new, empty database on this server, as a connection string (with the password) followed by `parameters`.
+    public func makeDatabaseURL(parameters: String = "sslmode=disable") async throws -> String {
+        let database = try await self.makeDatabase().database
+        return self.url(database: database) + "?" + parameters
+    }
+
+    /// The admin connection string with `database` in place of `postgres`.
+    public func url(database: String) -> String {
+        String(self.adminURL.dropLast("postgres".count)) + database
+    }
+
     /// The admin connection string's configuration for `database`, without TLS.
     public func configuration(database: String) throws -> PostgresIdempotencyStore.Configuration {
         var configuration = try PostgresIdempotencyStore.Configuration(connectionString: self.adminURL + "?sslmode=disable")

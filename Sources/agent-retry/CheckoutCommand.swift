@@ -50,7 +50,6 @@ struct CheckoutCommand: AsyncParsableCommand {
             }
             let transport = self.storeOptions.makeTransport()
             defer { Task { await transport.shutdown() } }
-            let client = try await self.storeOptions.makeClient(transport: transport)
             var configuration = CheckoutTask.Configuration(namespace: self.namespace, maximumGenerations: self.maxGenerations,
                 settleDeadline: .milliseconds(Int64(self.settleSeconds * 1000)))
             configuration.onEvent = { event in
@@ -59,8 +58,10 @@ struct CheckoutCommand: AsyncParsableCommand {
             let merchant: CheckoutTask.Merchant = self.paymentProtocol == "stripe"
                 ? .stripe(baseURL: self.server, apiKey: apiKey)
                 : .acp(ACPClient.Configuration(baseURL: self.server, apiKey: apiKey))
-            let task = CheckoutTask(client: client, merchant: merchant, configuration: configuration)
-            return CheckoutReport(outcome: try await task.run(taskID: self.taskID, cart: cart, paymentToken: token))
+            return try await self.storeOptions.withClient(transport: transport) { client in
+                let task = CheckoutTask(client: client, merchant: merchant, configuration: configuration)
+                return CheckoutReport(outcome: try await task.run(taskID: self.taskID, cart: cart, paymentToken: token))
+            }
         } catch let error as CheckoutTaskError {
             return CheckoutReport(error: error, taskID: self.taskID)
         } catch let error as ValidationError {

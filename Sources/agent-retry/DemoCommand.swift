@@ -1,4 +1,5 @@
 import AgentRetry
+import AgentRetryPostgres
 import ArgumentParser
 import Foundation
 
@@ -23,6 +24,8 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(name: .customLong("protocol"), help: "acp or stripe.") var paymentProtocol = "acp"
     @Option(help: "Run only these (naive, sdk-style, agentretry); repeatable.") var only: [String] = []
     @Option(name: .customLong("max-resubmissions"), help: "Re-invocations of a task after a kill or a non-terminal exit.") var maxResubmissions = 5
+    @Option(help: "The agentretry run's shared store: postgres://USER@HOST:PORT/DB (password in PGPASSWORD), or a SQLite file. Default: a new SQLite file.")
+    var store: String?
     @Flag(help: "Print the figures as one JSON object instead of the table.") var json = false
 
     func validate() throws {
@@ -38,6 +41,10 @@ struct DemoCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        if let store = self.store, PostgresIdempotencyStore.Configuration.isConnectionString(store) {
+            // Reach the database (and create its schema) once, before any child depends on it.
+            await (try PostgresIdempotencyStore.connect(try PostgresIdempotencyStore.Configuration(connectionString: store))).close()
+        }
         let strategies = DemoRun.Strategy.allCases.filter { self.only.isEmpty || self.only.contains($0.rawValue) }
         let plan = DemoPlan(tasks: self.tasks, seed: self.seed, faultRate: self.faultRate, killRate: self.killRate,
             maximumResubmissions: self.maxResubmissions, stripe: self.paymentProtocol == "stripe")
@@ -49,11 +56,12 @@ struct DemoCommand: AsyncParsableCommand {
         let interruption = DemoInterruption(directory: directory)
         defer { interruption.cancel() }
         let settings = DemoRun.Settings(protocolName: self.paymentProtocol, concurrency: self.concurrency,
-            maximumResubmissions: self.maxResubmissions, directory: directory)
+            maximumResubmissions: self.maxResubmissions, directory: directory, store: self.store,
+            namespace: "demo-\(UUID().uuidString.prefix(8).lowercased())")
         if !self.json {
             Self.say("""
                 agent-retry demo: \(self.tasks) \(self.paymentProtocol.uppercased()) checkout tasks per run, \(self.concurrency) at a time, \
-                seed \(self.seed); the mock server faults \(Int(self.faultRate * 100))% of requests (most of them \
+                seed \(self.seed)\(self.storeDescription); the mock server faults \(Int(self.faultRate * 100))% of requests (most of them \
                 timeout-but-success); \(Int(self.killRate * 100))% of agent processes are SIGKILLed and re-invoked.
                 Only the key strategy differs between runs. Duplicate charges are counted from the server's ledger.
 
@@ -93,6 +101,15 @@ struct DemoCommand: AsyncParsableCommand {
             }
         }
         if failed { throw ExitCode(1) }
+    }
+
+    /// The store the agentretry run shares, when not the default file (no password).
+    private var storeDescription: String {
+        guard let store = self.store else { return "" }
+        if PostgresIdempotencyStore.Configuration.isConnectionString(store) {
+            return ", agentretry's store on " + ((try? PostgresIdempotencyStore.Configuration(connectionString: store).location).map { "PostgreSQL at \($0)" } ?? "PostgreSQL")
+        }
+        return ", agentretry's store in \(store)"
     }
 
     /// Writes a line to standard output at once (the progress goes to standard error between).

@@ -43,10 +43,12 @@ struct PostCommand: AsyncParsableCommand {
         do {
             let transport = self.storeOptions.makeTransport()
             defer { Task { await transport.shutdown() } }
-            let client = try await self.storeOptions.makeClient(transport: transport)
             let intent = IdempotencyIntent(namespace: self.namespace, operation: self.operation, inputs: ["task_id": .string(self.taskID)])
-            let result = try await client.send(try self.request(), intent: intent, profile: PSPProfile.builtIn[self.profile]!)
-            return PostOutcome(result: result)
+            let request = try self.request()
+            let profile = PSPProfile.builtIn[self.profile]!
+            return try await self.storeOptions.withClient(transport: transport) { client in
+                PostOutcome(result: try await client.send(request, intent: intent, profile: profile))
+            }
         } catch let error as IdempotentCallError {
             return PostOutcome(error: error)
         } catch let error as ValidationError {

@@ -1,10 +1,12 @@
 import AgentRetry
+import AgentRetryPostgres
 import ArgumentParser
 import Foundation
 
 /// The options every command that keys requests shares: the store and the namespace secret.
 struct StoreOptions: ParsableArguments {
-    @Option(help: "The SQLite store file, shared by every invocation of the task.") var store: String
+    @Option(help: "The store shared by every invocation of the task: a SQLite file, or postgres://USER@HOST:PORT/DB (password in PGPASSWORD).")
+    var store: String
     @Option(name: .customLong("secret-file"), help: "A file holding the namespace secret (else AGENT_RETRY_SECRET, else the store's).") var secretFile: String?
     @Option(name: .customLong("lease-seconds"), help: "How long this invocation's lease holds if it dies.") var leaseSeconds: Double = 30
     @Option(name: .customLong("max-attempts"), help: "Attempts per request in all, the first included.") var maxAttempts = 4
@@ -30,9 +32,30 @@ struct StoreOptions: ParsableArguments {
         return HTTPTransport(configuration: configuration)
     }
 
-    /// Opens the store and makes the idempotent client (with the crash-test hook when asked for).
-    func makeClient(transport: HTTPTransport) async throws -> IdempotentClient {
-        let store = try SQLiteIdempotencyStore(path: self.store)
+    /// Opens the store: PostgreSQL for a connection string, else the SQLite file.
+    func openStore() async throws -> any IdempotencyStore {
+        if PostgresIdempotencyStore.Configuration.isConnectionString(self.store) {
+            return try await PostgresIdempotencyStore.connect(try PostgresIdempotencyStore.Configuration(connectionString: self.store))
+        }
+        return try SQLiteIdempotencyStore(path: self.store)
+    }
+
+    /// Runs `body` with the idempotent client on the opened store, and closes the store's
+    /// connections afterwards (a PostgreSQL store's pool).
+    func withClient<Result>(transport: HTTPTransport, _ body: (IdempotentClient) async throws -> Result) async throws -> Result {
+        let store = try await self.openStore()
+        do {
+            let result = try await body(try await self.makeClient(transport: transport, store: store))
+            await (store as? PostgresIdempotencyStore)?.close()
+            return result
+        } catch {
+            await (store as? PostgresIdempotencyStore)?.close()
+            throw error
+        }
+    }
+
+    /// Makes the idempotent client on `store` (with the crash-test hook when asked for).
+    func makeClient(transport: HTTPTransport, store: any IdempotencyStore) async throws -> IdempotentClient {
         let secret = try await self.secret(store: store)
         let policy = try RetryPolicy(maximumAttempts: self.maxAttempts, initialBackoff: .milliseconds(Int64(self.initialBackoff * 1000)),
             deadline: .milliseconds(Int64(self.deadline * 1000)))
@@ -42,7 +65,7 @@ struct StoreOptions: ParsableArguments {
         return IdempotentClient(transport: transport, store: store, secret: secret, configuration: configuration)
     }
 
-    private func secret(store: SQLiteIdempotencyStore) async throws -> IdempotencyKeyDeriver.Secret {
+    private func secret(store: any IdempotencyStore) async throws -> IdempotencyKeyDeriver.Secret {
         if let path = self.secretFile {
             guard let data = FileManager.default.contents(atPath: path) else { throw ValidationError("cannot read the secret file") }
             guard let secret = try? IdempotencyKeyDeriver.Secret(bytes: [UInt8](data)) else {

@@ -1,5 +1,6 @@
 import AgentRetry
 import Foundation
+import PostgresTestServer
 import Testing
 
 #if canImport(Glibc)
@@ -30,6 +31,23 @@ struct DemoCommandTests {
         }
         #expect(runs.allSatisfy { ($0["kills"]?.integerValue ?? 0) > 0 }, "kills land at steps of the children's work")
         #expect(runs.allSatisfy { ($0["kills"]?.integerValue ?? 0) <= ($0["kills_scheduled"]?.integerValue ?? 0) })
+    }
+
+    @Test("With --store postgres://, agentretry's agents share one PostgreSQL database; run twice, each demo is exactly-once")
+    func demoOnPostgres() async throws {
+        let store = try await PostgresTestServer.shared().makeDatabaseURL()
+        // The second demo on the same database works on its own intents (a namespace per demo).
+        for seed in ["5", "6"] {
+            let (status, json) = try await CLIChild.start([
+                "demo", "--tasks", "16", "--concurrency", "6", "--seed", seed, "--kill-rate", "0.3", "--only", "agentretry", "--store", store, "--json",
+            ]).finish()
+            #expect(status == 0, "\(json)")
+            let run = try #require(json["runs"]?.arrayValue?.first)
+            #expect(run["duplicate_charges"] == 0 && run["lost_tasks"] == 0)
+            #expect((run["completed"]?.integerValue ?? 0) + (run["declined"]?.integerValue ?? 0) == 16)
+            #expect((run["kills"]?.integerValue ?? 0) > 0)
+            #expect(json["agentretry_exactly_once"] == true)
+        }
     }
 
     @Test("SIGTERM mid-run: exit 130, no child left running, the scratch directory removed")

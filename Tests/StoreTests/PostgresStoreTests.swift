@@ -45,7 +45,7 @@ struct PostgresStoreTests {
     func tlsModes(_ mode: String) async throws {
         let server = try PostgresTestServer.shared()
         let database = try await server.makeDatabase().database
-        let url = server.adminURL.replacingOccurrences(of: "/postgres", with: "/\(database)") + "?sslmode=\(mode)&sslrootcert=\(server.caPath)"
+        let url = server.url(database: database) + "?sslmode=\(mode)&sslrootcert=\(server.caPath)"
         let store = try await PostgresIdempotencyStore.connect(try Configuration(connectionString: url))
         let record = makeRecord()
         #expect(try await store.insertIfAbsent(record) == record)

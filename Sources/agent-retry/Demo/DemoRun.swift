@@ -37,6 +37,11 @@ struct DemoRun: Sendable {
         let concurrency: Int
         let maximumResubmissions: Int
         let directory: URL
+        /// The agentretry run's shared store, when given (a PostgreSQL connection string, say).
+        let store: String?
+        /// The namespace of this demo's intents: new per demo, so a store kept between demos
+        /// (a PostgreSQL database) never answers one demo's tasks with another's outcomes.
+        let namespace: String
     }
 
     let strategy: Strategy
@@ -102,10 +107,10 @@ struct DemoRun: Sendable {
             invocations += 1
             // AgentRetry's agents share one store; the baselines' memory dies with each process.
             let store = self.strategy == .agentRetry
-                ? directory.appendingPathComponent("agentretry.sqlite").path
+                ? self.settings.store ?? directory.appendingPathComponent("agentretry.sqlite").path
                 : directory.appendingPathComponent("\(task.id)-\(invocation).sqlite").path
             var arguments = [
-                "checkout", "--server", server.baseURL, "--api-key", "sk_test_demo", "--store", store, "--task-id", task.id,
+                "checkout", "--server", server.baseURL, "--api-key", "sk_test_demo", "--store", store, "--namespace", self.settings.namespace, "--task-id", task.id,
                 "--cart", cart, "--protocol", self.settings.protocolName, "--payment-token", task.token,
                 "--request-timeout", "0.5", "--initial-backoff", "0.05", "--max-attempts", "4", "--deadline", "10",
                 "--lease-seconds", "2", "--settle-seconds", "5",
