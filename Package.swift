@@ -154,6 +154,12 @@ let package = Package(
             path: "Sources/ClientBenchmark",
             swiftSettings: swiftSettings
         ),
+        .executableTarget(
+            name: "store-benchmark",
+            dependencies: ["AgentRetry", "AgentRetryPostgres", "PostgresTestServer", "TransportTestServer"],
+            path: "Sources/StoreBenchmark",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "AgentRetryTests",
             dependencies: [
