@@ -7,7 +7,9 @@
 #                                             (the admin URL) and AGENT_RETRY_TEST_POSTGRES_CA (the CA
 #                                             file) set, then stop the server and remove its directory,
 #                                             also when COMMAND fails or the script is interrupted.
-#   postgres-server.sh start DIR              start a server in the empty directory DIR; prints the URL
+#   postgres-server.sh start DIR [PID]        start a server in the empty directory DIR; prints the URL.
+#                                             With PID, a watcher stops the server and removes DIR once
+#                                             process PID is gone (crashed or killed without cleaning up).
 #   postgres-server.sh stop DIR               stop it and remove DIR
 set -euo pipefail
 
@@ -56,6 +58,11 @@ start() {
              -c ssl_cert_file=$dir/server.crt -c ssl_key_file=$dir/server.key" >/dev/null; then
             echo "postgres://agentretry:$(cat "$dir/password")@127.0.0.1:$port/postgres" > "$dir/url"
             cat "$dir/url"
+            if [ -n "${2:-}" ]; then
+                local watched=$2 script=$0
+                setsid bash -c 'while kill -0 "$0" 2>/dev/null && [ -d "$1" ]; do sleep 1; done; exec bash "$2" stop "$1"' \
+                    "$watched" "$dir" "$script" </dev/null >/dev/null 2>&1 &
+            fi
             return 0
         fi
     done
@@ -72,7 +79,7 @@ stop() {
 }
 
 case "${1:-}" in
-    start) start "$2" ;;
+    start) start "$2" "${3:-}" ;;
     stop) stop "$2" ;;
     run)
         shift

@@ -54,7 +54,14 @@ struct Orchestrator {
             : try SQLiteIdempotencyStore(path: location)
         let policy = try RetryPolicy(maximumAttempts: 5, initialBackoff: .milliseconds(50))
         let transport = HTTPTransport()
-        let client = IdempotentClient(transport: transport, store: store, secret: try await IdempotentClient.storedSecret(in: store),
+        // The namespace secret: AGENT_RETRY_SECRET when set, else the one the store keeps for everyone.
+        let secret: IdempotencyKeyDeriver.Secret
+        if let text = ProcessInfo.processInfo.environment["AGENT_RETRY_SECRET"] {
+            secret = try IdempotencyKeyDeriver.Secret(bytes: Array(text.utf8))
+        } else {
+            secret = try await IdempotentClient.storedSecret(in: store)
+        }
+        let client = IdempotentClient(transport: transport, store: store, secret: secret,
             configuration: .init(policy: policy, leaseDuration: leaseDuration))
         let checkout = CheckoutTask(client: client, merchant: .acp(.init(baseURL: merchantURL, apiKey: "sk_test_orchestrator")))
         var ebook = CheckoutCart(currency: "usd", lines: [.init(id: "item_ebook")])

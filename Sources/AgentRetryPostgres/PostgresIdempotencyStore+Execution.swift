@@ -33,25 +33,16 @@ extension PostgresIdempotencyStore {
         let client = self.client
         let timeout = self.configuration.operationTimeout
         do {
-            return try await withThrowingTaskGroup(of: T?.self) { group in
-                group.addTask { try await body(client) }
-                group.addTask {
-                    try await Task.sleep(for: timeout)
-                    return nil
-                }
-                defer { group.cancelAll() }
-                guard let first = try await group.next(), let value = first else {
-                    throw OperationTimedOut()
-                }
-                return value
-            }
+            // The work runs in a task of its own, and the caller stops waiting at the timeout even
+            // when the work cannot be cancelled (a query already sent to a server that went silent).
+            // Reporting a failure for a write that commits later is the safe direction: the client
+            // sends nothing after a failed write.
+            return try await TimeLimit.run(within: timeout) { try await body(client) }
         } catch let error as IdempotencyStoreError {
             throw error
-        } catch is OperationTimedOut {
+        } catch is TimeLimit.Exceeded {
             throw IdempotencyStoreError(code: .unavailable,
                 message: "cannot \(what): PostgreSQL at \(self.configuration.location): no answer within \(timeout)")
-        } catch let error as PostgresStoreInconsistency {
-            throw IdempotencyStoreError(code: .corruptRecord, message: "cannot \(what): \(error.message)")
         } catch let error as PostgresTransactionError where error.closureError is IdempotencyStoreError {
             throw error.closureError as! IdempotencyStoreError
         } catch {
@@ -68,6 +59,7 @@ extension PostgresIdempotencyStore {
         var connectionConfiguration = PostgresConnection.Configuration(
             host: configuration.host, port: configuration.port, username: configuration.username,
             password: configuration.password, database: configuration.database, tls: try Self.connectionTLS(configuration.tls))
+        connectionConfiguration.options.additionalStartupParameters = Self.sessionSettings(configuration)
         connectionConfiguration.options.connectTimeout = .nanoseconds(Int64(configuration.connectTimeout.components.seconds) * 1_000_000_000
             + configuration.connectTimeout.components.attoseconds / 1_000_000_000)
         let logger = self.logger
@@ -121,5 +113,3 @@ extension PostgresIdempotencyStore {
     }
 }
 
-/// A store operation that outlived its timeout.
-private struct OperationTimedOut: Error {}

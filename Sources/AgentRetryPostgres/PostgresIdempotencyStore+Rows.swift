@@ -4,13 +4,8 @@ import NIOCore
 import PostgresNIO
 
 extension PostgresIdempotencyStore {
-    /// The states a record ends in.
-    static let finishedStates = "('succeeded', 'failed', 'conflict')"
-    /// The states of a record whose outcome is not known yet.
-    static let unfinishedStates = "('prepared', 'inFlight', 'pending')"
-
-    /// `INSERT` of a whole record, followed by `onConflict` (`DO NOTHING`, or a guarded `DO UPDATE`).
-    static func insert(_ record: IdempotencyRecord, onConflict: String) -> PostgresQuery {
+    /// `INSERT` of a whole record unless its key exists, returning it when inserted.
+    static func insert(_ record: IdempotencyRecord) -> PostgresQuery {
         let outcome = record.outcome
         return """
             INSERT INTO agentretry_record (key, namespace, operation, intent_fingerprint, request_fingerprint, profile, state,
@@ -22,65 +17,26 @@ extension PostgresIdempotencyStore {
                 \(record.clientExpiresAt.timeIntervalSince1970), \(record.pspExpiresAt.timeIntervalSince1970),
                 \(outcome?.status), \(outcome.map { Self.encodeHeaders($0.headers) }), \(outcome.map { ByteBuffer(bytes: $0.body) }),
                 \(record.anchor), \(record.leaseOwner), \(record.leaseExpiresAt?.timeIntervalSince1970), \(IdempotencyRecord.storageFormat))
-            ON CONFLICT (key) \(unescaped: onConflict)
+            ON CONFLICT (key) DO NOTHING
             RETURNING *
             """
     }
 
-    /// The first write of a call, in the caller's transaction. A transaction-scoped advisory lock on
-    /// the intent's identity makes the look-up of its other keys and the insert one step, as the
-    /// SQLite store's single writer does: two processes holding different secrets cannot both
-    /// create a record for one intent.
-    func insertAndLease(
-        _ record: IdempotencyRecord, owner: String, leaseExpiresAt: Date, now: Date, adoptingFinished: Bool,
-        on connection: PostgresConnection
-    ) async throws -> (record: IdempotencyRecord, leased: Bool) {
-        let key = record.key.rawValue
-        try await connection.query("SELECT pg_advisory_xact_lock(hashtextextended(\(record.intentFingerprint), 0))", logger: self.logger)
-        let found = try await connection.query("""
-            SELECT EXISTS (SELECT 1 FROM agentretry_record WHERE key = \(key)),
-                (SELECT key FROM agentretry_record WHERE intent_fingerprint = \(record.intentFingerprint) AND key <> \(key)
-                    AND state IN \(unescaped: Self.unfinishedStates) ORDER BY created_at DESC LIMIT 1),
-                (SELECT key FROM agentretry_record WHERE intent_fingerprint = \(record.intentFingerprint) AND key <> \(key)
-                    AND state IN \(unescaped: Self.finishedStates) ORDER BY created_at DESC LIMIT 1)
-            """, logger: self.logger).collect()
-        guard let row = found.first else { throw PostgresStoreInconsistency(message: "the identity look-up returned no row") }
-        let (derivedExists, unfinished, finished) = try row.decode((Bool, String?, String?).self)
-        if adoptingFinished, !derivedExists, unfinished == nil, let finished {
-            return (try await self.fetchRecord(key: finished, on: connection), false)
-        }
-        let leasedRows: [PostgresRow]
-        if let unfinished {
-            leasedRows = try await connection.query("""
-                UPDATE agentretry_record SET lease_owner = \(owner), lease_expires_at = \(leaseExpiresAt.timeIntervalSince1970)
-                WHERE key = \(unfinished) AND request_fingerprint = \(record.requestFingerprint.rawValue)
-                    AND state NOT IN ('succeeded', 'failed') AND format <= \(IdempotencyRecord.storageFormat)
-                    AND (lease_owner IS NULL OR lease_owner = \(owner) OR lease_expires_at <= \(now.timeIntervalSince1970))
-                RETURNING *
-                """, logger: self.logger).collect()
-        } else {
-            // Inserted with the lease taken, or the existing row's lease taken, in one statement.
-            // The guard compares with EXCLUDED (the proposed row) and a number, never with text.
-            var leasedRecord = record
-            leasedRecord.leaseOwner = owner
-            leasedRecord.leaseExpiresAt = leaseExpiresAt
-            let current = "agentretry_record"
-            leasedRows = try await connection.query(Self.insert(leasedRecord, onConflict: """
-                DO UPDATE SET lease_owner = EXCLUDED.lease_owner, lease_expires_at = EXCLUDED.lease_expires_at
-                WHERE \(current).request_fingerprint = EXCLUDED.request_fingerprint AND \(current).state NOT IN ('succeeded', 'failed')
-                    AND \(current).format <= \(IdempotencyRecord.storageFormat)
-                    AND (\(current).lease_owner IS NULL OR \(current).lease_owner = EXCLUDED.lease_owner
-                        OR \(current).lease_expires_at <= \(now.timeIntervalSince1970))
-                """), logger: self.logger).collect()
-        }
-        if let leased = leasedRows.first { return (try Self.decode(leased), true) }
-        return (try await self.fetchRecord(key: unfinished ?? key, on: connection), false)
-    }
-
-    func fetchRecord(key: String, on connection: PostgresConnection) async throws -> IdempotencyRecord {
-        let rows = try await connection.query("SELECT * FROM agentretry_record WHERE key = \(key)", logger: self.logger).collect()
-        guard let row = rows.first else { throw PostgresStoreInconsistency(message: "record \(key) vanished") }
-        return try Self.decode(row)
+    /// The first write of a call: one call of `agentretry_insert_and_lease` (see the schema), one
+    /// round trip, one commit.
+    func insertAndLeaseQuery(
+        _ record: IdempotencyRecord, owner: String, leaseExpiresAt: Date, now: Date, adoptingFinished: Bool
+    ) -> PostgresQuery {
+        let outcome = record.outcome
+        return """
+            SELECT f.leased, (f.rec).* FROM agentretry_insert_and_lease(\(record.key.rawValue), \(record.namespace), \(record.operation),
+                \(record.intentFingerprint), \(record.requestFingerprint.rawValue), \(record.profile), \(record.state.rawValue),
+                \(record.attempts), \(record.createdAt.timeIntervalSince1970), \(record.updatedAt.timeIntervalSince1970),
+                \(record.clientExpiresAt.timeIntervalSince1970), \(record.pspExpiresAt.timeIntervalSince1970), \(outcome?.status),
+                \(outcome.map { Self.encodeHeaders($0.headers) }), \(outcome.map { ByteBuffer(bytes: $0.body) }), \(record.anchor),
+                \(record.leaseOwner), \(record.leaseExpiresAt?.timeIntervalSince1970), \(IdempotencyRecord.storageFormat),
+                \(owner), \(leaseExpiresAt.timeIntervalSince1970), \(now.timeIntervalSince1970), \(adoptingFinished)) AS f
+            """
     }
 
     /// The lease-guarded write of a record's mutable columns: the lease must still be live at the
@@ -107,10 +63,4 @@ extension PostgresIdempotencyStore {
     static func encodeHeaders(_ headers: [String: String]) -> String {
         String(decoding: JSONValue.object(headers.mapValues(JSONValue.string)).serialized(), as: UTF8.self)
     }
-}
-
-/// The database answered in a way its own constraints rule out.
-struct PostgresStoreInconsistency: Error, Sendable, CustomStringConvertible {
-    let message: String
-    var description: String { self.message }
 }

@@ -54,13 +54,38 @@ public final class PostgresIdempotencyStore: IdempotencyStore {
         clientConfiguration.options.connectTimeout = configuration.connectTimeout
         clientConfiguration.options.maximumConnections = configuration.pool.maximumConnections
         clientConfiguration.options.minimumConnections = configuration.pool.minimumConnections
-        // A commit is on the server's disk before the client is told: the promise the store makes.
-        clientConfiguration.options.additionalStartupParameters = [("synchronous_commit", "on"), ("application_name", "agentretry")]
-        let client = PostgresClient(configuration: clientConfiguration, backgroundLogger: logger)
+        clientConfiguration.options.additionalStartupParameters = Self.sessionSettings(configuration)
+        let client = PostgresClient(configuration: clientConfiguration, backgroundLogger: Self.quieter(logger))
         self.configuration = configuration
         self.client = client
-        self.logger = logger
+        self.logger = Self.quieter(logger)
         self.runTask = Task { await client.run() }
+    }
+
+    /// The settings every connection of the store starts with, whatever the server's defaults:
+    /// - `synchronous_commit=on`: a commit is on the server's disk before the client is told, the
+    ///   promise the store makes;
+    /// - `default_transaction_isolation=read committed`: each statement after the identity's
+    ///   advisory lock sees every commit made before it (under repeatable read, a transaction's
+    ///   snapshot is older than the lock, and two processes could create two records for one intent);
+    /// - `statement_timeout`, `lock_timeout` and `idle_in_transaction_session_timeout` at the
+    ///   operation timeout: the server ends what the client has stopped waiting for.
+    static func sessionSettings(_ configuration: Configuration) -> [(String, String)] {
+        let timeout = configuration.operationTimeout.components
+        let milliseconds = String(max(1, timeout.seconds * 1000 + timeout.attoseconds / 1_000_000_000_000_000))
+        return [
+            ("synchronous_commit", "on"), ("default_transaction_isolation", "read committed"),
+            ("statement_timeout", milliseconds), ("lock_timeout", milliseconds), ("idle_in_transaction_session_timeout", milliseconds),
+            ("application_name", "agentretry"),
+        ]
+    }
+
+    /// PostgresNIO logs every message from the server at trace level, rows included, and a row can
+    /// hold the namespace secret: its logger never goes below debug.
+    static func quieter(_ logger: Logger) -> Logger {
+        var logger = logger
+        if logger.logLevel < .debug { logger.logLevel = .debug }
+        return logger
     }
 
     /// Closes the pool's connections. Calls made after it fail as `unavailable`.
@@ -86,7 +111,7 @@ public final class PostgresIdempotencyStore: IdempotencyStore {
     public func insertIfAbsent(_ record: IdempotencyRecord) async throws(IdempotencyStoreError) -> IdempotencyRecord {
         // ON CONFLICT DO NOTHING waits for a competing insert of the key to commit or roll back;
         // the read that follows is a new statement and sees the winner.
-        if let inserted = try await self.firstRecord("insert a record", Self.insert(record, onConflict: "DO NOTHING")) {
+        if let inserted = try await self.firstRecord("insert a record", Self.insert(record)) {
             return inserted
         }
         guard let existing = try await self.record(for: record.key) else {
@@ -98,10 +123,12 @@ public final class PostgresIdempotencyStore: IdempotencyStore {
     public func insertAndLease(
         _ record: IdempotencyRecord, owner: String, leaseExpiresAt: Date, now: Date, adoptingFinished: Bool
     ) async throws(IdempotencyStoreError) -> (record: IdempotencyRecord, leased: Bool) {
-        try await self.transaction("insert and lease a record") { connection in
-            try await self.insertAndLease(record, owner: owner, leaseExpiresAt: leaseExpiresAt, now: now,
-                adoptingFinished: adoptingFinished, on: connection)
+        let rows = try await self.rows("insert and lease a record",
+            self.insertAndLeaseQuery(record, owner: owner, leaseExpiresAt: leaseExpiresAt, now: now, adoptingFinished: adoptingFinished))
+        guard let row = rows.first, let leased = try? row.makeRandomAccess()["leased"].decode(Bool.self) else {
+            throw IdempotencyStoreError(code: .corruptRecord, message: "record \(record.key) vanished after insertion")
         }
+        return (try Self.decode(row), leased)
     }
 
     public func acquireLease(key: IdempotencyKey, owner: String, expiresAt: Date, now: Date) async throws(IdempotencyStoreError) -> IdempotencyRecord? {

@@ -52,7 +52,8 @@ public struct PostgresTestServer: Sendable {
     public static func startDedicated() throws -> PostgresTestServer {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("agentretry-postgres-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let (status, output) = Self.runScript(["start", directory])
+        // The script's watcher removes the server if this process dies without stopping it.
+        let (status, output) = Self.runScript(["start", directory, String(getpid())])
         guard status == 0, let url = output.split(separator: "\n").last.map(String.init), url.hasPrefix("postgres://") else {
             Self.runScript(["stop", directory])
             throw PostgresTestServerError(message: "Tests/postgres-server.sh start failed (\(status)): \(output)")
@@ -64,6 +65,29 @@ public struct PostgresTestServer: Sendable {
     /// crash would) and removes its directory.
     public func stop() {
         if let directory { Self.runScript(["stop", directory]) }
+    }
+
+    /// Sends `signal` to every process of a server started by ``startDedicated()``: SIGSTOP makes it
+    /// silent without closing a connection, SIGCONT wakes it.
+    public func signal(_ signal: Int32) throws {
+        guard let directory,
+              let pidText = try? String(contentsOfFile: directory + "/data/postmaster.pid", encoding: .utf8),
+              let postmaster = pidText.split(separator: "\n").first.flatMap({ pid_t($0) }) else {
+            throw PostgresTestServerError(message: "no server of this test's own is running")
+        }
+        // The postmaster and its children (the backends serving the connections).
+        let children = Self.children(of: postmaster)
+        for pid in [postmaster] + children { kill(pid, signal) }
+    }
+
+    private static func children(of parent: pid_t) -> [pid_t] {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.compactMap { pid_t($0) }.filter { pid in
+            guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+                  let close = stat.lastIndex(of: ")") else { return false }
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            return fields.count > 2 && pid_t(fields[1]) == parent
+        }
     }
 
     /// A new, empty database on this server, as a store configuration (no TLS, pool of `poolSize`).

@@ -17,6 +17,13 @@ struct StoreOptions: ParsableArguments {
     var newKeyEveryAttempt = false
 
     func validate() throws {
+        if PostgresIdempotencyStore.Configuration.isConnectionString(self.store) {
+            do {
+                _ = try PostgresIdempotencyStore.Configuration(connectionString: self.store)
+            } catch {
+                throw ValidationError(error.message)
+            }
+        }
         guard (1...100).contains(self.maxAttempts) else { throw ValidationError("--max-attempts must be between 1 and 100") }
         guard self.deadline > 0, self.deadline <= 86_400 else { throw ValidationError("--deadline must be between 0 and 86400 seconds") }
         guard self.leaseSeconds >= 1, self.leaseSeconds <= 3600 else { throw ValidationError("--lease-seconds must be between 1 and 3600") }

@@ -1,4 +1,5 @@
 import AgentRetry
+import AgentRetryPostgres
 import Foundation
 import MockPaymentServer
 import PostgresTestServer
@@ -11,9 +12,11 @@ struct SharedStoreProcessTests {
     static let workers = 4
     static let tasks = 50
 
-    @Test("Four worker processes work through the same 50 tasks through faults and SIGKILLs: exactly 50 charges")
+    @Test("Four worker processes, each with its own secret, work through the same 50 tasks through faults and SIGKILLs: exactly 50 charges")
     func fourWorkersFiftyTasks() async throws {
-        let store = try await PostgresTestServer.shared().makeDatabaseURL(parameters: "sslmode=disable&pool_size=4")
+        let database = try PostgresTestServer.shared()
+        let name = try await database.makeDatabase().database
+        let store = database.url(database: name) + "?sslmode=disable&pool_size=4"
         var configuration = MockPaymentServer.Configuration(seed: 11)
         configuration.faults = [
             FaultRule(action: .dropAfterCommit, probability: 0.2),
@@ -22,11 +25,15 @@ struct SharedStoreProcessTests {
         ]
         try await withMockServer(configuration) { server, _ in
             let arguments = [server.baseURL, "--store", store, "--tasks", "\(Self.tasks)", "--task-prefix", "shared", "--lease-seconds", "2"]
-            // Each worker is killed twice at a random moment of its work, then runs to its end.
+            // Each worker derives its keys under a secret of its own, so the merchant's own
+            // idempotency cannot hide a store that lets two workers create or send the same
+            // task: only the store's identity look-up and leases keep the charges to one per task.
+            // Each is killed twice at a random moment of its work (if still running), then runs to its end.
             let kills = try await concurrently(Self.workers) { worker -> Int in
                 var killed = 0
                 for round in 0..<3 {
-                    let child = try CLIChild.start(executable: CLIChild.product("orchestrator"), arguments)
+                    let child = try CLIChild.start(executable: CLIChild.product("orchestrator"), arguments,
+                        environment: ["AGENT_RETRY_SECRET": "worker-\(worker)-secret-0123456789abcdef"])
                     if round < 2 {
                         try await Task.sleep(for: .milliseconds(Int.random(in: 300...1500)))
                         if child.process.isRunning { killed += 1 }
@@ -43,7 +50,8 @@ struct SharedStoreProcessTests {
             var status: Int32 = -1
             for _ in 0..<3 where status != 0 {
                 try await Task.sleep(for: .seconds(2.5))
-                status = try await CLIChild.start(executable: CLIChild.product("orchestrator"), arguments).finish().status
+                status = try await CLIChild.start(executable: CLIChild.product("orchestrator"), arguments,
+                    environment: ["AGENT_RETRY_SECRET": "final-pass-secret-0123456789abcdef"]).finish().status
             }
             #expect(status == 0)
 
@@ -52,6 +60,13 @@ struct SharedStoreProcessTests {
             #expect(Set(orders.compactMap(\.taskID)).count == Self.tasks)
             #expect(server.duplicateCharges.isEmpty)
             #expect(server.journal.contains { $0.fault != nil })
+            // In the store: one record per intent, whatever secret each worker held.
+            let records = try await database.execute("SELECT CAST(count(*) AS TEXT) FROM agentretry_record", database: name)
+            #expect(Int(records.first.flatMap { $0 } ?? "0") ?? 0 >= Self.tasks)
+            let doubled = try await database.execute("""
+                SELECT CAST(count(*) AS TEXT) FROM (SELECT intent_fingerprint FROM agentretry_record GROUP BY 1 HAVING count(*) > 1) AS d
+                """, database: name)
+            #expect(doubled == ["0"])
         }
     }
 }

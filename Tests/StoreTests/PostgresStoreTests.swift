@@ -1,6 +1,9 @@
 import AgentRetry
 import AgentRetryPostgres
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import MockPaymentServer
 import PostgresTestServer
 import Testing
@@ -96,6 +99,45 @@ struct PostgresStoreTests {
         _ = try await stores[3].insertIfAbsent(record)
         #expect(try await stores[5].record(for: record.key) == record)
         for store in stores { await store.close() }
+    }
+
+    @Test("A database whose default isolation is repeatable read or serializable still creates one record per intent",
+        arguments: ["repeatable read", "serializable"])
+    func isolationDefault(_ isolation: String) async throws {
+        let server = try PostgresTestServer.shared()
+        let configuration = try await server.makeDatabase()
+        try await server.execute("ALTER DATABASE \(configuration.database) SET default_transaction_isolation = '\(isolation)'", database: "postgres")
+        let stores = try await concurrently(2) { _ in try await PostgresIdempotencyStore.connect(configuration) }
+        let identity = "isolation-\(UUID().uuidString)"
+        let results = try await concurrently(24) { index in
+            try await stores[index % 2].insertAndLease(makeRecord(key: "secret-\(index)", identity: identity), owner: "owner-\(index)",
+                leaseExpiresAt: epoch + 30, now: epoch, adoptingFinished: true)
+        }
+        #expect(Set(results.map(\.record.key)).count == 1)
+        #expect(results.filter(\.leased).count == 1)
+        for store in stores { await store.close() }
+    }
+
+    @Test("A database that stops answering (its processes SIGSTOPped) is a typed error within the operation timeout, not a hang")
+    func silentDatabase() async throws {
+        let database = try PostgresTestServer.startDedicated()
+        defer { database.stop() }
+        var configuration = try database.configuration(database: "postgres")
+        configuration.operationTimeout = .seconds(3)
+        let store = try await PostgresIdempotencyStore.connect(configuration)
+        let record = makeRecord()
+        _ = try await store.insertIfAbsent(record)
+        try database.signal(SIGSTOP)
+        let started = ContinuousClock.now
+        let error = await storeError { _ = try await store.insertAndLease(record, owner: "me", leaseExpiresAt: epoch + 30, now: epoch, adoptingFinished: true) }
+        let waited = ContinuousClock.now - started
+        try database.signal(SIGCONT)
+        #expect(error?.code == .unavailable)
+        #expect(error?.message.contains("no answer within") == true)
+        #expect(waited < .seconds(6))
+        // Once the server answers again, so does the store.
+        #expect(try await store.record(for: record.key)?.key == record.key)
+        await store.close()
     }
 
     @Test("The database dies mid-call: the client stops with a typed store error and sends nothing it has not recorded")

@@ -37,6 +37,29 @@ struct StoreLeaseConformanceTests {
         }
     }
 
+    @Test("A first write takes an expired lease over at the instant it expires, also on an intent's record under another key", arguments: StoreKind.allCases)
+    func firstWriteTakesExpiredLease(kind: StoreKind) async throws {
+        try await kind.withFixture { fixture async throws in
+            let store = fixture.store
+            let first = try await store.insertAndLease(makeRecord(), owner: "a", leaseExpiresAt: epoch + 10, now: epoch, adoptingFinished: true)
+            let taken = try await store.insertAndLease(first.record, owner: "b", leaseExpiresAt: epoch + 40, now: epoch + 10, adoptingFinished: true)
+            #expect(taken.leased && taken.record.leaseOwner == "b" && taken.record.leaseExpiresAt == epoch + 40)
+
+            // An unfinished record under another key (another secret's): its live lease is respected,
+            // its expired one taken over.
+            var open = makeRecord(key: "other-secret-\(UUID().uuidString)", state: .inFlight)
+            open.leaseOwner = "c"
+            open.leaseExpiresAt = epoch + 10
+            _ = try await store.insertIfAbsent(open)
+            let derived = makeRecord(identity: open.intentFingerprint)
+            let refused = try await store.insertAndLease(derived, owner: "d", leaseExpiresAt: epoch + 40, now: epoch + 5, adoptingFinished: true)
+            #expect(!refused.leased && refused.record.key == open.key && refused.record.leaseOwner == "c")
+            let resumed = try await store.insertAndLease(derived, owner: "d", leaseExpiresAt: epoch + 40, now: epoch + 10, adoptingFinished: true)
+            #expect(resumed.leased && resumed.record.key == open.key && resumed.record.leaseOwner == "d")
+            #expect(try await store.record(for: derived.key) == nil)
+        }
+    }
+
     @Test("A write renews the lease to the record's expiry; a write after the lease ran out is refused", arguments: StoreKind.allCases)
     func leaseRenewal(kind: StoreKind) async throws {
         try await kind.withFixture { fixture async throws in

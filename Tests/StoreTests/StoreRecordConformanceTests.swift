@@ -102,6 +102,16 @@ struct StoreRecordConformanceTests {
             let own = try await store.insertAndLease(derived, owner: "me", leaseExpiresAt: epoch + 30, now: epoch, adoptingFinished: true)
             #expect(own.record.key == derived.key)
 
+            // Both a finished and an unfinished record under other keys: the finished outcome is kept.
+            let both = "both-\(UUID().uuidString)"
+            let ended = makeRecord(key: "ended-\(UUID().uuidString)", identity: both, state: .succeeded, createdAt: epoch,
+                outcome: .init(status: 200, headers: [:], body: []))
+            _ = try await store.insertIfAbsent(ended)
+            _ = try await store.insertIfAbsent(makeRecord(key: "open-\(UUID().uuidString)", identity: both, state: .pending, createdAt: epoch + 1))
+            let kept = try await store.insertAndLease(makeRecord(identity: both), owner: "me", leaseExpiresAt: epoch + 30, now: epoch,
+                adoptingFinished: true)
+            #expect(kept.record == ended && !kept.leased)
+
             // The newest record of an identity, whatever its key.
             let older = makeRecord(key: "old-\(UUID().uuidString)", identity: "timeline", createdAt: epoch)
             let newer = makeRecord(key: "new-\(UUID().uuidString)", identity: "timeline", createdAt: epoch + 60)
