@@ -22,6 +22,7 @@ struct Orchestrator {
 
     static func main() async throws {
         // Arguments: [MERCHANT_URL] [--store FILE|postgres://...] [--tasks N] [--task-prefix PREFIX] [--lease-seconds S]
+        //            [--concurrency N]
         var positional: [String] = []
         var options: [String: String] = [:]
         var arguments = CommandLine.arguments.dropFirst()
@@ -30,6 +31,8 @@ struct Orchestrator {
         }
         let taskCount = options["tasks"].flatMap(Int.init) ?? 100
         let taskPrefix = options["task-prefix"] ?? "orchestrated"
+        // How many tasks run at once (default: all of them).
+        let concurrency = max(1, options["concurrency"].flatMap(Int.init) ?? taskCount)
         // How long a crashed orchestrator's tasks stay locked before another one takes them over.
         let leaseDuration = Duration.seconds(options["lease-seconds"].flatMap(Int.init) ?? 60)
 
@@ -71,25 +74,37 @@ struct Orchestrator {
         // The task group: every agent task runs concurrently; a task that ends pending, or whose
         // run threw (a lease held elsewhere, the store), is submitted again, up to a limit.
         let outcomes = await withTaskGroup(of: (String, String).self) { group in
-            for number in 1...taskCount {
-                let taskID = "\(taskPrefix)-\(number)"
-                group.addTask {
-                    var last = "not run"
-                    for submission in 1...maximumSubmissions {
-                        do throws(CheckoutTaskError) {
-                            let outcome = try await checkout.run(taskID: taskID, cart: cart, paymentToken: "spt_test_success")
-                            last = outcome.status.rawValue
-                            if outcome.status != .pending { break }
-                        } catch {
-                            last = "error: \(error.code)"
-                        }
-                        try? await Task.sleep(for: .milliseconds(100 * submission))
+            /// One agent task, resubmitted until it ends with a definitive outcome.
+            @Sendable func runTask(_ taskID: String) async -> (String, String) {
+                var last = "not run"
+                for submission in 1...maximumSubmissions {
+                    do throws(CheckoutTaskError) {
+                        let outcome = try await checkout.run(taskID: taskID, cart: cart, paymentToken: "spt_test_success")
+                        last = outcome.status.rawValue
+                        if outcome.status != .pending { break }
+                    } catch {
+                        last = "error: \(error.code)"
                     }
-                    return (taskID, last)
+                    try? await Task.sleep(for: .milliseconds(100 * submission))
+                }
+                return (taskID, last)
+            }
+            // At most `concurrency` tasks at once: a new one starts as one ends.
+            var statuses: [String: String] = [:]
+            var next = 1
+            while next <= min(concurrency, taskCount) {
+                let taskID = "\(taskPrefix)-\(next)"
+                group.addTask { await runTask(taskID) }
+                next += 1
+            }
+            for await (taskID, status) in group {
+                statuses[taskID] = status
+                if next <= taskCount {
+                    let taskID = "\(taskPrefix)-\(next)"
+                    group.addTask { await runTask(taskID) }
+                    next += 1
                 }
             }
-            var statuses: [String: String] = [:]
-            for await (taskID, status) in group { statuses[taskID] = status }
             return statuses
         }
 

@@ -16,55 +16,60 @@ import Glibc
 /// `swift test`), the first use starts one with the same script and stops it when the process
 /// exits. Every caller gets its own database on it.
 public struct PostgresTestServer: Sendable {
-    /// The admin connection string (role `agentretry`, database `postgres`).
+    /// The admin connection string (role `agentretry`, trusted on loopback; database `postgres`).
     public let adminURL: String
+    /// The connection string of the role `agentretry_scram`, which logs in with its password (SCRAM).
+    public let passwordURL: String
     /// The CA that signed the server's certificate.
     public let caPath: String
     /// The directory of a server this process started, to stop.
     let directory: String?
 
-    /// The shared server of this process.
-    public static func shared() throws -> PostgresTestServer {
-        try Self.sharedServer.withLock { server in
-            if let server { return server }
-            let started = try Self.startShared()
-            server = started
+    /// The shared server of this process, started once by the first caller.
+    public static func shared() async throws -> PostgresTestServer {
+        let starting = Self.sharedServer.withLock { task in
+            if let task { return task }
+            let started = Task { try await Self.startShared() }
+            task = started
             return started
         }
+        return try await starting.value
     }
 
-    private static let sharedServer = Mutex<PostgresTestServer?>(nil)
+    private static let sharedServer = Mutex<Task<PostgresTestServer, any Error>?>(nil)
 
-    private static func startShared() throws -> PostgresTestServer {
+    private static func startShared() async throws -> PostgresTestServer {
         let environment = ProcessInfo.processInfo.environment
         if let url = environment["AGENT_RETRY_TEST_POSTGRES"], !url.isEmpty {
-            return PostgresTestServer(adminURL: url, caPath: environment["AGENT_RETRY_TEST_POSTGRES_CA"] ?? "", directory: nil)
+            return PostgresTestServer(adminURL: url, passwordURL: environment["AGENT_RETRY_TEST_POSTGRES_SCRAM"] ?? "",
+                caPath: environment["AGENT_RETRY_TEST_POSTGRES_CA"] ?? "", directory: nil)
         }
-        let server = try Self.startDedicated()
+        let server = try await Self.startDedicated()
         ownedDirectory.withLock { $0 = server.directory }
         atexit {
-            if let directory = ownedDirectory.withLock({ $0 }) { PostgresTestServer.runScript(["stop", directory]) }
+            if let directory = ownedDirectory.withLock({ $0 }) { PostgresTestServer.runScriptBlocking(["stop", directory]) }
         }
         return server
     }
 
     /// Starts a server of its own (for a test that stops it); ``stop()`` removes it.
-    public static func startDedicated() throws -> PostgresTestServer {
+    public static func startDedicated() async throws -> PostgresTestServer {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("agentretry-postgres-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         // The script's watcher removes the server if this process dies without stopping it.
-        let (status, output) = Self.runScript(["start", directory, String(getpid())])
+        let (status, output) = await Self.runScript(["start", directory, String(getpid())])
         guard status == 0, let url = output.split(separator: "\n").last.map(String.init), url.hasPrefix("postgres://") else {
-            Self.runScript(["stop", directory])
+            await Self.runScript(["stop", directory])
             throw PostgresTestServerError(message: "Tests/postgres-server.sh start failed (\(status)): \(output)")
         }
-        return PostgresTestServer(adminURL: url, caPath: directory + "/ca.crt", directory: directory)
+        let passwordURL = (try? String(contentsOfFile: directory + "/scram-url", encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        return PostgresTestServer(adminURL: url, passwordURL: passwordURL, caPath: directory + "/ca.crt", directory: directory)
     }
 
     /// Stops a server started by ``startDedicated()`` at once (`pg_ctl stop -m immediate`, as a
     /// crash would) and removes its directory.
-    public func stop() {
-        if let directory { Self.runScript(["stop", directory]) }
+    public func stop() async {
+        if let directory { await Self.runScript(["stop", directory]) }
     }
 
     /// Sends `signal` to every process of a server started by ``startDedicated()``: SIGSTOP makes it
@@ -136,10 +141,19 @@ public struct PostgresTestServer: Sendable {
         }
     }
 
+    /// Runs the script on a thread of its own, so that the seconds `initdb` takes never hold a
+    /// thread of Swift's cooperative pool (two on this machine) from the other tests.
+    @discardableResult
+    static func runScript(_ arguments: [String]) async -> (Int32, String) {
+        await withCheckedContinuation { continuation in
+            Thread { continuation.resume(returning: Self.runScriptBlocking(arguments)) }.start()
+        }
+    }
+
     /// Runs the script to its end with posix_spawn and waitpid (Foundation's Process was seen to
     /// miss the exit of this script in the test process), its output through a temporary file.
     @discardableResult
-    static func runScript(_ arguments: [String]) -> (Int32, String) {
+    static func runScriptBlocking(_ arguments: [String]) -> (Int32, String) {
         let outputPath = FileManager.default.temporaryDirectory.appendingPathComponent("postgres-server-\(UUID().uuidString).log").path
         defer { unlink(outputPath) }
         var actions = posix_spawn_file_actions_t()

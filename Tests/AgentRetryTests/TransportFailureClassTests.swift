@@ -89,9 +89,10 @@ struct TransportFailureClassTests {
     @Test("Cancelling a task whose request stalls ends it at once, not at its 30 s timeout")
     func cancellation() async throws {
         try await withServerAndTransport { server, transport in
-            // Five rounds, judged by the median: the whole suite (child processes included) runs in
-            // parallel on two cores, so the bounds are loose against scheduling delays of the test
-            // task itself; a transport that ignored cancellation would take the 30 s timeout.
+            // Five rounds, judged by the median: the whole suite (child processes and PostgreSQL
+            // servers included) runs in parallel on two cores, so the bounds are loose against
+            // scheduling delays of the test task itself; a transport that ignored cancellation would
+            // take the 30 s timeout.
             var elapsed: [Duration] = []
             for round in 1...5 {
                 let task = Task { try await transport.execute(HTTPRequest(method: .post, url: "\(server.baseURL)/stall", body: "a=1")) }
@@ -106,8 +107,8 @@ struct TransportFailureClassTests {
                 #expect(error.wireSends == 1)
             }
             let sorted = elapsed.sorted()
-            #expect(sorted[2] < .milliseconds(500), "median cancellation took \(sorted[2]); all: \(elapsed)")
-            #expect(sorted[4] < .seconds(2), "slowest cancellation took \(sorted[4])")
+            #expect(sorted[2] < .seconds(2), "median cancellation took \(sorted[2]); all: \(elapsed)")
+            #expect(sorted[4] < .seconds(5), "slowest cancellation took \(sorted[4])")
         }
     }
 

@@ -18,7 +18,7 @@ struct CheckoutCLITests {
     private func start(_ server: MockPaymentServer, store: String, task: String, cart: String, pauseAt: String? = nil, extra: [String] = []) throws -> CLIChild {
         try CLIChild.start([
             "checkout", "--server", server.baseURL, "--api-key", testKey, "--store", store, "--task-id", task, "--cart", cart,
-            "--lease-seconds", "1", "--settle-seconds", "5",
+            "--lease-seconds", "3", "--settle-seconds", "5",
         ] + extra, pauseAt: pauseAt)
     }
 
@@ -30,9 +30,15 @@ struct CheckoutCLITests {
             let store = CLIChild.storePath()
             let cart = try Self.cartFile()
             let first = try self.start(server, store: store, task: "kill", cart: cart, pauseAt: point)
-            #expect(await first.waitForPause().contains("paused: \(point)"))
+            let paused = await first.waitForPause()
+            if !paused.contains("paused: \(point)") {
+                let rest = String(decoding: first.stderr.fileHandleForReading.availableData, as: UTF8.self)
+                let ended = first.process.isRunning ? "running" : "exit \(first.process.terminationStatus) \(first.process.terminationReason == .uncaughtSignal ? "signal" : "")"
+                let output = first.process.isRunning ? "" : String(decoding: first.stdout.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+                Issue.record("the child said: \(paused.debugDescription) \(rest.debugDescription); \(ended); stdout \(output)")
+            }
             try await first.kill()
-            try await Task.sleep(for: .milliseconds(1100))
+            try await Task.sleep(for: .milliseconds(3100))
             let (status, json) = try await self.start(server, store: store, task: "kill", cart: cart).finish()
             #expect(status == 0, "\(json)")
             #expect(json["status"] == "completed")
@@ -60,7 +66,7 @@ struct CheckoutCLITests {
             while server.orders.isEmpty && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
             try await first.kill()
             #expect(server.orders.count == 1)
-            try await Task.sleep(for: .milliseconds(1100))
+            try await Task.sleep(for: .milliseconds(3100))
             let (status, json) = try await self.start(server, store: store, task: "stalled", cart: cart).finish()
             #expect(status == 0, "\(json)")
             #expect(json["order_id"]?.stringValue == server.orders.first?.id)
@@ -84,7 +90,7 @@ struct CheckoutCLITests {
             #expect(await first.waitForPause().contains("paused: anchored"))
             try await first.kill()
             clock.advance(by: .seconds(7 * 24 * 3600))
-            try await Task.sleep(for: .milliseconds(1100))
+            try await Task.sleep(for: .milliseconds(3100))
             let (status, json) = try await self.start(server, store: store, task: "expire", cart: cart).finish()
             #expect(status == 0, "\(json)")
             #expect(json["generation"] == 1)
@@ -102,7 +108,7 @@ struct CheckoutCLITests {
             let first = try self.start(server, store: store, task: "stripe-kill", cart: cart, pauseAt: "after-response:confirm", extra: ["--protocol", "stripe"])
             #expect(await first.waitForPause().contains("paused: after-response:confirm"))
             try await first.kill()
-            try await Task.sleep(for: .milliseconds(1100))
+            try await Task.sleep(for: .milliseconds(3100))
             let (status, json) = try await self.start(server, store: store, task: "stripe-kill", cart: cart, extra: ["--protocol", "stripe"]).finish()
             #expect(status == 0, "\(json)")
             #expect(server.ledger.count == 1)

@@ -64,7 +64,7 @@ struct CheckoutTaskTests {
     @Test("409 in flight on complete: no complete POST after the 409; the order comes from polling the session")
     func inFlightCompleteIsPolled() async throws {
         var configuration = MockPaymentServer.Configuration()
-        configuration.faults = [FaultRule(method: "POST", path: "/checkout_sessions/*/complete", action: .latency(milliseconds: 3000), count: 1)]
+        configuration.faults = [FaultRule(method: "POST", path: "/checkout_sessions/*/complete", action: .latency(milliseconds: 6000), count: 1)]
         var transportConfiguration = HTTPTransport.Configuration()
         transportConfiguration.timeout = .init(connect: .seconds(2), total: .seconds(1))
         try await withMockServer(configuration, transport: transportConfiguration) { server, transport in

@@ -14,7 +14,7 @@ struct SharedStoreProcessTests {
 
     @Test("Four worker processes, each with its own secret, work through the same 50 tasks through faults and SIGKILLs: exactly 50 charges")
     func fourWorkersFiftyTasks() async throws {
-        let database = try PostgresTestServer.shared()
+        let database = try await PostgresTestServer.shared()
         let name = try await database.makeDatabase().database
         let store = database.url(database: name) + "?sslmode=disable&pool_size=4"
         var configuration = MockPaymentServer.Configuration(seed: 11)
@@ -24,7 +24,8 @@ struct SharedStoreProcessTests {
             FaultRule(action: .latency(milliseconds: 150), probability: 0.1),
         ]
         try await withMockServer(configuration) { server, _ in
-            let arguments = [server.baseURL, "--store", store, "--tasks", "\(Self.tasks)", "--task-prefix", "shared", "--lease-seconds", "2"]
+            let arguments = [server.baseURL, "--store", store, "--tasks", "\(Self.tasks)", "--task-prefix", "shared", "--lease-seconds", "2",
+                "--concurrency", "10"]
             // Each worker derives its keys under a secret of its own, so the merchant's own
             // idempotency cannot hide a store that lets two workers create or send the same
             // task: only the store's identity look-up and leases keep the charges to one per task.

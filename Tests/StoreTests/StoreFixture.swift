@@ -56,9 +56,9 @@ final class StoreFixture: Sendable {
         switch kind {
         case .sqlite:
             let path = FileManager.default.temporaryDirectory.appendingPathComponent("store-\(UUID().uuidString).sqlite").path
-            return StoreFixture(kind: kind, store: try SQLiteIdempotencyStore(path: path), location: .file(path), opened: [])
+            return StoreFixture(kind: kind, store: try await Self.openSQLite(path), location: .file(path), opened: [])
         case .postgres:
-            let server = try PostgresTestServer.shared()
+            let server = try await PostgresTestServer.shared()
             let configuration = try await server.makeDatabase()
             let store = try await PostgresIdempotencyStore.connect(configuration)
             return StoreFixture(kind: kind, store: store, location: .database(server, configuration), opened: [store])
@@ -69,12 +69,27 @@ final class StoreFixture: Sendable {
     func openAnother() async throws(IdempotencyStoreError) -> any IdempotencyStore {
         switch self.location {
         case .file(let path):
-            return try SQLiteIdempotencyStore(path: path)
+            return try await Self.openSQLite(path)
         case .database(_, let configuration):
             let store = try await PostgresIdempotencyStore.connect(configuration)
             self.opened.withLock { $0.append(store) }
             return store
         }
+    }
+
+    /// Opens a SQLite store on a thread of its own: opening is blocking file I/O that may wait for
+    /// another connection's lock, and must not hold one of the few threads every test shares.
+    private static func openSQLite(_ path: String) async throws(IdempotencyStoreError) -> SQLiteIdempotencyStore {
+        let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<SQLiteIdempotencyStore, IdempotencyStoreError>, Never>) in
+            Thread {
+                do throws(IdempotencyStoreError) {
+                    continuation.resume(returning: .success(try SQLiteIdempotencyStore(path: path)))
+                } catch {
+                    continuation.resume(returning: .failure(error))
+                }
+            }.start()
+        }
+        return try result.get()
     }
 
     /// Runs SQL on the store's database directly; returns the first column of each row as text

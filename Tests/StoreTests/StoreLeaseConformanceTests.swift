@@ -4,7 +4,7 @@ import Testing
 
 /// Leases, guarded state transitions, and the removal of expired records. Every test runs
 /// unchanged against each store kind.
-@Suite("Store conformance: leases, transitions and expiry")
+@Suite("Store conformance: leases, transitions and expiry", .serialized)
 struct StoreLeaseConformanceTests {
     @Test("A live lease keeps others out; once it expires another owner takes over, and the old holder's writes fail", arguments: StoreKind.allCases)
     func leaseExpiryAndTakeover(kind: StoreKind) async throws {

@@ -4,7 +4,7 @@ import Testing
 
 /// Records: creation races, identities, round-trips, bad rows and schemas. Every test runs
 /// unchanged against each store kind.
-@Suite("Store conformance: records")
+@Suite("Store conformance: records", .serialized)
 struct StoreRecordConformanceTests {
     @Test("An outcome with a large binary body, headers and an anchor round-trips exactly, also through another connection", arguments: StoreKind.allCases)
     func roundTrip(kind: StoreKind) async throws {
