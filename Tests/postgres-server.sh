@@ -47,11 +47,11 @@ start() {
     openssl rand -hex 16 | tr -d '\n' > "$dir/password"
     # A CA and a server certificate for 127.0.0.1 and localhost, so tests can verify the server.
     openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=AgentRetry test CA" \
-        -keyout "$dir/ca.key" -out "$dir/ca.crt" 2>/dev/null
-    openssl req -newkey rsa:2048 -nodes -subj "/CN=localhost" -keyout "$dir/server.key" -out "$dir/server.csr" 2>/dev/null
+        -keyout "$dir/ca.key" -out "$dir/ca.crt" 2>/dev/null || return 1
+    openssl req -newkey rsa:2048 -nodes -subj "/CN=localhost" -keyout "$dir/server.key" -out "$dir/server.csr" 2>/dev/null || return 1
     printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\n' > "$dir/server.ext"
     openssl x509 -req -in "$dir/server.csr" -CA "$dir/ca.crt" -CAkey "$dir/ca.key" -CAcreateserial -days 2 \
-        -extfile "$dir/server.ext" -out "$dir/server.crt" 2>/dev/null
+        -extfile "$dir/server.ext" -out "$dir/server.crt" 2>/dev/null || return 1
     chmod 600 "$dir/server.key"
     if [ "$(id -u)" = "0" ]; then chown -R postgres "$dir"; fi
 
@@ -70,7 +70,7 @@ start() {
             "-p $port -k $dir/socket -c listen_addresses=127.0.0.1 -c max_connections=400 -c ssl=on \
              -c ssl_cert_file=$dir/server.crt -c ssl_key_file=$dir/server.key" >/dev/null; then
             as_server_user "$PGBIN/psql" -h "$dir/socket" -p "$port" -U agentretry -d postgres -q \
-                -c "CREATE ROLE agentretry_scram LOGIN CREATEDB PASSWORD '$(cat "$dir/password")'" >/dev/null
+                -c "CREATE ROLE agentretry_scram LOGIN CREATEDB PASSWORD '$(cat "$dir/password")'" >/dev/null || return 1
             echo "postgres://agentretry_scram:$(cat "$dir/password")@127.0.0.1:$port/postgres" > "$dir/scram-url"
             echo "postgres://agentretry:$(cat "$dir/password")@127.0.0.1:$port/postgres" > "$dir/url"
             cat "$dir/url"
@@ -89,6 +89,11 @@ start() {
 stop() {
     local dir=$1
     if [ -f "$dir/data/postmaster.pid" ]; then
+        # A test may have SIGSTOPped the server: wake it and its children, or it cannot stop.
+        local postmaster
+        postmaster=$(head -1 "$dir/data/postmaster.pid")
+        kill -CONT "$postmaster" 2>/dev/null || true
+        pkill -CONT -P "$postmaster" 2>/dev/null || true
         as_server_user "$PGBIN/pg_ctl" -D "$dir/data" -m immediate -w stop >/dev/null 2>&1 || true
     fi
     rm -rf "$dir"
@@ -102,7 +107,7 @@ case "${1:-}" in
         dir=$(mktemp -d "${TMPDIR:-/tmp}/agentretry-postgres.XXXXXX")
         trap 'stop "$dir"' EXIT
         trap 'exit 130' INT TERM
-        url=$(start "$dir")
+        url=$(start "$dir") || exit 1
         echo "PostgreSQL $("$PGBIN/postgres" --version | awk '{print $3}') on ${url##*@} (data in $dir)" >&2
         AGENT_RETRY_TEST_POSTGRES=$url AGENT_RETRY_TEST_POSTGRES_SCRAM=$(cat "$dir/scram-url") AGENT_RETRY_TEST_POSTGRES_CA=$dir/ca.crt "$@"
         ;;

@@ -59,7 +59,7 @@ struct Orchestrator {
         let transport = HTTPTransport()
         // The namespace secret: AGENT_RETRY_SECRET when set, else the one the store keeps for everyone.
         let secret: IdempotencyKeyDeriver.Secret
-        if let text = ProcessInfo.processInfo.environment["AGENT_RETRY_SECRET"] {
+        if let text = ProcessInfo.processInfo.environment["AGENT_RETRY_SECRET"], !text.isEmpty {
             secret = try IdempotencyKeyDeriver.Secret(bytes: Array(text.utf8))
         } else {
             secret = try await IdempotentClient.storedSecret(in: store)

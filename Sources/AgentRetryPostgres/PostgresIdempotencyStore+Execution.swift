@@ -64,9 +64,21 @@ extension PostgresIdempotencyStore {
             + configuration.connectTimeout.components.attoseconds / 1_000_000_000)
         let logger = self.logger
         let probeConfiguration = connectionConfiguration
-        try await self.run("connect") { _ in
+        let durability = try await self.run("connect") { _ in
             let connection = try await PostgresConnection.connect(configuration: probeConfiguration, id: 0, logger: logger)
-            try await connection.close()
+            do {
+                let rows = try await connection.query("SELECT current_setting('synchronous_commit')", logger: logger).collect()
+                try await connection.close()
+                return try rows.first?.decode(String.self) ?? "?"
+            } catch {
+                try? await connection.close()
+                throw error
+            }
+        }
+        // The store's promise: a commit is on the server's disk before the client is told.
+        guard ["on", "remote_write", "remote_apply"].contains(durability) else {
+            throw IdempotencyStoreError(code: .invalidConfiguration,
+                message: "PostgreSQL at \(configuration.location) has synchronous_commit=\(durability): a commit may be lost in a crash; AgentRetry needs on")
         }
     }
 

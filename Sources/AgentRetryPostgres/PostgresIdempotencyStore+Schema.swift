@@ -63,12 +63,16 @@ extension PostgresIdempotencyStore {
             v_target text;
             v_finished text;
         BEGIN
+            -- Under repeatable read the look-ups below would see a snapshot older than the lock.
+            IF current_setting('transaction_isolation') <> 'read committed' THEN
+                RAISE EXCEPTION 'agentretry_insert_and_lease needs read committed, not %', current_setting('transaction_isolation');
+            END IF;
             PERFORM pg_advisory_xact_lock(hashtextextended(p_identity, 0));
             -- An intent without a time bucket that already ended under another key keeps that outcome.
             IF p_adopt_finished AND NOT EXISTS (SELECT 1 FROM agentretry_record r WHERE r.key = p_key) THEN
                 SELECT r.key INTO v_finished FROM agentretry_record r
                     WHERE r.intent_fingerprint = p_identity AND r.key <> p_key AND r.state IN ('succeeded', 'failed', 'conflict')
-                    ORDER BY r.created_at DESC LIMIT 1;
+                    ORDER BY r.created_at DESC, r.key DESC LIMIT 1;
                 IF v_finished IS NOT NULL THEN
                     RETURN QUERY SELECT false, r FROM agentretry_record r WHERE r.key = v_finished;
                     RETURN;
@@ -77,7 +81,7 @@ extension PostgresIdempotencyStore {
             -- An unfinished record of the intent under another key is resumed; else the record is inserted.
             SELECT r.key INTO v_target FROM agentretry_record r
                 WHERE r.intent_fingerprint = p_identity AND r.key <> p_key AND r.state IN ('prepared', 'inFlight', 'pending')
-                ORDER BY r.created_at DESC LIMIT 1;
+                ORDER BY r.created_at DESC, r.key DESC LIMIT 1;
             IF v_target IS NULL THEN
                 v_target := p_key;
                 INSERT INTO agentretry_record (key, namespace, operation, intent_fingerprint, request_fingerprint, profile, state,

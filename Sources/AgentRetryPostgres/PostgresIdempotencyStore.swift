@@ -62,9 +62,9 @@ public final class PostgresIdempotencyStore: IdempotencyStore {
         self.runTask = Task { await client.run() }
     }
 
-    /// The settings every connection of the store starts with, whatever the server's defaults:
-    /// - `synchronous_commit=on`: a commit is on the server's disk before the client is told, the
-    ///   promise the store makes;
+    /// The settings every connection of the store starts with, whatever the server's defaults
+    /// (`synchronous_commit` is checked instead, by ``probe()``, so a stronger setting such as
+    /// `remote_apply` stays):
     /// - `default_transaction_isolation=read committed`: each statement after the identity's
     ///   advisory lock sees every commit made before it (under repeatable read, a transaction's
     ///   snapshot is older than the lock, and two processes could create two records for one intent);
@@ -72,9 +72,10 @@ public final class PostgresIdempotencyStore: IdempotencyStore {
     ///   operation timeout: the server ends what the client has stopped waiting for.
     static func sessionSettings(_ configuration: Configuration) -> [(String, String)] {
         let timeout = configuration.operationTimeout.components
-        let milliseconds = String(max(1, timeout.seconds * 1000 + timeout.attoseconds / 1_000_000_000_000_000))
+        // PostgreSQL takes at most INT_MAX milliseconds (about 24.8 days).
+        let milliseconds = String(min(Int64(Int32.max), max(1, timeout.seconds * 1000 + timeout.attoseconds / 1_000_000_000_000_000)))
         return [
-            ("synchronous_commit", "on"), ("default_transaction_isolation", "read committed"),
+            ("default_transaction_isolation", "read committed"),
             ("statement_timeout", milliseconds), ("lock_timeout", milliseconds), ("idle_in_transaction_session_timeout", milliseconds),
             ("application_name", "agentretry"),
         ]
@@ -104,7 +105,7 @@ public final class PostgresIdempotencyStore: IdempotencyStore {
 
     public func latestRecord(intentFingerprint: String) async throws(IdempotencyStoreError) -> IdempotencyRecord? {
         try await self.firstRecord("read an intent's records", """
-            SELECT * FROM agentretry_record WHERE intent_fingerprint = \(intentFingerprint) ORDER BY created_at DESC LIMIT 1
+            SELECT * FROM agentretry_record WHERE intent_fingerprint = \(intentFingerprint) ORDER BY created_at DESC, key DESC LIMIT 1
             """)
     }
 
@@ -155,14 +156,32 @@ public final class PostgresIdempotencyStore: IdempotencyStore {
     }
 
     public func removeFinishedRecords(expiredBefore cutoff: Date, now: Date) async throws(IdempotencyStoreError) -> Int {
-        try await self.rows("remove expired records", """
-            DELETE FROM agentretry_record
-            WHERE state IN ('succeeded', 'failed', 'conflict') AND psp_expires_at < \(cutoff.timeIntervalSince1970)
-                AND format <= \(IdempotencyRecord.storageFormat)
-                AND (lease_owner IS NULL OR lease_expires_at <= \(now.timeIntervalSince1970))
-            RETURNING key
-            """).count
+        // In batches, so that a large backlog makes progress within the statement timeout. A row
+        // whose intent a first write holds (its identity's advisory lock) is skipped this time.
+        var removed = 0
+        while true {
+            let rows = try await self.rows("remove expired records", """
+                WITH doomed AS (
+                    SELECT key FROM agentretry_record
+                    WHERE state IN ('succeeded', 'failed', 'conflict') AND psp_expires_at < \(cutoff.timeIntervalSince1970)
+                        AND format <= \(IdempotencyRecord.storageFormat)
+                        AND (lease_owner IS NULL OR lease_expires_at <= \(now.timeIntervalSince1970))
+                    ORDER BY psp_expires_at LIMIT \(Self.removalBatch)
+                    FOR UPDATE SKIP LOCKED),
+                deleted AS (
+                    DELETE FROM agentretry_record r USING doomed d
+                    WHERE r.key = d.key AND pg_try_advisory_xact_lock(hashtextextended(r.intent_fingerprint, 0))
+                    RETURNING 1)
+                SELECT count(*) FROM deleted
+                """)
+            let count = rows.first.flatMap { try? $0.decode(Int.self) } ?? 0
+            removed += count
+            if count < Self.removalBatch { return removed }
+        }
     }
+
+    /// Records removed per statement by ``removeFinishedRecords(expiredBefore:now:)``.
+    static let removalBatch = 1000
 
     public func setting(named name: String, orInsert makeValue: @escaping @Sendable () -> [UInt8]) async throws(IdempotencyStoreError) -> [UInt8] {
         let value = ByteBuffer(bytes: makeValue())

@@ -35,6 +35,13 @@ struct DemoCommand: AsyncParsableCommand {
         guard (0...1).contains(self.killRate) else { throw ValidationError("--kill-rate must be between 0 and 1") }
         guard ["acp", "stripe"].contains(self.paymentProtocol) else { throw ValidationError("--protocol must be acp or stripe") }
         guard (0...20).contains(self.maxResubmissions) else { throw ValidationError("--max-resubmissions must be between 0 and 20") }
+        if let store = self.store, PostgresIdempotencyStore.Configuration.isConnectionString(store) {
+            do {
+                _ = try PostgresIdempotencyStore.Configuration(connectionString: store)
+            } catch {
+                throw ValidationError(error.message)
+            }
+        }
         for name in self.only where DemoRun.Strategy(rawValue: name) == nil {
             throw ValidationError("--only takes naive, sdk-style or agentretry, not \(name)")
         }

@@ -126,6 +126,16 @@ struct PostgresStoreTests {
         for store in stores { await store.close() }
     }
 
+    @Test("A database that does not commit durably (synchronous_commit=off) is refused on connecting")
+    func nonDurableDatabase() async throws {
+        let server = try await PostgresTestServer.shared()
+        let configuration = try await server.makeDatabase()
+        try await server.execute("ALTER DATABASE \(configuration.database) SET synchronous_commit = off", database: "postgres")
+        let error = await storeError { _ = try await PostgresIdempotencyStore.connect(configuration) }
+        #expect(error?.code == .invalidConfiguration)
+        #expect(error?.message.contains("synchronous_commit=off") == true)
+    }
+
     @Test("A database that stops answering (its processes SIGSTOPped) is a typed error within the operation timeout, not a hang")
     func silentDatabase() async throws {
         let database = try await PostgresTestServer.startDedicated()

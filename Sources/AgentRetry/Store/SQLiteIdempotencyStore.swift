@@ -90,7 +90,7 @@ public final class SQLiteIdempotencyStore: IdempotencyStore {
 
     public func latestRecord(intentFingerprint: String) async throws(IdempotencyStoreError) -> IdempotencyRecord? {
         try await self.runReading("read an intent's records") { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM idempotency_record WHERE intent_fingerprint = ? ORDER BY created_at DESC LIMIT 1",
+            try Row.fetchOne(db, sql: "SELECT * FROM idempotency_record WHERE intent_fingerprint = ? ORDER BY created_at DESC, key DESC LIMIT 1",
                 arguments: [intentFingerprint]).map(Self.decode)
         }
     }
@@ -115,14 +115,14 @@ public final class SQLiteIdempotencyStore: IdempotencyStore {
                let finished = try Row.fetchOne(db, sql: """
                    SELECT * FROM idempotency_record
                    WHERE intent_fingerprint = ? AND key != ? AND state IN ('succeeded', 'failed', 'conflict')
-                   ORDER BY created_at DESC LIMIT 1
+                   ORDER BY created_at DESC, key DESC LIMIT 1
                    """, arguments: [record.intentFingerprint, record.key.rawValue]) {
                 return (try Self.decode(finished), false)
             }
             let unfinished = try String.fetchOne(db, sql: """
                 SELECT key FROM idempotency_record
                 WHERE intent_fingerprint = ? AND key != ? AND state IN ('prepared', 'inFlight', 'pending')
-                ORDER BY created_at DESC LIMIT 1
+                ORDER BY created_at DESC, key DESC LIMIT 1
                 """, arguments: [record.intentFingerprint, record.key.rawValue])
             let key = unfinished ?? record.key.rawValue
             if unfinished == nil {
