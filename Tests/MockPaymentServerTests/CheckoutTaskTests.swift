@@ -64,12 +64,16 @@ struct CheckoutTaskTests {
     @Test("409 in flight on complete: no complete POST after the 409; the order comes from polling the session")
     func inFlightCompleteIsPolled() async throws {
         var configuration = MockPaymentServer.Configuration()
-        configuration.faults = [FaultRule(method: "POST", path: "/checkout_sessions/*/complete", action: .latency(milliseconds: 6000), count: 1)]
+        configuration.faults = [FaultRule(method: "POST", path: "/checkout_sessions/*/complete", action: .latency(milliseconds: 10_000), count: 1)]
         var transportConfiguration = HTTPTransport.Configuration()
-        transportConfiguration.timeout = .init(connect: .seconds(2), total: .seconds(1))
+        transportConfiguration.timeout = .init(connect: .seconds(2), total: .seconds(2))
         try await withMockServer(configuration, transport: transportConfiguration) { server, transport in
             let events = Mutex<[ClientEvent]>([])
-            let task = try await makeCheckoutTask(server, transport, clientEvents: { event in events.withLock { $0.append(event) } })
+            // The first complete is held 10 s by the server, its attempt times out at 2 s, and the
+            // retry meets the key in flight (409); the task then polls until the order shows.
+            let task = try await makeCheckoutTask(server, transport,
+                configuration: CheckoutTask.Configuration(settleDeadline: .seconds(30), pollInterval: .milliseconds(50)),
+                clientEvents: { event in events.withLock { $0.append(event) } })
             let outcome = try await task.run(taskID: "in-flight", cart: testCart, paymentToken: "spt_test_success")
             #expect(outcome.status == .completed)
             #expect(outcome.orderID != nil)
