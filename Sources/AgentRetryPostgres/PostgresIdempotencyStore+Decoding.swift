@@ -30,19 +30,13 @@ extension PostgresIdempotencyStore {
             Date(timeIntervalSince1970: try column(name, as: Double.self))
         }
 
-        let format: Int = try column("format")
-        guard format <= IdempotencyRecord.storageFormat else {
-            throw IdempotencyStoreError(code: .unsupportedSchema,
-                message: "record \(key ?? "?") is in format \(format), written by a newer AgentRetry (this one reads format \(IdempotencyRecord.storageFormat))")
-        }
-        let stateText: String = try column("state")
-        guard let state = IdempotencyRecord.State(rawValue: stateText) else { throw corrupt("unknown state \(stateText)") }
+        try IdempotencyRecord.checkStoredFormat(try column("format"), key: key)
+        let state = try IdempotencyRecord.storedState(try column("state"), key: key)
         var outcome: IdempotencyRecord.Outcome?
         if let status: Int = try optional("outcome_status") {
-            let headersText: String = try optional("outcome_headers") ?? "{}"
-            guard let headers = (try? JSONValue(parsing: Array(headersText.utf8)))?.objectValue else { throw corrupt("unreadable outcome headers") }
             let body: ByteBuffer = try optional("outcome_body") ?? ByteBuffer()
-            outcome = .init(status: status, headers: headers.compactMapValues(\.stringValue), body: Array(body.readableBytesView))
+            outcome = try IdempotencyRecord.storedOutcome(status: status, headers: try optional("outcome_headers"),
+                body: Array(body.readableBytesView), key: key)
         }
         let leaseExpiry: Double? = try optional("lease_expires_at")
         return IdempotencyRecord(

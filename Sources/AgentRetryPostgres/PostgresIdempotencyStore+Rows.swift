@@ -15,7 +15,7 @@ extension PostgresIdempotencyStore {
                 \(record.requestFingerprint.rawValue), \(record.profile), \(record.state.rawValue), \(record.attempts),
                 \(record.createdAt.timeIntervalSince1970), \(record.updatedAt.timeIntervalSince1970),
                 \(record.clientExpiresAt.timeIntervalSince1970), \(record.pspExpiresAt.timeIntervalSince1970),
-                \(outcome?.status), \(outcome.map { Self.encodeHeaders($0.headers) }), \(outcome.map { ByteBuffer(bytes: $0.body) }),
+                \(outcome?.status), \(outcome.map { IdempotencyRecord.storedHeaders($0.headers) }), \(outcome.map { ByteBuffer(bytes: $0.body) }),
                 \(record.anchor), \(record.leaseOwner), \(record.leaseExpiresAt?.timeIntervalSince1970), \(IdempotencyRecord.storageFormat))
             ON CONFLICT (key) DO NOTHING
             RETURNING *
@@ -33,7 +33,7 @@ extension PostgresIdempotencyStore {
                 \(record.intentFingerprint), \(record.requestFingerprint.rawValue), \(record.profile), \(record.state.rawValue),
                 \(record.attempts), \(record.createdAt.timeIntervalSince1970), \(record.updatedAt.timeIntervalSince1970),
                 \(record.clientExpiresAt.timeIntervalSince1970), \(record.pspExpiresAt.timeIntervalSince1970), \(outcome?.status),
-                \(outcome.map { Self.encodeHeaders($0.headers) }), \(outcome.map { ByteBuffer(bytes: $0.body) }), \(record.anchor),
+                \(outcome.map { IdempotencyRecord.storedHeaders($0.headers) }), \(outcome.map { ByteBuffer(bytes: $0.body) }), \(record.anchor),
                 \(record.leaseOwner), \(record.leaseExpiresAt?.timeIntervalSince1970), \(IdempotencyRecord.storageFormat),
                 \(owner), \(leaseExpiresAt.timeIntervalSince1970), \(now.timeIntervalSince1970), \(adoptingFinished)) AS f
             """
@@ -48,7 +48,7 @@ extension PostgresIdempotencyStore {
         let changed = try await self.rows(releasingLease ? "finish a record" : "write a record", """
             UPDATE agentretry_record SET state = \(record.state.rawValue), attempts = \(record.attempts),
                 updated_at = \(record.updatedAt.timeIntervalSince1970), outcome_status = \(outcome?.status),
-                outcome_headers = \(outcome.map { Self.encodeHeaders($0.headers) }), outcome_body = \(outcome.map { ByteBuffer(bytes: $0.body) }),
+                outcome_headers = \(outcome.map { IdempotencyRecord.storedHeaders($0.headers) }), outcome_body = \(outcome.map { ByteBuffer(bytes: $0.body) }),
                 anchor = \(record.anchor), request_fingerprint = \(record.requestFingerprint.rawValue),
                 lease_owner = \(leaseOwner), lease_expires_at = \(leaseExpiry)
             WHERE key = \(record.key.rawValue) AND lease_owner = \(owner) AND lease_expires_at > \(record.updatedAt.timeIntervalSince1970)
@@ -58,9 +58,5 @@ extension PostgresIdempotencyStore {
         guard changed.count == 1 else {
             throw IdempotencyStoreError(code: .leaseLost, message: "the lease on \(record.key) is no longer held by this caller")
         }
-    }
-
-    static func encodeHeaders(_ headers: [String: String]) -> String {
-        String(decoding: JSONValue.object(headers.mapValues(JSONValue.string)).serialized(), as: UTF8.self)
     }
 }

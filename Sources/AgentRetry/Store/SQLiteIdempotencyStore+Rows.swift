@@ -15,7 +15,7 @@ extension SQLiteIdempotencyStore {
             record.requestFingerprint.rawValue, record.profile, record.state.rawValue, record.attempts,
             record.createdAt.timeIntervalSince1970, record.updatedAt.timeIntervalSince1970,
             record.clientExpiresAt.timeIntervalSince1970, record.pspExpiresAt.timeIntervalSince1970,
-            record.outcome?.status, record.outcome.map { encodeHeaders($0.headers) }, record.outcome.map { Data($0.body) },
+            record.outcome?.status, record.outcome.map { IdempotencyRecord.storedHeaders($0.headers) }, record.outcome.map { Data($0.body) },
             record.anchor, record.leaseOwner, record.leaseExpiresAt?.timeIntervalSince1970, IdempotencyRecord.storageFormat,
         ]
     }
@@ -27,7 +27,7 @@ extension SQLiteIdempotencyStore {
         let lease = releasingLease ? "lease_owner = NULL, lease_expires_at = NULL" : "lease_expires_at = ?"
         var arguments: StatementArguments = [
             record.state.rawValue, record.attempts, record.updatedAt.timeIntervalSince1970, record.outcome?.status,
-            record.outcome.map { encodeHeaders($0.headers) }, record.outcome.map { Data($0.body) }, record.anchor,
+            record.outcome.map { IdempotencyRecord.storedHeaders($0.headers) }, record.outcome.map { Data($0.body) }, record.anchor,
             record.requestFingerprint.rawValue,
         ]
         if !releasingLease {
@@ -44,9 +44,6 @@ extension SQLiteIdempotencyStore {
         return db.changesCount
     }
 
-    static func encodeHeaders(_ headers: [String: String]) -> String {
-        String(decoding: JSONValue.object(headers.mapValues(JSONValue.string)).serialized(), as: UTF8.self)
-    }
 
     /// Reads a row back; a row that does not read as a record is a typed error, and the row stays.
     static func decode(_ row: Row) throws(IdempotencyStoreError) -> IdempotencyRecord {
@@ -67,19 +64,12 @@ extension SQLiteIdempotencyStore {
                 throw corrupt("column \(name) is of the wrong type")
             }
         }
-        let format: Int = try column("format")
-        guard format <= IdempotencyRecord.storageFormat else {
-            throw IdempotencyStoreError(code: .unsupportedSchema,
-                message: "record \(key ?? "?") is in format \(format), written by a newer AgentRetry (this one reads format \(IdempotencyRecord.storageFormat))")
-        }
-        let stateText: String = try column("state")
-        guard let state = IdempotencyRecord.State(rawValue: stateText) else { throw corrupt("unknown state \(stateText)") }
+        try IdempotencyRecord.checkStoredFormat(try column("format"), key: key)
+        let state = try IdempotencyRecord.storedState(try column("state"), key: key)
         var outcome: IdempotencyRecord.Outcome?
         if let status: Int = try optional("outcome_status") {
-            let headersText: String = try optional("outcome_headers") ?? "{}"
-            guard let headers = (try? JSONValue(parsing: Array(headersText.utf8)))?.objectValue else { throw corrupt("unreadable outcome headers") }
             let body: Data = try optional("outcome_body") ?? Data()
-            outcome = .init(status: status, headers: headers.compactMapValues(\.stringValue), body: [UInt8](body))
+            outcome = try IdempotencyRecord.storedOutcome(status: status, headers: try optional("outcome_headers"), body: [UInt8](body), key: key)
         }
         let leaseExpiry: Double? = try optional("lease_expires_at")
         return IdempotencyRecord(
