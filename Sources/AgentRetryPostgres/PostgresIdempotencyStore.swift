@@ -10,7 +10,7 @@ import PostgresNIO
 /// It keeps the SQLite store's semantics. A record is created atomically (`INSERT ... ON CONFLICT`);
 /// leases are taken and renewed by compare-and-set on owner and expiry; every write under a lease
 /// is one guarded `UPDATE`, so no two writers both win; and every method has committed before it
-/// returns (`synchronous_commit` is set on for the store's connections), so the client sends only
+/// returns (`connect` refuses a server whose `synchronous_commit` is off), so the client sends only
 /// what is durably recorded. A database that is down or drops mid-call is an
 /// ``AgentRetry/IdempotencyStoreError`` with code `unavailable`, and the client sends nothing.
 ///
