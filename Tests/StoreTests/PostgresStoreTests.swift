@@ -126,6 +126,43 @@ struct PostgresStoreTests {
         for store in stores { await store.close() }
     }
 
+    @Test("An agents' role with grants but no right to create tables uses a store an administrator migrated")
+    func grantedRole() async throws {
+        let server = try await PostgresTestServer.shared()
+        let admin = try await server.makeDatabase()
+        await (try await PostgresIdempotencyStore.connect(admin)).close()
+        let role = "agents_\(UUID().uuidString.prefix(8).lowercased())"
+        try await server.execute("CREATE ROLE \(role) LOGIN", database: "postgres")
+        for grant in [
+            "GRANT USAGE ON SCHEMA public TO \(role)", "GRANT SELECT ON agentretry_schema_version TO \(role)",
+            "GRANT SELECT, INSERT, UPDATE, DELETE ON agentretry_record, agentretry_setting TO \(role)",
+            "GRANT EXECUTE ON FUNCTION agentretry_insert_and_lease TO \(role)",
+        ] {
+            try await server.execute(grant, database: admin.database)
+        }
+        var agents = admin
+        agents.username = role
+        agents.password = nil
+        let store = try await PostgresIdempotencyStore.connect(agents)
+        var record = try await store.insertAndLease(makeRecord(), owner: "agent", leaseExpiresAt: epoch + 30, now: epoch, adoptingFinished: true).record
+        record.state = .succeeded
+        record.updatedAt = epoch + 1
+        record.outcome = .init(status: 200, headers: [:], body: [1])
+        try await store.finish(record, owner: "agent")
+        #expect(try await store.record(for: record.key)?.state == .succeeded)
+        #expect(try await store.setting(named: "namespace_secret") { [7, 7] } == [7, 7])
+        #expect(try await store.removeFinishedRecords(expiredBefore: .distantFuture, now: epoch + 2) == 1)
+        await store.close()
+
+        // The same role cannot create the schema in a new database: a typed error, nothing half-made.
+        var fresh = try await server.makeDatabase()
+        fresh.username = role
+        fresh.password = nil
+        let refused = await storeError { _ = try await PostgresIdempotencyStore.connect(fresh) }
+        #expect(refused?.code == .unavailable)
+        #expect(try await server.execute("SELECT CAST(to_regclass('agentretry_record') IS NULL AS TEXT)", database: fresh.database) == ["true"])
+    }
+
     @Test("A database that does not commit durably (synchronous_commit=off) is refused on connecting")
     func nonDurableDatabase() async throws {
         let server = try await PostgresTestServer.shared()
