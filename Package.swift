@@ -23,6 +23,7 @@ let package = Package(
         .executable(name: "agent-retry", targets: ["agent-retry"]),
         .library(name: "AgentRetryACP", targets: ["AgentRetryACP"]),
         .library(name: "AgentRetryPostgres", targets: ["AgentRetryPostgres"]),
+        .library(name: "AgentRetryTesting", targets: ["AgentRetryTesting"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -96,11 +97,12 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // A small SwiftNIO HTTP/1.1 server that misbehaves on request: used by the tests, the transport
-        // tour example and the benchmark. The mock payment server will take over its role.
+        // Test support for users and for this package's own tests: the in-memory store, the store
+        // conformance suite, a scripted transport, and a SwiftNIO HTTP/1.1 server that misbehaves on request.
         .target(
-            name: "TransportTestServer",
+            name: "AgentRetryTesting",
             dependencies: [
+                "AgentRetry",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -120,7 +122,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "transport-tour",
-            dependencies: ["AgentRetry", "TransportTestServer"],
+            dependencies: ["AgentRetry", "AgentRetryTesting"],
             path: "Examples/TransportTour",
             swiftSettings: swiftSettings
         ),
@@ -138,25 +140,25 @@ let package = Package(
         ),
         .executableTarget(
             name: "transport-benchmark",
-            dependencies: ["AgentRetry", "CCurl", "TransportTestServer"],
+            dependencies: ["AgentRetry", "CCurl", "AgentRetryTesting"],
             path: "Sources/TransportBenchmark",
             swiftSettings: swiftSettings
         ),
         .executableTarget(
             name: "mock-server-benchmark",
-            dependencies: ["AgentRetry", "MockPaymentServer", "TransportTestServer"],
+            dependencies: ["AgentRetry", "MockPaymentServer", "AgentRetryTesting"],
             path: "Sources/MockServerBenchmark",
             swiftSettings: swiftSettings
         ),
         .executableTarget(
             name: "client-benchmark",
-            dependencies: ["AgentRetry", "TransportTestServer"],
+            dependencies: ["AgentRetry", "AgentRetryTesting"],
             path: "Sources/ClientBenchmark",
             swiftSettings: swiftSettings
         ),
         .executableTarget(
             name: "store-benchmark",
-            dependencies: ["AgentRetry", "AgentRetryPostgres", "PostgresTestServer", "TransportTestServer"],
+            dependencies: ["AgentRetry", "AgentRetryPostgres", "PostgresTestServer", "AgentRetryTesting"],
             path: "Sources/StoreBenchmark",
             swiftSettings: swiftSettings
         ),
@@ -164,7 +166,7 @@ let package = Package(
             name: "AgentRetryTests",
             dependencies: [
                 "AgentRetry",
-                "TransportTestServer",
+                "AgentRetryTesting",
                 .product(name: "InMemoryLogging", package: "swift-log"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
             ],

@@ -8,7 +8,7 @@
 // Run it with `make demo` (or `swift run transport-tour`).
 
 import AgentRetry
-import TransportTestServer
+import AgentRetryTesting
 
 @main
 struct TransportTour {

@@ -8,7 +8,7 @@
 
 import AgentRetry
 import Foundation
-import TransportTestServer
+import AgentRetryTesting
 
 #if canImport(Glibc)
 import Glibc

@@ -10,7 +10,7 @@
 import AgentRetry
 import Foundation
 import MockPaymentServer
-import TransportTestServer
+import AgentRetryTesting
 
 func argument(_ name: String, default value: Int) -> Int {
     let arguments = CommandLine.arguments

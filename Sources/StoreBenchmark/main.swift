@@ -14,7 +14,7 @@ import AgentRetry
 import AgentRetryPostgres
 import Foundation
 import PostgresTestServer
-import TransportTestServer
+import AgentRetryTesting
 
 func argument(_ name: String, default value: Int) -> Int {
     let arguments = CommandLine.arguments

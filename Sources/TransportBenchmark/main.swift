@@ -9,7 +9,7 @@
 import AgentRetry
 import CCurl
 import Foundation
-import TransportTestServer
+import AgentRetryTesting
 
 func argument(_ name: String, default value: Int) -> Int {
     let arguments = CommandLine.arguments

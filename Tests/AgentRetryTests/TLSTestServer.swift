@@ -1,5 +1,5 @@
 import Foundation
-import TransportTestServer
+import AgentRetryTesting
 
 #if canImport(Glibc)
 import Glibc

@@ -1,6 +1,6 @@
 import AgentRetry
 import Testing
-import TransportTestServer
+import AgentRetryTesting
 
 @Suite("Transport connections and concurrency")
 struct TransportConnectionTests {

@@ -1,6 +1,6 @@
 import AgentRetry
 import Testing
-import TransportTestServer
+import AgentRetryTesting
 
 @Suite("Every failure says whether the request can have reached the server")
 struct TransportFailureClassTests {

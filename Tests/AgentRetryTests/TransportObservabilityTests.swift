@@ -4,7 +4,7 @@ import Logging
 import Metrics
 import MetricsTestKit
 import Testing
-import TransportTestServer
+import AgentRetryTesting
 
 @Suite("Logs and metrics tell what happened and never carry secrets")
 struct TransportObservabilityTests {

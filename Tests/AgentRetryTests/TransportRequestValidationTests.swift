@@ -1,6 +1,6 @@
 import AgentRetry
 import Testing
-import TransportTestServer
+import AgentRetryTesting
 
 @Suite("Requests that must not be sent are refused before a byte leaves")
 struct TransportRequestValidationTests {

@@ -1,6 +1,6 @@
 import AgentRetry
 import Testing
-import TransportTestServer
+import AgentRetryTesting
 
 @Suite("TLS verification and HTTP/2 against a real nghttpd", .serialized)
 struct TransportTLSTests {

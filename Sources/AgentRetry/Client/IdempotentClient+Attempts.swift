@@ -54,13 +54,10 @@ extension IdempotentClient {
                 response = received
                 verdict = policy.verdict(for: received, now: self.environment.now())
                 mayHaveBeenProcessed = true
-            } catch let error as HTTPTransportError {
+            } catch {
                 verdict = policy.verdict(for: error)
                 if error.failureClass != .notSent { mayHaveBeenProcessed = true }
                 if error.failureClass == .notSent { record.attempts -= 1 }
-            } catch {
-                verdict = .retry(.mayHaveBeenProcessed, serverDelay: nil)
-                mayHaveBeenProcessed = true
             }
             let replayed = response?.headers.first(name: "Idempotent-Replayed")?.lowercased() == "true"
             if replayed { self.counters.replays.increment() }

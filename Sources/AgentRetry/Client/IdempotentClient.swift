@@ -49,7 +49,7 @@ public final class IdempotentClient: Sendable {
     }
 
     /// The transport every request goes through; safe requests (GETs) may use it directly.
-    public let transport: HTTPTransport
+    public let transport: any HTTPClientTransport
     let store: any IdempotencyStore
     let deriver: IdempotencyKeyDeriver
     /// The client's settings.
@@ -61,7 +61,7 @@ public final class IdempotentClient: Sendable {
 
     /// Creates a client.
     public init(
-        transport: HTTPTransport,
+        transport: any HTTPClientTransport,
         store: any IdempotencyStore,
         secret: IdempotencyKeyDeriver.Secret,
         configuration: Configuration = Configuration(),

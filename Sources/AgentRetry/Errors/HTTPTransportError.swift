@@ -68,7 +68,8 @@ public struct HTTPTransportError: Error, Sendable, CustomStringConvertible {
     /// Timings and byte counts of the failed transfer: the evidence behind ``failureClass``.
     public let metrics: TransferMetrics
 
-    init(
+    /// Creates an error; a custom ``HTTPClientTransport`` reports its failures with it.
+    public init(
         code: Code,
         failureClass: FailureClass,
         curlCode: CurlResultCode? = nil,

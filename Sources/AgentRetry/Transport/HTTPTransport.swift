@@ -20,7 +20,7 @@ import Logging
 ///
 /// Call ``shutdown()`` when done (``withTransport(configuration:backgroundLogger:isolation:_:)`` does it
 /// for you); a transport that is released without it stops its thread on its own.
-public final class HTTPTransport: Sendable {
+public final class HTTPTransport: HTTPClientTransport {
     /// The configuration the transport was created with.
     public let configuration: Configuration
     private let loop: CurlMultiLoop
@@ -58,7 +58,7 @@ public final class HTTPTransport: Sendable {
     ///     value or a body. Defaults to the transport's background logger.
     /// - Returns: The response.
     /// - Throws: ``HTTPTransportError``.
-    public func execute(_ request: HTTPRequest, logger: Logger? = nil) async throws -> HTTPResponse {
+    public func execute(_ request: HTTPRequest, logger: Logger? = nil) async throws(HTTPTransportError) -> HTTPResponse {
         let logger = logger ?? self.backgroundLogger
         if let problem = request.validationProblem() {
             throw self.refused(request, problem.code, problem.message, logger: logger)

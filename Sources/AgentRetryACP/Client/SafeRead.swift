@@ -20,7 +20,7 @@ struct SafeRead: Sendable {
                 lastFailure = "the merchant answered \(response.status)"
                 serverDelay = response.headers.first(name: "Retry-After").flatMap { RetryAfter.delay(from: $0, now: environment.now()) }
                 if attempt == policy.maximumAttempts { return response }
-            } catch let error as HTTPTransportError where error.code == .cancelled || error.failureClass == .definitive {
+            } catch where error.code == .cancelled || error.failureClass == .definitive {
                 // Cancellation, a bad URL, failed TLS verification, a body over the cap: retrying cannot help.
                 throw ACPClientError(code: .unreachable, message: "GET failed: \(error)", underlying: error)
             } catch {
