@@ -86,15 +86,29 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .executableTarget(
-            name: "agent-retry",
+        // The command line's code: `agent-retry` is its thin entry point, and the crash tests run the
+        // same commands through `agent-retry-test-harness`, which adds pause points.
+        .target(
+            name: "AgentRetryCLI",
             dependencies: [
                 "AgentRetry",
                 "AgentRetryACP",
                 "AgentRetryPostgres",
                 "MockPaymentServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "agent-retry",
+            dependencies: ["AgentRetryCLI"],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "agent-retry-test-harness",
+            dependencies: ["AgentRetryCLI"],
+            path: "Tests/CLITestHarness",
             swiftSettings: swiftSettings
         ),
         // Test support for users and for this package's own tests: the in-memory store, the store

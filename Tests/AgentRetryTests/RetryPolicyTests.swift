@@ -23,13 +23,23 @@ struct RetryPolicyTests {
             .milliseconds(500), .seconds(1), .seconds(2), .seconds(4), .seconds(8), .seconds(8), .seconds(8),
         ])
         #expect(policy.backoffCeiling(beforeRetry: 10_000) == .seconds(8))
+        // The jitter draw scales the ceiling: full jitter, the whole range from zero.
         var generator = Seeded(state: 7)
-        let draws = (0..<2000).map { _ in policy.backoff(beforeRetry: 3, using: &generator) }
-        #expect(draws.allSatisfy { $0 >= .zero && $0 <= .seconds(2) })
+        let draws = (0..<2000).map { _ in
+            Self.wait(policy.delay(beforeRetry: 3, serverDelay: nil, elapsed: .zero,
+                jitter: Double.random(in: 0...1, using: &generator)))
+        }
+        #expect(draws.allSatisfy { $0 != nil && $0! >= .zero && $0! <= .seconds(2) })
         // Full jitter spreads over the whole range, not around the ceiling.
-        #expect(draws.contains { $0 < .milliseconds(200) } && draws.contains { $0 > .milliseconds(1800) })
-        var again = Seeded(state: 7)
-        #expect(policy.backoff(beforeRetry: 3, using: &again) == draws[0])
+        #expect(draws.contains { $0! < .milliseconds(200) } && draws.contains { $0! > .milliseconds(1800) })
+        #expect(Self.wait(policy.delay(beforeRetry: 3, serverDelay: nil, elapsed: .zero, jitter: 0)) == .zero)
+        #expect(Self.wait(policy.delay(beforeRetry: 3, serverDelay: nil, elapsed: .zero, jitter: 0.25)) == .milliseconds(500))
+        #expect(Self.wait(policy.delay(beforeRetry: 3, serverDelay: nil, elapsed: .zero, jitter: 1)) == .seconds(2))
+    }
+
+    private static func wait(_ delay: RetryDelay) -> Duration? {
+        if case .wait(let duration) = delay { return duration }
+        return nil
     }
 
     @Test("Invalid values are refused")
@@ -72,13 +82,13 @@ struct RetryPolicyTests {
         var headers = HTTPHeaders()
         if let retryAfter { headers.add(name: "Retry-After", value: retryAfter) }
         let response = HTTPResponse(status: status, headers: headers, body: Array((body ?? "").utf8))
-        #expect(RetryPolicy.standard.verdict(for: response, now: Date()) == expected)
+        #expect(RetryPolicy.standard.verdict(for: response, profile: .stripe, now: Date()) == expected)
     }
 
     @Test("Stripe-Should-Retry: false stops a retry")
     func stripeShouldRetry() {
         let response = HTTPResponse(status: 500, headers: ["Stripe-Should-Retry": "false"])
-        #expect(RetryPolicy.standard.verdict(for: response, now: Date()) == .failed)
+        #expect(RetryPolicy.standard.verdict(for: response, profile: .stripe, now: Date()) == .failed)
     }
 
     @Test("PSP profiles are data, and the client's retention is shorter than the PSP's")

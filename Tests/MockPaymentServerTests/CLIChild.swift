@@ -30,9 +30,14 @@ struct CLIChild {
         FileManager.default.temporaryDirectory.appendingPathComponent("cli-\(UUID().uuidString).sqlite").path
     }
 
-    /// Starts `agent-retry ARGUMENTS` with `AGENT_RETRY_PAUSE_AT=pauseAt` when given.
+    /// The `agent-retry` commands with the crash tests' pause points (`Tests/CLITestHarness`).
+    static var harness: URL { Self.product("agent-retry-test-harness") }
+
+    /// Starts `agent-retry ARGUMENTS`; with `pauseAt`, the same commands in the test harness, which
+    /// pauses there (`AGENT_RETRY_PAUSE_AT`) to be killed.
     static func start(_ arguments: [String], pauseAt: String? = nil) throws -> CLIChild {
-        try Self.start(executable: Self.executable, arguments, environment: ["AGENT_RETRY_PAUSE_AT": pauseAt])
+        guard let pauseAt else { return try Self.start(executable: Self.executable, arguments) }
+        return try Self.start(executable: Self.harness, arguments, environment: ["AGENT_RETRY_PAUSE_AT": pauseAt])
     }
 
     /// Starts `executable ARGUMENTS` with `environment` added to this process's (`nil` removes).

@@ -67,7 +67,7 @@ struct DemoCommandTests {
         for directory in directories { #expect(!FileManager.default.fileExists(atPath: directory)) }
     }
 
-    /// Running `agent-retry checkout` children of a demo (of the demo `parent`, if given), with the
+    /// Running `agent-retry demo-worker` children of a demo (of the demo `parent`, if given), with the
     /// demo's scratch directory.
     static func demoChildren(of parent: Int32?) -> [(pid: String, directory: String?)] {
         let pids = (try? FileManager.default.contentsOfDirectory(atPath: "/proc"))?.filter { $0.allSatisfy(\.isNumber) } ?? []
@@ -80,7 +80,7 @@ struct DemoCommandTests {
                 guard fields.count > 1, Int32(fields[1]) == parent else { return nil }
             }
             let arguments = String(decoding: data, as: UTF8.self).split(separator: "\0").map(String.init)
-            guard arguments.contains("checkout"), let store = arguments.firstIndex(of: "--store").map({ arguments[$0 + 1] }),
+            guard arguments.contains("demo-worker"), let store = arguments.firstIndex(of: "--store").map({ arguments[$0 + 1] }),
                   let range = store.range(of: "agent-retry-demo-") else { return nil }
             let directory = String(store[..<range.lowerBound]) + store[range.lowerBound...].prefix(while: { $0 != "/" })
             return (pid, directory)

@@ -3,122 +3,114 @@ import Foundation
 import Logging
 
 extension IdempotentClient {
-    /// Sends under the lease, retrying per the policy, persisting every attempt and the outcome.
-    func attempt(
-        _ request: HTTPRequest, record initial: IdempotencyRecord, operation: String, profile: PSPProfile,
-        anchor: (@Sendable (HTTPResponse) -> String?)?
+    /// The lookup a call may run for an outcome it must not re-send (see ``send(_:intent:profile:reconcile:anchor:)``).
+    public typealias Lookup = @Sendable (IdempotencyRecord) async throws -> HTTPResponse?
+
+    /// Performs the decider's steps until it ends the call: the only loop of a keyed call.
+    func perform(
+        _ request: HTTPRequest, decider initial: RetryDecider, leased: Bool, operation: String, lookup: Lookup?
     ) async throws(IdempotentCallError) -> IdempotentResult {
-        let policy = self.configuration.policy
-        let owner = self.configuration.owner
-        let key = initial.key
-        let started = self.environment.now()
-        var record = initial
+        var decider = initial
         var request = request
-        request.headers.replaceOrAdd(name: profile.headerName, value: key.rawValue)
-        var mayHaveBeenProcessed = record.attempts > 0 && record.state != .prepared
-
-        /// Writes the record under the lease; a final write also gives the lease up, in the same commit.
-        func persist(_ state: IdempotencyRecord.State, _ response: HTTPResponse? = nil, final: Bool = true) async throws(IdempotentCallError) {
-            record.state = state
-            record.updatedAt = self.environment.now()
-            record.leaseExpiresAt = record.updatedAt + self.configuration.leaseDuration.timeInterval
-            if let response {
-                var kept: [String: String] = [:]
-                for name in ["Idempotent-Replayed", "Retry-After", "Content-Type", "Request-Id"] {
-                    if let value = response.headers.first(name: name) { kept[name] = value }
+        let owner = self.configuration.owner
+        let key = decider.record.key
+        request.headers.replaceOrAdd(name: decider.settings.profile.headerName, value: key.rawValue)
+        var step = decider.begin(leased: leased, now: self.environment.now())
+        do throws(IdempotentCallError) {
+            while true {
+                switch step {
+                case .acquireLease:
+                    let current = try await self.lease(key, until: self.configuration.leaseWait)
+                    step = decider.leased(current, now: self.environment.now())
+                case .send(let record):
+                    // The key and the attempt are on disk before the first byte leaves.
+                    try await self.storeCall(key) { try await self.store.update(record, owner: owner) }
+                    self.counters.attempts.increment()
+                    await self.configuration.onEvent?(.persistedBeforeSending(key: key, operation: operation,
+                        attempt: record.attempts))
+                    let result = await self.execute(request, key: key, operation: operation, profile: decider.settings.profile)
+                    step = decider.received(result, now: self.environment.now(), jitter: self.environment.unitRandom())
+                case .sleep(let delay, let reason):
+                    self.counters.retry(reason)
+                    self.logger.debug("retrying", metadata: [
+                        "key": "\(key)", "reason": "\(reason.rawValue)", "delay": "\(delay)",
+                    ])
+                    do {
+                        try await self.environment.sleep(for: delay)
+                        step = decider.slept(now: self.environment.now())
+                    } catch {
+                        step = decider.sleepCancelled(now: self.environment.now())
+                    }
+                case .lookUp(let persist):
+                    if let persist { try await self.storeCall(key) { try await self.store.update(persist, owner: owner) } }
+                    step = decider.lookedUp(await self.look(up: decider.record, with: lookup), now: self.environment.now())
+                case .end(let ending):
+                    return try await self.end(ending, key: key)
                 }
-                record.outcome = .init(status: response.status, headers: kept, body: response.body)
             }
-            let snapshot = record
-            if final {
-                try await self.storeCall(key) { try await self.store.finish(snapshot, owner: owner) }
-            } else {
-                try await self.storeCall(key) { try await self.store.update(snapshot, owner: owner) }
-            }
+        } catch {
+            // A store failure: the record stays as it was last written, and the lease is given up
+            // (owner-checked, so harmless if it is gone already).
+            if error.code == .store { try? await self.store.releaseLease(key: key, owner: owner) }
+            throw error
         }
+    }
 
-        for attemptNumber in 1...policy.maximumAttempts {
-            // The key and the attempt are on disk before the first byte leaves.
-            record.attempts += 1
-            if self.configuration.keyReuse == .newRandomKeyPerAttempt {
-                request.headers.replaceOrAdd(name: profile.headerName, value: UUID().uuidString.lowercased())
-            }
-            try await persist(.inFlight, final: false)
-            self.counters.attempts.increment()
-            await self.configuration.onEvent?(.persistedBeforeSending(key: key, operation: operation, attempt: record.attempts))
-            let verdict: AttemptVerdict
-            var response: HTTPResponse?
-            do {
-                let received = try await self.transport.execute(request)
-                await self.configuration.onEvent?(.responseReceived(key: key, operation: operation, status: received.status))
-                response = received
-                verdict = policy.verdict(for: received, now: self.environment.now())
-                mayHaveBeenProcessed = true
-            } catch {
-                verdict = policy.verdict(for: error)
-                if error.failureClass != .notSent { mayHaveBeenProcessed = true }
-                if error.failureClass == .notSent { record.attempts -= 1 }
-            }
-            let replayed = response?.headers.first(name: "Idempotent-Replayed")?.lowercased() == "true"
-            if replayed { self.counters.replays.increment() }
-            if profile.replaysServerErrors, replayed, let response, response.status >= 500 {
-                // The PSP saved a server error under this key: every re-send would get it again,
-                // and whether the operation happened is unknown until it is looked up.
-                try await persist(.pending, response, final: false)
-                throw IdempotentCallError(.needsReconciliation, key: key, attempts: record.attempts, response: response,
-                    message: "the \(profile.name) key replays a saved \(response.status); the outcome must be looked up, not re-sent")
-            }
-            switch verdict {
-            case .succeeded:
-                // The anchor (an ACP checkout_session_id) is committed with the outcome, before the
-                // caller can take any further step.
-                if let anchor, let response { record.anchor = anchor(response) ?? record.anchor }
-                try await persist(.succeeded, response)
-                return IdempotentResult(status: .succeeded, response: response, key: key, attempts: record.attempts, replayed: replayed,
-                    fromStore: false, anchor: record.anchor)
-            case .failed:
-                if let response {
-                    try await persist(.failed, response)
-                    return IdempotentResult(status: .failed, response: response, key: key, attempts: record.attempts, replayed: replayed, fromStore: false)
-                }
-                // A definitive transport error (malformed URL, failed verification, body over the
-                // cap): re-sending cannot help, so the failure is kept.
-                try await persist(.failed)
-                return IdempotentResult(status: .failed, response: nil, key: key, attempts: record.attempts, replayed: false, fromStore: false)
-            case .conflict(.payloadMismatch):
-                self.counters.conflict("payload_mismatch")
-                try await persist(.conflict, response)
-                throw IdempotentCallError(.payloadMismatch, key: key, attempts: record.attempts, response: response,
-                    message: "the server says this key was used with another request; not re-sent")
-            case .conflict(.inFlight(let retryAfter)):
-                self.counters.conflict("in_flight")
-                try await persist(.pending)
-                throw IdempotentCallError(.inFlightAtServer, key: key, attempts: record.attempts, retryAfter: retryAfter, response: response,
-                    message: "the server is still processing the first request with this key; not re-sent, resumable")
-            case .retry(let reason, let serverDelay):
-                guard attemptNumber < policy.maximumAttempts else { break }
-                self.counters.retry(reason)
-                self.logger.debug("retrying", metadata: ["key": "\(key)", "reason": "\(reason.rawValue)", "attempt": "\(attemptNumber)"])
-                let delay = serverDelay ?? policy.backoffCeiling(beforeRetry: attemptNumber) * self.environment.unitRandom()
-                let elapsed = self.environment.now().timeIntervalSince(started)
-                if let serverDelay, serverDelay > policy.retryAfterCap || elapsed + serverDelay.timeInterval > policy.deadline.timeInterval {
-                    try await persist(mayHaveBeenProcessed ? .pending : .prepared)
-                    throw IdempotentCallError(.retryAfterBeyondLimit, key: key, attempts: record.attempts, retryAfter: serverDelay, response: response,
-                        message: "the server asked to wait \(serverDelay), beyond the retry-after cap or the deadline")
-                }
-                guard elapsed + delay.timeInterval < policy.deadline.timeInterval else { break }
-                do {
-                    try await self.environment.sleep(for: delay)
-                } catch {
-                    // Cancelled while waiting: stop, resumable.
-                    try await persist(mayHaveBeenProcessed ? .pending : .prepared)
-                    return IdempotentResult(status: .pending, response: nil, key: key, attempts: record.attempts, replayed: false, fromStore: false)
-                }
-                continue
-            }
-            break
+    /// Sends one attempt and reports what came back.
+    private func execute(
+        _ request: HTTPRequest, key: IdempotencyKey, operation: String, profile: PSPProfile
+    ) async -> Result<HTTPResponse, HTTPTransportError> {
+        do {
+            let response = try await self.transport.execute(request, logger: nil)
+            await self.configuration.onEvent?(.responseReceived(key: key, operation: operation, status: response.status))
+            if profile.isReplay(response) { self.counters.replays.increment() }
+            return .success(response)
+        } catch {
+            return .failure(error)
         }
-        try await persist(mayHaveBeenProcessed ? .pending : .prepared)
-        return IdempotentResult(status: .pending, response: nil, key: key, attempts: record.attempts, replayed: false, fromStore: false)
+    }
+
+    /// Runs the caller's lookup.
+    private func look(up record: IdempotencyRecord, with lookup: Lookup?) async -> RetryDecider.LookupResult {
+        guard let lookup else { return .nothing }
+        do {
+            return try await lookup(record).map { .found($0) } ?? .nothing
+        } catch {
+            // The PSP unreachable, say: still unknown, and the next invocation looks again.
+            self.logger.info("reconciliation lookup failed", metadata: ["key": "\(record.key)", "error": "\(error)"])
+            return .failed("\(error)")
+        }
+    }
+
+    /// The call's last write (the only place a lease is given up), its counters and its log line.
+    private func end(_ ending: RetryDecider.Ending, key: IdempotencyKey) async throws(IdempotentCallError) -> IdempotentResult {
+        let owner = self.configuration.owner
+        switch ending.write {
+        case .finish(let record): try await self.storeCall(key) { try await self.store.finish(record, owner: owner) }
+        case .releaseLease: try? await self.store.releaseLease(key: key, owner: owner)
+        case .none: break
+        }
+        switch ending.result {
+        case .success(let result):
+            if result.fromStore { self.counters.storeHits.increment() }
+            self.logger.info("idempotent call ended", metadata: [
+                "key": "\(key)", "status": "\(result.status.rawValue)", "attempts": "\(result.attempts)",
+                "replayed": "\(result.replayed)", "from_store": "\(result.fromStore)",
+            ])
+            return result
+        case .failure(let error):
+            switch error.code {
+            case .bodyChanged: self.counters.conflict("body_changed")
+            case .payloadMismatch:
+                // A conflict the store kept from an earlier call is not counted again.
+                if case .finish = ending.write { self.counters.conflict("payload_mismatch") }
+            case .inFlightAtServer: self.counters.conflict("in_flight")
+            default: break
+            }
+            self.logger.info("idempotent call ended with an error", metadata: [
+                "key": "\(key)", "error": "\(error.code)", "attempts": "\(error.attempts)",
+            ])
+            throw error
+        }
     }
 }

@@ -27,18 +27,6 @@ public final class IdempotentClient: Sendable {
         /// Called at each step of a call, for progress reports and fault-injection tests. Defaults
         /// to nothing.
         public var onEvent: (@Sendable (ClientEvent) async -> Void)?
-        /// Which key each attempt carries. Defaults to ``KeyReuse-swift.enum/sameKey``.
-        public var keyReuse: KeyReuse = .sameKey
-
-        /// Which key each attempt of a call carries.
-        public enum KeyReuse: Sendable, Hashable {
-            /// Every attempt carries the intent's key: the only choice that keeps the promise.
-            case sameKey
-            /// Every attempt carries a new random key: what an agent with its own retry loop does.
-            /// A baseline for comparisons (`agent-retry demo`); never use it for payments.
-            case newRandomKeyPerAttempt
-        }
-
         /// Creates settings with the documented defaults.
         public init(policy: RetryPolicy = .standard, leaseDuration: Duration = .seconds(60), leaseWait: Duration = .seconds(5), owner: String? = nil) {
             self.policy = policy
@@ -108,7 +96,7 @@ public final class IdempotentClient: Sendable {
         _ request: HTTPRequest,
         intent: IdempotencyIntent,
         profile: PSPProfile = .stripe,
-        reconcile: (@Sendable (IdempotencyRecord) async throws -> HTTPResponse?)? = nil,
+        reconcile: Lookup? = nil,
         anchor: (@Sendable (HTTPResponse) -> String?)? = nil
     ) async throws(IdempotentCallError) -> IdempotentResult {
         let (derivedKey, intentFingerprint) = try self.derive(intent, profile: profile)
@@ -118,107 +106,24 @@ public final class IdempotentClient: Sendable {
         // bucket, or a key derived under another secret), else inserts one under the derived key.
         // An intent without a time bucket that already ended under another secret's key keeps that
         // outcome: it is answered from the store, never sent again.
+        let first = IdempotencyRecord(
+            key: derivedKey, namespace: intent.namespace, operation: intent.operation,
+            intentFingerprint: intentFingerprint, requestFingerprint: fingerprint, profile: profile.name,
+            state: .prepared, attempts: 0, createdAt: now, updatedAt: now,
+            clientExpiresAt: now + profile.clientRetention.timeInterval, pspExpiresAt: now + profile.retention.timeInterval)
         let (stored, leased) = try await self.storeCall(derivedKey) {
-            try await self.store.insertAndLease(IdempotencyRecord(
-                key: derivedKey, namespace: intent.namespace, operation: intent.operation, intentFingerprint: intentFingerprint,
-                requestFingerprint: fingerprint, profile: profile.name, state: IdempotencyRecord.State.prepared, attempts: 0, createdAt: now,
-                updatedAt: now, clientExpiresAt: now + profile.clientRetention.timeInterval, pspExpiresAt: now + profile.retention.timeInterval),
-                owner: self.configuration.owner, leaseExpiresAt: now + self.configuration.leaseDuration.timeInterval, now: now,
+            try await self.store.insertAndLease(first, owner: self.configuration.owner,
+                leaseExpiresAt: now + self.configuration.leaseDuration.timeInterval, now: now,
                 adoptingFinished: intent.timeBucket == nil)
         }
-        var record = stored
-        let key = record.key
-        self.logger.debug("idempotent call", metadata: ["key": "\(key)", "operation": "\(intent.operation)", "state": "\(record.state)"])
-        guard record.requestFingerprint == fingerprint else {
-            self.counters.conflict("body_changed")
-            throw IdempotentCallError(.bodyChanged, key: key, attempts: record.attempts,
-                message: "this intent was first sent with another body; start a new generation of the intent to send a different request")
-        }
-        if record.state.isTerminal {
-            self.counters.storeHits.increment()
-            return Self.storedResult(record)
-        }
-        if record.state == .conflict {
-            if leased { try? await self.store.releaseLease(key: key, owner: self.configuration.owner) }
-            throw IdempotentCallError(.payloadMismatch, key: key, attempts: record.attempts,
-                response: Self.storedResult(record).response,
-                message: "the server said this key was used with another request; kept, not re-sent")
-        }
-
-        if !leased { record = try await self.lease(key, until: self.configuration.leaseWait) }
-        let outcome: Result<IdempotentResult, IdempotentCallError>
-        // Whether the last write gave the lease up already (every final write of the attempts does).
-        var leaseGivenUp = false
-        if record.state.isTerminal {
-            self.counters.storeHits.increment()
-            outcome = .success(Self.storedResult(record))
-        } else if record.attempts > 0 && record.state != .prepared && self.environment.now() >= record.clientExpiresAt {
-            outcome = await self.reconcile(record, with: reconcile, profile: profile, anchor: anchor,
-                unknown: "the outcome is unknown and the \(profile.name) key retention has passed; nothing was sent")
-        } else {
-            do {
-                outcome = .success(try await self.attempt(request, record: record, operation: intent.operation, profile: profile, anchor: anchor))
-                leaseGivenUp = true
-            } catch where error.code == .needsReconciliation && reconcile != nil {
-                // A saved server error: look the outcome up now, under the lease still held.
-                let current = (try? await self.store.record(for: key)) ?? record
-                outcome = await self.reconcile(current, with: reconcile, profile: profile, anchor: anchor,
-                    unknown: "the \(profile.name) key replays a saved server error and the lookup found nothing; not sent again")
-            } catch {
-                outcome = .failure(error)
-                leaseGivenUp = error.code != .store && error.code != .needsReconciliation
-            }
-        }
-        // Every other path gives the lease up here (owner-checked, so harmless if it is gone); the
-        // attempts' final write already did, and a durable commit is worth saving.
-        if !leaseGivenUp { try? await self.store.releaseLease(key: key, owner: self.configuration.owner) }
-        switch outcome {
-        case .success(let result):
-            self.logger.info("idempotent call ended", metadata: [
-                "key": "\(key)", "status": "\(result.status.rawValue)", "attempts": "\(result.attempts)",
-                "replayed": "\(result.replayed)", "from_store": "\(result.fromStore)",
-            ])
-        case .failure(let error):
-            self.logger.info("idempotent call ended with an error", metadata: ["key": "\(key)", "error": "\(error.code)", "attempts": "\(error.attempts)"])
-        }
-        return try outcome.get()
-    }
-
-    /// Settles a record whose outcome is unknown past the PSP's retention: through the caller's
-    /// lookup when there is one, never by sending.
-    private func reconcile(
-        _ record: IdempotencyRecord,
-        with lookup: (@Sendable (IdempotencyRecord) async throws -> HTTPResponse?)?,
-        profile: PSPProfile,
-        anchor: (@Sendable (HTTPResponse) -> String?)?,
-        unknown: String
-    ) async -> Result<IdempotentResult, IdempotentCallError> {
-        let unresolved = IdempotentCallError(.needsReconciliation, key: record.key, attempts: record.attempts, message: unknown)
-        guard let lookup else { return .failure(unresolved) }
-        let found: HTTPResponse?
-        do {
-            found = try await lookup(record)
-        } catch {
-            // The lookup itself failed (the PSP unreachable, say): still unknown, and the next
-            // invocation looks again. Nothing was sent.
-            self.logger.info("reconciliation lookup failed", metadata: ["key": "\(record.key)", "error": "\(error)"])
-            return .success(IdempotentResult(status: .pending, response: nil, key: record.key, attempts: record.attempts,
-                replayed: false, fromStore: false))
-        }
-        guard let response = found else { return .failure(unresolved) }
-        var settled = record
-        settled.state = (200..<300).contains(response.status) ? .succeeded : .failed
-        if settled.state == .succeeded, let anchor { settled.anchor = anchor(response) ?? settled.anchor }
-        settled.updatedAt = self.environment.now()
-        settled.leaseExpiresAt = settled.updatedAt + self.configuration.leaseDuration.timeInterval
-        settled.outcome = .init(status: response.status, headers: [:], body: response.body)
-        do {
-            try await self.store.update(settled, owner: self.configuration.owner)
-        } catch {
-            return .failure(IdempotentCallError(.store, key: record.key, attempts: record.attempts, message: "\(error)", underlying: error))
-        }
-        return .success(IdempotentResult(status: settled.state == .succeeded ? .succeeded : .failed, response: response,
-            key: record.key, attempts: record.attempts, replayed: false, fromStore: false, anchor: settled.anchor))
+        self.logger.debug("idempotent call", metadata: [
+            "key": "\(stored.key)", "operation": "\(intent.operation)", "state": "\(stored.state)",
+        ])
+        let settings = RetryDecider.Settings(policy: self.configuration.policy, profile: profile,
+            leaseDuration: self.configuration.leaseDuration, canLookUp: reconcile != nil, anchor: anchor)
+        let decider = RetryDecider(record: stored, requestFingerprint: fingerprint, settings: settings)
+        return try await self.perform(request, decider: decider, leased: leased, operation: intent.operation,
+            lookup: reconcile)
     }
 
     /// The intent's record, if the store has one; nothing is sent and no lease is taken: under the
@@ -244,7 +149,7 @@ public final class IdempotentClient: Sendable {
     }
 
     /// Takes the intent's lease, waiting up to `wait` for another holder.
-    private func lease(_ key: IdempotencyKey, until wait: Duration) async throws(IdempotentCallError) -> IdempotencyRecord {
+    func lease(_ key: IdempotencyKey, until wait: Duration) async throws(IdempotentCallError) -> IdempotencyRecord {
         let started = self.environment.now()
         while true {
             let now = self.environment.now()
@@ -286,15 +191,6 @@ public final class IdempotentClient: Sendable {
             return RequestFingerprint.form(String(decoding: body, as: UTF8.self))
         }
         return RequestFingerprint.bytes(body)
-    }
-
-    static func storedResult(_ record: IdempotencyRecord) -> IdempotentResult {
-        let response = record.outcome.map { outcome in
-            HTTPResponse(status: outcome.status, headers: HTTPHeaders(outcome.headers.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }),
-                body: outcome.body, wireSends: 0)
-        }
-        return IdempotentResult(status: record.state == .succeeded ? .succeeded : .failed, response: response, key: record.key,
-            attempts: record.attempts, replayed: false, fromStore: true, anchor: record.anchor)
     }
 }
 

@@ -15,11 +15,18 @@ public struct PSPProfile: Sendable, Hashable {
     /// a replayed 5xx then ends the retries, since every re-send would get it again, and the
     /// outcome has to be looked up.
     public var replaysServerErrors: Bool
+    /// Which error responses are idempotency conflicts (never re-sent), read by their status and
+    /// body. Defaults to ``IdempotencyConflictReader/byStatus``.
+    public var conflictReader: IdempotencyConflictReader
+    /// The response headers that mark a replay of a saved result, any of them `true`. Defaults to
+    /// `Idempotent-Replayed`.
+    public var replayHeaderNames: [String]
 
     /// Creates a custom profile.
     public init(
         name: String, headerName: String, maximumKeyLength: Int, retention: Duration, keyFormat: IdempotencyKey.Format = .standard,
-        replaysServerErrors: Bool = false
+        replaysServerErrors: Bool = false, conflictReader: IdempotencyConflictReader = .byStatus,
+        replayHeaderNames: [String] = ["Idempotent-Replayed"]
     ) {
         self.name = name
         self.headerName = headerName
@@ -27,6 +34,13 @@ public struct PSPProfile: Sendable, Hashable {
         self.retention = retention
         self.keyFormat = keyFormat
         self.replaysServerErrors = replaysServerErrors
+        self.conflictReader = conflictReader
+        self.replayHeaderNames = replayHeaderNames
+    }
+
+    /// Whether `response` says it replays a result the PSP saved under the key.
+    public func isReplay(_ response: HTTPResponse) -> Bool {
+        self.replayHeaderNames.contains { response.headers.first(name: $0)?.lowercased() == "true" }
     }
 
     /// Stripe API v1: `Idempotency-Key`, 255 characters, keys kept at least 24 hours, 5xx results

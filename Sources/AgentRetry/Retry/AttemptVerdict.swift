@@ -1,7 +1,7 @@
 import Foundation
 
 /// What one attempt's outcome means for the call: done, re-send, or stop.
-public enum AttemptVerdict: Sendable, Hashable {
+package enum AttemptVerdict: Sendable, Hashable {
     /// A 2xx response.
     case succeeded
     /// A definitive failure that a re-send cannot change: a 4xx other than the conflicts (402 card
@@ -13,7 +13,7 @@ public enum AttemptVerdict: Sendable, Hashable {
     case conflict(IdempotencyConflict)
 }
 
-/// Why an attempt is worth repeating.
+/// Why an attempt is worth repeating: the `reason` dimension of `agentretry_client_retries_total`.
 public enum RetryReason: String, Sendable, Hashable, CaseIterable {
     /// The transport proved nothing reached the server.
     case notSent
@@ -37,46 +37,39 @@ public enum IdempotencyConflict: Sendable, Hashable {
 }
 
 extension RetryPolicy {
+    /// The statuses worth sending again with the same key, and why: the only such list.
+    static let retryableStatuses: [Int: RetryReason] = [
+        408: .requestTimeout, 429: .rateLimited, 500: .serverError, 502: .serverError, 503: .serverError,
+        504: .serverError,
+    ]
+
     /// The verdict on a response.
     ///
     /// | response | verdict |
     /// |---|---|
     /// | 2xx | succeeded |
-    /// | 409 | conflict: in flight (with its `Retry-After`) |
-    /// | 422, or 400 with error type `idempotency_error` | conflict: payload mismatch |
+    /// | what the profile's ``PSPProfile/conflictReader`` calls a conflict (by default: 409 in flight, 422 and Stripe's 400 `idempotency_error` a payload mismatch) | conflict, with the response's `Retry-After` |
     /// | 408, 429, 500, 502, 503, 504 | retry, honouring `Retry-After`; but `Stripe-Should-Retry: false` makes it failed |
     /// | any other status (other 4xx, 501, 505, ...) | failed |
-    public func verdict(for response: HTTPResponse, now: Date) -> AttemptVerdict {
-        let status = response.status
+    package func verdict(for response: HTTPResponse, profile: PSPProfile, now: Date) -> AttemptVerdict {
         let serverDelay = response.headers.first(name: "Retry-After").flatMap { RetryAfter.delay(from: $0, now: now) }
-        switch status {
-        case 200..<300:
-            return .succeeded
-        case 409:
-            return .conflict(.inFlight(retryAfter: serverDelay))
-        case 422:
-            return .conflict(.payloadMismatch)
-        case 400 where Self.isStripeIdempotencyError(response.body):
-            return .conflict(.payloadMismatch)
-        case 408, 429, 500, 502, 503, 504:
-            if response.headers.first(name: "Stripe-Should-Retry")?.lowercased() == "false" { return .failed }
-            let reason: RetryReason = status == 408 ? .requestTimeout : status == 429 ? .rateLimited : .serverError
-            return .retry(reason, serverDelay: serverDelay)
-        default:
-            return .failed
+        if (200..<300).contains(response.status) { return .succeeded }
+        switch profile.conflictReader.conflict(in: response) {
+        case .payloadMismatch: return .conflict(.payloadMismatch)
+        case .inFlight(let retryAfter): return .conflict(.inFlight(retryAfter: retryAfter ?? serverDelay))
+        case nil: break
         }
+        guard let reason = Self.retryableStatuses[response.status] else { return .failed }
+        if response.headers.first(name: "Stripe-Should-Retry")?.lowercased() == "false" { return .failed }
+        return .retry(reason, serverDelay: serverDelay)
     }
 
     /// The verdict on a transport failure: re-sent unless definitive.
-    public func verdict(for error: HTTPTransportError) -> AttemptVerdict {
+    package func verdict(for error: HTTPTransportError) -> AttemptVerdict {
         switch error.failureClass {
         case .notSent: .retry(.notSent, serverDelay: nil)
         case .mayHaveBeenProcessed: .retry(.mayHaveBeenProcessed, serverDelay: nil)
         case .definitive: .failed
         }
-    }
-
-    private static func isStripeIdempotencyError(_ body: [UInt8]) -> Bool {
-        (try? JSONValue(parsing: body))?["error"]?["type"]?.stringValue == "idempotency_error"
     }
 }

@@ -59,12 +59,6 @@ public struct RetryPolicy: Sendable, Hashable {
         }
         return .nanoseconds(Int64(min(ceiling, cap) * 1e9))
     }
-
-    /// A full-jitter delay before retry `retry`, drawn from `generator`.
-    public func backoff(beforeRetry retry: Int, using generator: inout some RandomNumberGenerator) -> Duration {
-        let ceiling = self.backoffCeiling(beforeRetry: retry).secondsValue
-        return .nanoseconds(Int64(Double.random(in: 0...ceiling, using: &generator) * 1e9))
-    }
 }
 
 /// A retry policy value that makes no sense.

@@ -88,8 +88,7 @@ extension CheckoutTask {
     /// Polls the session, never re-POSTing, until it is completed or the settle deadline passes.
     func settle(_ acp: ACPClient, anchor: String, log: CheckoutLog) async throws(CheckoutTaskError) -> SessionStep {
         await self.emit(.polling(anchor))
-        let deadline = self.client.environment.now().addingTimeInterval(self.configuration.settleDeadline.seconds)
-        var delay = self.configuration.pollInterval
+        var schedule = self.pollSchedule()
         var last: CheckoutSession?
         repeat {
             // An unreachable merchant is polled again until the deadline; a 404 ends the poll.
@@ -99,7 +98,7 @@ extension CheckoutTask {
             last = session
             if session.status == .completed { return .outcome(log.outcome(.completed, session: session)) }
             if session.status == .canceled || session.status == .expired { return .newGeneration(session.status) }
-        } while await self.waitBeforePoll(&delay, until: deadline)
+        } while await self.waitBeforePoll(&schedule)
         return .outcome(log.outcome(.pending, session: last,
             reason: "the complete call is still in flight or its outcome unknown after \(self.configuration.settleDeadline); run the task again to resume it"))
     }

@@ -157,8 +157,7 @@ extension CheckoutTask {
     /// never re-POSTs.
     private func settle(_ stripe: StripeCheckout, anchor: String, token: String, log: CheckoutLog) async throws(CheckoutTaskError) -> CheckoutOutcome? {
         await self.emit(.polling(anchor))
-        let deadline = self.client.environment.now().addingTimeInterval(self.configuration.settleDeadline.seconds)
-        var delay = self.configuration.pollInterval
+        var schedule = self.pollSchedule()
         repeat {
             // An unreachable PSP is polled again until the deadline; a 404 ends the poll.
             let found: StripeCheckout.PaymentIntent?
@@ -171,7 +170,7 @@ extension CheckoutTask {
                current.json["payment_method"]?.stringValue == token || error["payment_method"]?["id"]?.stringValue == token {
                 return Self.declined(error["message"]?.stringValue, log: log)
             }
-        } while await self.waitBeforePoll(&delay, until: deadline)
+        } while await self.waitBeforePoll(&schedule)
         return log.outcome(.pending, reason: "the confirm call is still in flight or its outcome unknown; run the task again to resume it")
     }
 

@@ -138,16 +138,22 @@ public struct CheckoutTask: Sendable {
         }
     }
 
-    /// Waits between polls, or returns `false` when the deadline would pass first.
-    func waitBeforePoll(_ delay: inout Duration, until deadline: Date) async -> Bool {
+    /// The schedule of reads while a step's outcome settles: the configured interval, doubled up to
+    /// 2 s, until the settle deadline.
+    func pollSchedule() -> PollSchedule {
+        let deadline = self.client.environment.now().addingTimeInterval(self.configuration.settleDeadline.seconds)
+        return PollSchedule(interval: self.configuration.pollInterval, deadline: deadline)
+    }
+
+    /// Waits before the next read, or returns `false` when the deadline would pass first.
+    func waitBeforePoll(_ schedule: inout PollSchedule) async -> Bool {
         let environment = self.client.environment
-        guard environment.now().addingTimeInterval(delay.seconds) < deadline else { return false }
+        guard let delay = schedule.delayBeforeNextRead(now: environment.now()) else { return false }
         do {
             try await environment.sleep(for: delay)
         } catch {
             return false
         }
-        delay = min(delay * 2, .seconds(2))
         return true
     }
 

@@ -13,8 +13,6 @@ struct StoreOptions: ParsableArguments {
     @Option(help: "Each request's time budget in seconds, retries included.") var deadline: Double = 60
     @Option(name: .customLong("initial-backoff"), help: "The first retry's backoff ceiling in seconds, doubled per retry up to 8 s.") var initialBackoff: Double = 0.5
     @Option(name: .customLong("request-timeout"), help: "One attempt's timeout in seconds (connect included).") var requestTimeout: Double = 30
-    @Flag(name: .customLong("new-key-every-attempt"), help: "Baseline only (agent-retry demo's naive run): a new random key on every attempt. Never for payments.")
-    var newKeyEveryAttempt = false
 
     func validate() throws {
         if PostgresIdempotencyStore.Configuration.isConnectionString(self.store) {
@@ -67,9 +65,9 @@ struct StoreOptions: ParsableArguments {
         let policy = try RetryPolicy(maximumAttempts: self.maxAttempts, initialBackoff: .milliseconds(Int64(self.initialBackoff * 1000)),
             deadline: .milliseconds(Int64(self.deadline * 1000)))
         var configuration = IdempotentClient.Configuration(policy: policy, leaseDuration: .milliseconds(Int64(self.leaseSeconds * 1000)))
-        configuration.onEvent = TestPause.hook()
-        if self.newKeyEveryAttempt { configuration.keyReuse = .newRandomKeyPerAttempt }
-        return IdempotentClient(transport: transport, store: store, secret: secret, configuration: configuration)
+        configuration.onEvent = CommandHooks.current.clientEvents
+        let hooked = CommandHooks.current.transport.map { $0(transport) } ?? transport
+        return IdempotentClient(transport: hooked, store: store, secret: secret, configuration: configuration)
     }
 
     private func secret(store: any IdempotencyStore) async throws -> IdempotencyKeyDeriver.Secret {

@@ -52,9 +52,7 @@ struct CheckoutCommand: AsyncParsableCommand {
             defer { Task { await transport.shutdown() } }
             var configuration = CheckoutTask.Configuration(namespace: self.namespace, maximumGenerations: self.maxGenerations,
                 settleDeadline: .milliseconds(Int64(self.settleSeconds * 1000)))
-            configuration.onEvent = { event in
-                if case .anchored(_, _, resumed: false) = event { await TestPause.pause(atTaskStep: "anchored") }
-            }
+            configuration.onEvent = CommandHooks.current.checkoutEvents
             let merchant: CheckoutTask.Merchant = self.paymentProtocol == "stripe"
                 ? .stripe(baseURL: self.server, apiKey: apiKey)
                 : .acp(ACPClient.Configuration(baseURL: self.server, apiKey: apiKey))

@@ -110,12 +110,14 @@ struct DemoRun: Sendable {
                 ? self.settings.store ?? directory.appendingPathComponent("agentretry.sqlite").path
                 : directory.appendingPathComponent("\(task.id)-\(invocation).sqlite").path
             var arguments = [
-                "checkout", "--server", server.baseURL, "--api-key", "sk_test_demo", "--store", store, "--namespace", self.settings.namespace, "--task-id", task.id,
+                "--server", server.baseURL, "--api-key", "sk_test_demo", "--store", store, "--namespace", self.settings.namespace, "--task-id", task.id,
                 "--cart", cart, "--protocol", self.settings.protocolName, "--payment-token", task.token,
                 "--request-timeout", "0.5", "--initial-backoff", "0.05", "--max-attempts", "4", "--deadline", "10",
                 "--lease-seconds", "2", "--settle-seconds", "5",
             ]
-            if self.strategy == .naive { arguments.append("--new-key-every-attempt") }
+            var worker = ["demo-worker"] + (task.killAt[invocation].map { ["--pause-at", $0] } ?? [])
+            if self.strategy == .naive { worker.append("--new-key-every-attempt") }
+            arguments = worker + ["--"] + arguments
             do {
                 let exit = try await DemoChild.run(arguments, killAt: task.killAt[invocation])
                 last = exit

@@ -2,16 +2,17 @@ import ArgumentParser
 import Foundation
 
 /// `agent-retry`: AgentRetry's guarantees for scripts and agents in any language.
-@main
-struct AgentRetryCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
+package struct AgentRetryCommand: AsyncParsableCommand {
+    package init() {}
+
+    package static let configuration = CommandConfiguration(
         commandName: "agent-retry",
         abstract: "Payment calls that are safe to retry: deterministic keys persisted before sending.",
-        subcommands: [PostCommand.self, CheckoutCommand.self, DemoCommand.self]
+        subcommands: [PostCommand.self, CheckoutCommand.self, DemoCommand.self, DemoWorkerCommand.self]
     )
 
     /// Runs the command; usage errors exit with 2 (not ArgumentParser's 64), as documented.
-    static func main() async {
+    package static func main() async {
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? any AsyncParsableCommand {

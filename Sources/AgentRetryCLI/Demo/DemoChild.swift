@@ -7,7 +7,7 @@ import Glibc
 #endif
 
 /// One `agent-retry checkout` child process of the demo: spawned with `posix_spawn`, SIGKILLed the
-/// moment it reaches its scheduled crash point (`AGENT_RETRY_PAUSE_AT`, reported on its stderr),
+/// moment it reaches its scheduled crash point (`demo-worker --pause-at`, reported on its stderr),
 /// and waited for on threads of its own, never blocking the cooperative pool.
 ///
 /// Not Foundation's `Process`: under the demo's load of launches its `run()` crashed now and then
@@ -37,7 +37,6 @@ enum DemoChild {
     /// never reaches the step runs to its end).
     static func run(_ arguments: [String], killAt: String?) async throws -> Exit {
         var environment = ProcessInfo.processInfo.environment
-        environment["AGENT_RETRY_PAUSE_AT"] = killAt
         environment["AGENT_RETRY_SECRET"] = nil
         let (pid, output, errors) = try Self.spawn([Self.executable] + arguments, environment: environment)
         Self.running.withLock { _ = $0.insert(pid) }

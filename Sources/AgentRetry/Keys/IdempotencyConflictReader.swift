@@ -1,0 +1,45 @@
+/// Reads an error response for what it says about the idempotency key: the hook through which a
+/// ``PSPProfile`` tells a real idempotency conflict from any other refusal.
+///
+/// Only what the reader calls a conflict is treated as one; every other error response is judged
+/// by its status (retried, or a definitive failure). Readers are compared by name.
+public struct IdempotencyConflictReader: Sendable, Hashable, CustomStringConvertible {
+    /// The reader's name, which identifies it.
+    public let name: String
+    private let read: @Sendable (HTTPResponse) -> IdempotencyConflict?
+
+    /// Creates a reader. `read` gets every non-2xx response and returns the conflict it reports,
+    /// or `nil` when the response says nothing about the key. An in-flight conflict without a
+    /// delay of its own takes the response's `Retry-After`.
+    public init(name: String, read: @escaping @Sendable (HTTPResponse) -> IdempotencyConflict?) {
+        self.name = name
+        self.read = read
+    }
+
+    /// The conflict `response` reports, if any.
+    public func conflict(in response: HTTPResponse) -> IdempotencyConflict? {
+        self.read(response)
+    }
+
+    /// By status: 409 is a request still in flight at the server; 422, and a 400 whose body is
+    /// Stripe's `{"error": {"type": "idempotency_error"}}`, a key used with another request.
+    public static let byStatus = IdempotencyConflictReader(name: "by-status") { response in
+        switch response.status {
+        case 409: .inFlight(retryAfter: nil)
+        case 422: .payloadMismatch
+        case 400 where Self.isStripeIdempotencyError(response.body): .payloadMismatch
+        default: nil
+        }
+    }
+
+    /// The reader's name.
+    public var description: String { self.name }
+
+    public static func == (lhs: Self, rhs: Self) -> Bool { lhs.name == rhs.name }
+
+    public func hash(into hasher: inout Hasher) { hasher.combine(self.name) }
+
+    private static func isStripeIdempotencyError(_ body: [UInt8]) -> Bool {
+        (try? JSONValue(parsing: body))?["error"]?["type"]?.stringValue == "idempotency_error"
+    }
+}

@@ -1,0 +1,157 @@
+import Foundation
+
+/// Decides every step of one idempotent call: persist and send, sleep, look the outcome up, or end
+/// with an outcome or a typed error. The one home of the retry decision.
+///
+/// It does no I/O and reads no clock: the caller reports each step's result with the time and a
+/// jitter draw, and performs the step it gets back (``IdempotentClient`` is that thin loop). The
+/// decider owns the record it will have the caller write; only an ``Ending`` gives the lease up.
+///
+/// ```
+/// begin ─▶ acquireLease ─▶ leased ─▶ send ─▶ received ─┬─▶ sleep ─▶ slept ─▶ send …
+///   │                        │                         ├─▶ lookUp ─▶ lookedUp ─▶ end
+///   └─▶ end                  └─▶ lookUp / end          └─▶ end
+/// ```
+package struct RetryDecider: Sendable {
+    /// The settings a call runs under.
+    package struct Settings: Sendable {
+        /// When and how to retry.
+        package var policy: RetryPolicy
+        /// The PSP's key header, conflicts and replays.
+        package var profile: PSPProfile
+        /// How long each write extends the lease.
+        package var leaseDuration: Duration
+        /// Whether the caller has a lookup for outcomes that must not be re-sent.
+        package var canLookUp: Bool
+        /// Reads the task's anchor from a successful response.
+        package var anchor: (@Sendable (HTTPResponse) -> String?)?
+
+        /// Creates settings.
+        package init(
+            policy: RetryPolicy, profile: PSPProfile, leaseDuration: Duration, canLookUp: Bool = false,
+            anchor: (@Sendable (HTTPResponse) -> String?)? = nil
+        ) {
+            self.policy = policy
+            self.profile = profile
+            self.leaseDuration = leaseDuration
+            self.canLookUp = canLookUp
+            self.anchor = anchor
+        }
+    }
+
+    /// The response headers kept with an outcome.
+    static let keptHeaderNames = ["Idempotent-Replayed", "Retry-After", "Content-Type", "Request-Id"]
+
+    let settings: Settings
+    let requestFingerprint: RequestFingerprint
+    /// The record as the decider last had it written, or found it.
+    package internal(set) var record: IdempotencyRecord
+    /// When the sending started (after the lease was taken): the deadline's origin.
+    var startedAt: Date?
+    /// Sends decided in this call: the policy's attempt count.
+    var sends = 0
+    /// Whether any request of this intent may have reached the server.
+    var mayHaveBeenProcessed: Bool
+    /// Why a lookup was asked for, while it runs.
+    var lookupReason: LookupReason?
+
+    /// Starts deciding for `record`, the intent's record as the store's first write returned it.
+    package init(record: IdempotencyRecord, requestFingerprint: RequestFingerprint, settings: Settings) {
+        self.settings = settings
+        self.requestFingerprint = requestFingerprint
+        self.record = record
+        self.mayHaveBeenProcessed = record.attempts > 0 && record.state != .prepared
+    }
+
+    var key: IdempotencyKey { self.record.key }
+    var policy: RetryPolicy { self.settings.policy }
+
+    /// The first step, given whether the store's first write took the lease.
+    package mutating func begin(leased: Bool, now: Date) -> Step {
+        guard self.record.requestFingerprint == self.requestFingerprint else {
+            return .end(Ending(write: .none, result: .failure(self.error(.bodyChanged,
+                "this intent was first sent with another body; start a new generation of the intent to send a different request"))))
+        }
+        if self.record.state.isTerminal {
+            return .end(Ending(write: .none, result: .success(Self.storedResult(self.record))))
+        }
+        if self.record.state == .conflict {
+            return .end(Ending(write: leased ? .releaseLease : .none, result: .failure(self.error(.payloadMismatch,
+                "the server said this key was used with another request; kept, not re-sent",
+                response: Self.storedResult(self.record).response))))
+        }
+        return leased ? self.leased(self.record, now: now) : .acquireLease
+    }
+
+    /// The lease is held, with the record as it now is.
+    package mutating func leased(_ current: IdempotencyRecord, now: Date) -> Step {
+        self.record = current
+        self.mayHaveBeenProcessed = current.attempts > 0 && current.state != .prepared
+        if current.state.isTerminal {
+            return .end(Ending(write: .releaseLease, result: .success(Self.storedResult(current))))
+        }
+        if current.attempts > 0 && current.state != .prepared && now >= current.clientExpiresAt {
+            return self.lookUp(.retentionPassed, persist: nil)
+        }
+        self.startedAt = now
+        return self.send(now: now)
+    }
+
+    /// A wait before a re-send is over.
+    package mutating func slept(now: Date) -> Step {
+        self.send(now: now)
+    }
+
+    /// A wait before a re-send was cancelled: stop, resumable.
+    package mutating func sleepCancelled(now: Date) -> Step {
+        self.stop(now: now)
+    }
+
+    /// The record of the next attempt, in flight, for the caller to write before sending.
+    mutating func send(now: Date) -> Step {
+        self.sends += 1
+        self.record.attempts += 1
+        return .send(self.written(.inFlight, now: now))
+    }
+
+    /// Ends the call without an outcome, resumable: the record pending (or prepared, when nothing
+    /// can have been sent), the result pending unless `error` says more.
+    mutating func stop(failing error: IdempotentCallError? = nil, now: Date) -> Step {
+        let record = self.written(self.mayHaveBeenProcessed ? .pending : .prepared, now: now)
+        let pending = IdempotentResult(status: .pending, response: nil, key: self.key, attempts: record.attempts,
+            replayed: false, fromStore: false)
+        return .end(Ending(write: .finish(record), result: error.map { .failure($0) } ?? .success(pending)))
+    }
+
+    /// The record with `state`, `response`'s outcome and the write's times, as the decider's own.
+    mutating func written(_ state: IdempotencyRecord.State, _ response: HTTPResponse? = nil, now: Date) -> IdempotencyRecord {
+        self.record.state = state
+        self.record.updatedAt = now
+        self.record.leaseExpiresAt = now + self.settings.leaseDuration.secondsValue
+        if let response {
+            var kept: [String: String] = [:]
+            for name in Self.keptHeaderNames {
+                if let value = response.headers.first(name: name) { kept[name] = value }
+            }
+            self.record.outcome = .init(status: response.status, headers: kept, body: response.body)
+        }
+        return self.record
+    }
+
+    func error(
+        _ code: IdempotentCallError.Code, _ message: String, retryAfter: Duration? = nil, response: HTTPResponse? = nil
+    ) -> IdempotentCallError {
+        IdempotentCallError(code, key: self.key, attempts: self.record.attempts, retryAfter: retryAfter,
+            response: response, message: message)
+    }
+
+    /// The result a finished record answers with, from the store.
+    package static func storedResult(_ record: IdempotencyRecord) -> IdempotentResult {
+        let response = record.outcome.map { outcome in
+            HTTPResponse(status: outcome.status, headers: HTTPHeaders(outcome.headers.sorted { $0.key < $1.key }
+                .map { ($0.key, $0.value) }), body: outcome.body, wireSends: 0)
+        }
+        return IdempotentResult(status: record.state == .succeeded ? .succeeded : .failed, response: response,
+            key: record.key, attempts: record.attempts, replayed: false, fromStore: true, anchor: record.anchor)
+    }
+}
