@@ -181,6 +181,7 @@ let package = Package(
             dependencies: [
                 "AgentRetry",
                 "AgentRetryTesting",
+                "MockPaymentServer",
                 .product(name: "InMemoryLogging", package: "swift-log"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
             ],

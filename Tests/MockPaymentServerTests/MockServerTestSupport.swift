@@ -8,17 +8,8 @@ func withMockServer<Result>(
     transport transportConfiguration: HTTPTransport.Configuration = HTTPTransport.Configuration(),
     _ body: (MockPaymentServer, HTTPTransport) async throws -> Result
 ) async throws -> Result {
-    let server = try await MockPaymentServer.start(configuration)
-    let transport = HTTPTransport(configuration: transportConfiguration)
-    do {
-        let result = try await body(server, transport)
-        await transport.shutdown()
-        try await server.shutdown()
-        return result
-    } catch {
-        await transport.shutdown()
-        try await server.shutdown()
-        throw error
+    try await MockPaymentServer.withServer(configuration) { server in
+        try await HTTPTransport.withTransport(configuration: transportConfiguration) { try await body(server, $0) }
     }
 }
 

@@ -58,6 +58,24 @@ public final class MockPaymentServer: Sendable {
         return MockPaymentServer(channel: channel, core: core, host: configuration.host, connections: tracker)
     }
 
+    /// Runs `body` with a server started with `configuration`, and shuts the server down
+    /// afterwards, whether `body` throws or not.
+    public static func withServer<Result>(
+        _ configuration: Configuration = Configuration(),
+        isolation: isolated (any Actor)? = #isolation,
+        _ body: (MockPaymentServer) async throws -> Result
+    ) async throws -> Result {
+        let server = try await Self.start(configuration)
+        do {
+            let result = try await body(server)
+            try await server.shutdown()
+            return result
+        } catch {
+            try? await server.shutdown()
+            throw error
+        }
+    }
+
     /// Closes the listening socket and every open connection.
     public func shutdown() async throws {
         try await self.channel.close()

@@ -55,8 +55,10 @@ struct IdempotentClientTests {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("agentretry-client-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        try await withMockServer(configuration) { server, transport in
-            try await body(Harness(server: server, transport: transport, directory: directory))
+        try await MockPaymentServer.withServer(configuration) { server in
+            try await HTTPTransport.withTransport { transport in
+                try await body(Harness(server: server, transport: transport, directory: directory))
+            }
         }
     }
 
