@@ -52,22 +52,24 @@ test: system-packages test-packages
 	AGENTRETRY_STRICT=1 $(SWIFT) run transport-tour
 	AGENTRETRY_STRICT=1 Tests/postgres-server.sh run $(SWIFT) test
 
+# The benchmarks are a package of their own, Benchmarks/Package.swift, with a path dependency on this one.
+
 ## Sequential keep-alive requests per second: the transport against a plain libcurl loop.
 bench: system-packages
-	$(SWIFT) run -c release transport-benchmark
+	cd Benchmarks && $(SWIFT) run -c release transport-benchmark
 
 ## Idempotent POST throughput of the mock payment server against a plain SwiftNIO server.
 bench-mock: system-packages
-	$(SWIFT) run -c release mock-server-benchmark
+	cd Benchmarks && $(SWIFT) run -c release mock-server-benchmark
 
 ## The idempotent client's per-call cost over the bare transport, with the disk's fsync cost.
 bench-client: system-packages
-	$(SWIFT) run -c release client-benchmark
+	cd Benchmarks && $(SWIFT) run -c release client-benchmark
 
 ## Keyed calls per second at 1, 8 and 64 concurrent tasks: SQLite and PostgreSQL stores side by
 ## side, the bare transport as the ceiling (a throwaway PostgreSQL server, as in the tests).
 bench-store: system-packages test-packages
-	Tests/postgres-server.sh run $(SWIFT) run -c release store-benchmark
+	cd Benchmarks && ../Tests/postgres-server.sh run $(SWIFT) run -c release store-benchmark
 
 clean:
-	rm -rf .build
+	rm -rf .build Benchmarks/.build

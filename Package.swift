@@ -109,7 +109,7 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // A real PostgreSQL server (Tests/postgres-server.sh) for the tests and the store benchmark.
+        // A real PostgreSQL server (Tests/postgres-server.sh) for the tests.
         .target(
             name: "PostgresTestServer",
             dependencies: [
@@ -136,30 +136,6 @@ let package = Package(
             name: "orchestrator",
             dependencies: ["AgentRetry", "AgentRetryACP", "AgentRetryPostgres", "MockPaymentServer"],
             path: "Examples/Orchestrator",
-            swiftSettings: swiftSettings
-        ),
-        .executableTarget(
-            name: "transport-benchmark",
-            dependencies: ["AgentRetry", "CCurl", "AgentRetryTesting"],
-            path: "Sources/TransportBenchmark",
-            swiftSettings: swiftSettings
-        ),
-        .executableTarget(
-            name: "mock-server-benchmark",
-            dependencies: ["AgentRetry", "MockPaymentServer", "AgentRetryTesting"],
-            path: "Sources/MockServerBenchmark",
-            swiftSettings: swiftSettings
-        ),
-        .executableTarget(
-            name: "client-benchmark",
-            dependencies: ["AgentRetry", "AgentRetryTesting"],
-            path: "Sources/ClientBenchmark",
-            swiftSettings: swiftSettings
-        ),
-        .executableTarget(
-            name: "store-benchmark",
-            dependencies: ["AgentRetry", "AgentRetryPostgres", "PostgresTestServer", "AgentRetryTesting"],
-            path: "Sources/StoreBenchmark",
             swiftSettings: swiftSettings
         ),
         .testTarget(
