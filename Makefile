@@ -15,7 +15,7 @@ TEST_PACKAGES := nghttp2-server openssl postgresql-15
 TEST_PYTHON_PACKAGES := stripe jsonschema
 PYTHON ?= python3
 
-.PHONY: demo tour test bench bench-mock bench-client bench-store build system-packages test-packages clean
+.PHONY: demo tour test bench bench-mock bench-client bench-store docs build system-packages test-packages clean
 
 define install_missing
 	@missing=""; \
@@ -70,6 +70,19 @@ bench-client: system-packages
 ## side, the bare transport as the ceiling (a throwaway PostgreSQL server, as in the tests).
 bench-store: system-packages test-packages
 	cd Benchmarks && ../Tests/postgres-server.sh run $(SWIFT) run -c release store-benchmark
+
+## The DocC reference of every library (Sources/*/Documentation.docc), warnings treated as errors, one
+## archive per library in .build/docs/. AGENTRETRY_DOCS=1 adds swift-docc-plugin to the package (users
+## of the package never resolve it); AGENTRETRY_STRICT=1 builds the code as `make test` does.
+DOC_TARGETS := AgentRetry AgentRetryPostgres AgentRetryACP MockPaymentServer AgentRetryTesting
+docs: system-packages
+	@mkdir -p .build/docs
+	@set -e; for target in $(DOC_TARGETS); do \
+		echo "documentation: $$target"; \
+		AGENTRETRY_DOCS=1 AGENTRETRY_STRICT=1 $(SWIFT) package --allow-writing-to-directory .build/docs \
+			generate-documentation --target $$target --warnings-as-errors \
+			--output-path .build/docs/$$target.doccarchive; \
+	done
 
 clean:
 	rm -rf .build Benchmarks/.build

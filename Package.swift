@@ -181,3 +181,9 @@ let package = Package(
         ),
     ]
 )
+
+// `make docs` sets AGENTRETRY_DOCS=1 to build the DocC catalogs with swift-docc-plugin. Users of the
+// package never resolve the plugin.
+if Context.environment["AGENTRETRY_DOCS"] != nil {
+    package.dependencies.append(.package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"))
+}
