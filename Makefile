@@ -15,7 +15,7 @@ TEST_PACKAGES := nghttp2-server openssl postgresql-15
 TEST_PYTHON_PACKAGES := stripe jsonschema
 PYTHON ?= python3
 
-.PHONY: demo tour test bench bench-mock bench-client bench-store build system-packages test-packages clean
+.PHONY: demo tour test bench bench-mock bench-client bench-store docs build system-packages test-packages clean
 
 define install_missing
 	@missing=""; \
@@ -52,22 +52,37 @@ test: system-packages test-packages
 	AGENTRETRY_STRICT=1 $(SWIFT) run transport-tour
 	AGENTRETRY_STRICT=1 Tests/postgres-server.sh run $(SWIFT) test
 
+# The benchmarks are a package of their own, Benchmarks/Package.swift, with a path dependency on this one.
+
 ## Sequential keep-alive requests per second: the transport against a plain libcurl loop.
 bench: system-packages
-	$(SWIFT) run -c release transport-benchmark
+	cd Benchmarks && $(SWIFT) run -c release transport-benchmark
 
 ## Idempotent POST throughput of the mock payment server against a plain SwiftNIO server.
 bench-mock: system-packages
-	$(SWIFT) run -c release mock-server-benchmark
+	cd Benchmarks && $(SWIFT) run -c release mock-server-benchmark
 
 ## The idempotent client's per-call cost over the bare transport, with the disk's fsync cost.
 bench-client: system-packages
-	$(SWIFT) run -c release client-benchmark
+	cd Benchmarks && $(SWIFT) run -c release client-benchmark
 
 ## Keyed calls per second at 1, 8 and 64 concurrent tasks: SQLite and PostgreSQL stores side by
 ## side, the bare transport as the ceiling (a throwaway PostgreSQL server, as in the tests).
 bench-store: system-packages test-packages
-	Tests/postgres-server.sh run $(SWIFT) run -c release store-benchmark
+	cd Benchmarks && ../Tests/postgres-server.sh run $(SWIFT) run -c release store-benchmark
+
+## The DocC reference of every library (Sources/*/Documentation.docc), warnings treated as errors, one
+## archive per library in .build/docs/. AGENTRETRY_DOCS=1 adds swift-docc-plugin to the package (users
+## of the package never resolve it); AGENTRETRY_STRICT=1 builds the code as `make test` does.
+DOC_TARGETS := AgentRetry AgentRetryPostgres AgentRetryACP MockPaymentServer AgentRetryTesting
+docs: system-packages
+	@mkdir -p .build/docs
+	@set -e; for target in $(DOC_TARGETS); do \
+		echo "documentation: $$target"; \
+		AGENTRETRY_DOCS=1 AGENTRETRY_STRICT=1 $(SWIFT) package --allow-writing-to-directory .build/docs \
+			generate-documentation --target $$target --warnings-as-errors \
+			--output-path .build/docs/$$target.doccarchive; \
+	done
 
 clean:
-	rm -rf .build
+	rm -rf .build Benchmarks/.build

@@ -123,7 +123,7 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // A real PostgreSQL server (Tests/postgres-server.sh) for the tests and the store benchmark.
+        // A real PostgreSQL server (Tests/postgres-server.sh) for the tests.
         .target(
             name: "PostgresTestServer",
             dependencies: [
@@ -150,30 +150,6 @@ let package = Package(
             name: "orchestrator",
             dependencies: ["AgentRetry", "AgentRetryACP", "AgentRetryPostgres", "MockPaymentServer"],
             path: "Examples/Orchestrator",
-            swiftSettings: swiftSettings
-        ),
-        .executableTarget(
-            name: "transport-benchmark",
-            dependencies: ["AgentRetry", "CCurl", "AgentRetryTesting"],
-            path: "Sources/TransportBenchmark",
-            swiftSettings: swiftSettings
-        ),
-        .executableTarget(
-            name: "mock-server-benchmark",
-            dependencies: ["AgentRetry", "MockPaymentServer", "AgentRetryTesting"],
-            path: "Sources/MockServerBenchmark",
-            swiftSettings: swiftSettings
-        ),
-        .executableTarget(
-            name: "client-benchmark",
-            dependencies: ["AgentRetry", "AgentRetryTesting"],
-            path: "Sources/ClientBenchmark",
-            swiftSettings: swiftSettings
-        ),
-        .executableTarget(
-            name: "store-benchmark",
-            dependencies: ["AgentRetry", "AgentRetryPostgres", "PostgresTestServer", "AgentRetryTesting"],
-            path: "Sources/StoreBenchmark",
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -220,3 +196,9 @@ let package = Package(
         ),
     ]
 )
+
+// `make docs` sets AGENTRETRY_DOCS=1 to build the DocC catalogs with swift-docc-plugin. Users of the
+// package never resolve the plugin.
+if Context.environment["AGENTRETRY_DOCS"] != nil {
+    package.dependencies.append(.package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"))
+}

@@ -1,7 +1,7 @@
 import Foundation
 import PostgresNIO
 
-/// Why a PostgreSQL call failed, as the ``AgentRetry/IdempotencyStoreError/underlying`` cause: the
+/// Why a PostgreSQL call failed, as the `IdempotencyStoreError.underlying` cause: the
 /// client's error code, the server's SQLSTATE and message, and the network error beneath, if any.
 ///
 /// PostgresNIO's own error keeps the query with its bound values, one of which can be the

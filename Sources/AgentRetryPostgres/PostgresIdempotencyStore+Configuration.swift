@@ -61,7 +61,7 @@ extension PostgresIdempotencyStore {
         /// How long opening one connection may take. Default 10 seconds.
         public var connectTimeout: Duration = .seconds(10)
         /// How long one store operation may take, waiting for a pooled connection included, before
-        /// it fails as ``IdempotencyStoreError/Code-swift.struct/unavailable``. Default 30 seconds.
+        /// it fails as `IdempotencyStoreError.Code.unavailable`. Default 30 seconds.
         public var operationTimeout: Duration = .seconds(30)
 
         /// A configuration field by field.
@@ -83,7 +83,7 @@ extension PostgresIdempotencyStore {
         ///
         /// `sslmode` is one of `disable`, `prefer` (the default), `require`, `verify-ca` and
         /// `verify-full`. Without a password in the string, `PGPASSWORD` is used when set.
-        /// - Throws: ``IdempotencyStoreError/Code-swift.struct/invalidConfiguration``, naming the part
+        /// - Throws: `IdempotencyStoreError.Code.invalidConfiguration`, naming the part
         ///   at fault and never the password.
         public init(connectionString: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws(IdempotencyStoreError) {
             func invalid(_ why: String) -> IdempotencyStoreError {

@@ -12,7 +12,7 @@ import PostgresNIO
 /// is one guarded `UPDATE`, so no two writers both win; and every method has committed before it
 /// returns (`connect` refuses a server whose `synchronous_commit` is off), so the client sends only
 /// what is durably recorded. A database that is down or drops mid-call is an
-/// ``AgentRetry/IdempotencyStoreError`` with code `unavailable`, and the client sends nothing.
+/// `IdempotencyStoreError` with code `unavailable`, and the client sends nothing.
 ///
 /// ```swift
 /// let store = try await PostgresIdempotencyStore.connect(
@@ -30,7 +30,7 @@ public final class PostgresIdempotencyStore: IdempotencyStore {
 
     /// Connects, and brings the schema up to date (creating it on first use; several processes may
     /// do this at once).
-    /// - Throws: ``AgentRetry/IdempotencyStoreError`` `unavailable` when the database cannot be
+    /// - Throws: `IdempotencyStoreError` `unavailable` when the database cannot be
     ///   reached or refuses the login, `unsupportedSchema` when a newer AgentRetry has migrated it,
     ///   `invalidConfiguration` when the CA file cannot be read.
     public static func connect(

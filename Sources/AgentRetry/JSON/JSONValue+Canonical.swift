@@ -9,7 +9,7 @@ extension JSONValue {
     /// units of their names, no insignificant white space, strings escaped as ECMAScript's
     /// `JSON.stringify` does, numbers in ECMAScript's shortest round-trip notation.
     ///
-    /// Two values equal by meaning (``JSONValue/==(_:_:)``) canonicalize to the same bytes, so a hash of
+    /// Two values equal by meaning (`==`) canonicalize to the same bytes, so a hash of
     /// these bytes fingerprints a request body or an intent.
     public func canonicalized() throws(CanonicalizationError) -> [UInt8] {
         var output: [UInt8] = []

@@ -36,7 +36,7 @@ public struct CheckoutTaskError: Error, Sendable, CustomStringConvertible {
     public let anchor: String?
     /// The idempotency keys this invocation used.
     public let idempotencyKeys: [IdempotencyKey]
-    /// The underlying error: ``ACPClientError``, ``IdempotentCallError``, ``ACPDecodingError``.
+    /// The underlying error: ``ACPClientError``, `IdempotentCallError`, ``ACPDecodingError``.
     public let underlying: (any Error)?
 
     /// Creates an error.

@@ -2,7 +2,7 @@ import AgentRetry
 import Foundation
 
 /// A client for an ACP 2026-04-17 merchant: create, update, retrieve, complete and cancel checkout
-/// sessions, every POST through the ``IdempotentClient`` (key persisted before sending, retries
+/// sessions, every POST through the `IdempotentClient` (key persisted before sending, retries
 /// that never re-send a 409 or 422), every GET retried as the safe request it is.
 ///
 /// Each request carries `Authorization: Bearer`, `API-Version`, `Content-Type`, a `Request-Id`

@@ -34,7 +34,7 @@ public struct ACPClientError: Error, Sendable, CustomStringConvertible {
     public let error: ACPError?
     /// The idempotent call, when it returned.
     public let call: IdempotentResult?
-    /// The underlying error: an ``IdempotentCallError``, an ``HTTPTransportError``, an ``ACPDecodingError``.
+    /// The underlying error: an `IdempotentCallError`, an `HTTPTransportError`, an ``ACPDecodingError``.
     public let underlying: (any Error)?
 
     /// Creates an error.

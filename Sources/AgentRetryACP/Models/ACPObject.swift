@@ -68,7 +68,7 @@ extension ACPObject {
     /// The JSON object.
     public var acpJSON: JSONValue { .object(self.members) }
 
-    /// Decodes through ``JSONValue``, keeping every member.
+    /// Decodes through `JSONValue`, keeping every member.
     public init(from decoder: any Decoder) throws {
         try self.init(acpJSON: try JSONValue(from: decoder), path: "$")
     }

@@ -2,8 +2,13 @@
 // SQLite store and on the PostgreSQL store, side by side in the same run, with the bare transport
 // (the same POSTs with a key header, no store) as the ceiling.
 //
-//   make bench-store        (= Tests/postgres-server.sh run swift run -c release store-benchmark)
-//   swift run -c release store-benchmark [--calls N] [--rounds R] [--pool N]
+// From the root: `make bench-store`, which starts a throwaway PostgreSQL server and names it in
+// AGENT_RETRY_TEST_POSTGRES. In Benchmarks/:
+//
+//   ../Tests/postgres-server.sh run swift run -c release store-benchmark [--calls N] [--rounds R] [--pool N]
+//
+// or, against a server of your own, AGENT_RETRY_TEST_POSTGRES=postgres://USER@HOST:PORT/DB in place
+// of the script (a connection string without `sslmode` connects without TLS).
 //
 // Every client call is a new intent, so each one creates and leases its record, records the
 // attempt and finishes it: three durable commits before and after its request. Both stores commit
@@ -13,7 +18,6 @@
 import AgentRetry
 import AgentRetryPostgres
 import Foundation
-import PostgresTestServer
 import AgentRetryTesting
 
 func argument(_ name: String, default value: Int) -> Int {
@@ -32,6 +36,15 @@ let callsPerTask = argument("--calls", default: 40)
 let rounds = argument("--rounds", default: 3)
 let poolSize = argument("--pool", default: 16)
 let concurrencies = [1, 8, 64]
+// A namespace of this run's own: the database may hold an earlier run's records.
+let namespace = "bench-\(UUID().uuidString.prefix(8).lowercased())"
+
+guard let postgresURL = ProcessInfo.processInfo.environment["AGENT_RETRY_TEST_POSTGRES"], !postgresURL.isEmpty else {
+    print("store-benchmark: AGENT_RETRY_TEST_POSTGRES names no PostgreSQL server. Run `make bench-store`")
+    print("from the repository's root, or in Benchmarks/:")
+    print("  ../Tests/postgres-server.sh run swift run -c release store-benchmark")
+    exit(2)
+}
 
 let server = try await FaultyHTTPServer.start()
 let transport = HTTPTransport()
@@ -41,7 +54,9 @@ try FileManager.default.createDirectory(at: directory, withIntermediateDirectori
 defer { try? FileManager.default.removeItem(at: directory) }
 
 let sqlite = try SQLiteIdempotencyStore(path: directory.appendingPathComponent("store.sqlite").path)
-var postgresConfiguration = try await PostgresTestServer.shared().makeDatabase(poolSize: poolSize)
+var postgresConfiguration = try PostgresIdempotencyStore.Configuration(connectionString: postgresURL)
+if !postgresURL.contains("sslmode=") { postgresConfiguration.tls = .disable }
+postgresConfiguration.pool.maximumConnections = poolSize
 postgresConfiguration.operationTimeout = .seconds(120)
 let postgres = try await PostgresIdempotencyStore.connect(postgresConfiguration)
 let secret = IdempotencyKeyDeriver.Secret.random()
@@ -60,7 +75,7 @@ func round(_ variant: String, concurrency: Int, tag: String) async throws -> Dou
                 for call in 0..<callsPerTask {
                     let request = HTTPRequest(method: .post, url: url, body: "amount=100&currency=usd")
                     if let client = clients[variant] {
-                        let intent = IdempotencyIntent(namespace: "bench", operation: "post",
+                        let intent = IdempotencyIntent(namespace: namespace, operation: "post",
                             inputs: ["task_id": .string("\(tag)-\(worker)-\(call)")])
                         let result = try await client.send(request, intent: intent)
                         precondition(result.status == .succeeded)

@@ -2,6 +2,8 @@
 // idempotency claim and record, charge, ledger) against a plain SwiftNIO server that only answers
 // 200, in the same run, through the same client.
 //
+// From the root: `make bench-mock`. In Benchmarks/:
+//
 //   swift run -c release mock-server-benchmark [--requests N] [--concurrency C] [--rounds R]
 //
 // Every request is a Stripe create-and-confirm POST with a fresh Idempotency-Key. Rounds

@@ -1,6 +1,8 @@
 // The idempotent client's per-call cost over the bare transport, on loopback, with SQLite
 // durability on (WAL, synchronous=FULL), and this machine's fsync cost measured in the same run.
 //
+// From the root: `make bench-client`. In Benchmarks/:
+//
 //   swift run -c release client-benchmark [--calls N] [--rounds R]
 //
 // Each client call is a new intent (a new task id), so every call creates, leases, persists and

@@ -1,13 +1,15 @@
 // Sequential keep-alive requests per second on loopback: AgentRetry's transport against a plain
 // libcurl easy-handle loop, in the same run, against the same local server.
 //
+// From the root: `make bench`. In Benchmarks/:
+//
 //   swift run -c release transport-benchmark [--requests N] [--rounds R]
 //
 // Rounds alternate between the two so that machine noise hits both alike; the figure of each is
 // the median of its rounds, and the ratio is AgentRetry's over the baseline's (goal: at least 0.9).
 
 import AgentRetry
-import CCurl
+import CLibcurl
 import Foundation
 import AgentRetryTesting
 
