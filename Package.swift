@@ -168,9 +168,11 @@ let package = Package(
             dependencies: [
                 "AgentRetry",
                 "AgentRetryPostgres",
+                "AgentRetryTesting",
                 "MockPaymentServer",
                 "PostgresTestServer",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),

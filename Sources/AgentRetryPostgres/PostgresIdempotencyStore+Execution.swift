@@ -6,15 +6,18 @@ import PostgresNIO
 
 extension PostgresIdempotencyStore {
     /// Runs one statement (committed on its own) and returns its rows.
-    func rows(_ what: String, _ query: PostgresQuery) async throws(IdempotencyStoreError) -> [PostgresRow] {
-        try await self.run(what) { client in
+    func rows(_ what: String, _ statement: StoreStatement) async throws(IdempotencyStoreError) -> [PostgresRow] {
+        let query = Self.query(statement)
+        return try await self.run(what) { client in
             try await client.query(query, logger: self.logger).collect()
         }
     }
 
     /// Runs one statement and reads its first row as a record.
-    func firstRecord(_ what: String, _ query: PostgresQuery) async throws(IdempotencyStoreError) -> IdempotencyRecord? {
-        guard let row = try await self.rows(what, query).first else { return nil }
+    func firstRecord(
+        _ what: String, _ statement: StoreStatement
+    ) async throws(IdempotencyStoreError) -> IdempotencyRecord? {
+        guard let row = try await self.rows(what, statement).first else { return nil }
         return try Self.decode(row)
     }
 

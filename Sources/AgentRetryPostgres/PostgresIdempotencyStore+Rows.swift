@@ -3,60 +3,71 @@ import Foundation
 import NIOCore
 import PostgresNIO
 
+/// The PostgreSQL side of the shared schema: statements rendered with `$1`... placeholders, values
+/// bound as PostgresNIO binds them, and rows read as the row codec's cells.
 extension PostgresIdempotencyStore {
-    /// `INSERT` of a whole record unless its key exists, returning it when inserted.
-    static func insert(_ record: IdempotencyRecord) -> PostgresQuery {
-        let outcome = record.outcome
-        return """
-            INSERT INTO agentretry_record (key, namespace, operation, intent_fingerprint, request_fingerprint, profile, state,
-                attempts, created_at, updated_at, client_expires_at, psp_expires_at, outcome_status, outcome_headers, outcome_body,
-                anchor, lease_owner, lease_expires_at, format)
-            VALUES (\(record.key.rawValue), \(record.namespace), \(record.operation), \(record.intentFingerprint),
-                \(record.requestFingerprint.rawValue), \(record.profile), \(record.state.rawValue), \(record.attempts),
-                \(record.createdAt.timeIntervalSince1970), \(record.updatedAt.timeIntervalSince1970),
-                \(record.clientExpiresAt.timeIntervalSince1970), \(record.pspExpiresAt.timeIntervalSince1970),
-                \(outcome?.status), \(outcome.map { IdempotencyRecord.storedHeaders($0.headers) }), \(outcome.map { ByteBuffer(bytes: $0.body) }),
-                \(record.anchor), \(record.leaseOwner), \(record.leaseExpiresAt?.timeIntervalSince1970), \(IdempotencyRecord.storageFormat))
-            ON CONFLICT (key) DO NOTHING
-            RETURNING *
-            """
+    /// The tables' names and PostgreSQL's types.
+    static let schema = StoreSchema.postgres
+
+    /// `statement` as PostgresNIO runs it. Every value is bound, never written into the text.
+    static func query(_ statement: StoreStatement) -> PostgresQuery {
+        var binds = PostgresBindings(capacity: statement.values.count)
+        for value in statement.values {
+            switch value {
+            case .null: binds.appendNull()
+            case .text(let text): binds.append(text)
+            case .integer(let integer): binds.append(integer)
+            case .real(let real): binds.append(real)
+            case .blob(let bytes): binds.append(ByteBuffer(bytes: bytes))
+            case .boolean(let flag): binds.append(flag)
+            }
+        }
+        return PostgresQuery(unsafeSQL: statement.sql { "$\($0)" }, binds: binds)
+    }
+
+    /// Reads a row back; a row that does not read as a record is a typed error naming its key, and
+    /// the row stays as it is.
+    static func decode(_ row: PostgresRow) throws(IdempotencyStoreError) -> IdempotencyRecord {
+        let cells = row.makeRandomAccess()
+        return try IdempotencyRecord(StoredRow { column in Self.cell(column, of: cells) })
+    }
+
+    /// What `cells` hold in `column`, read as the column's kind.
+    static func cell(_ column: StoreColumn, of cells: PostgresRandomAccessRow) -> StoredRow.Cell {
+        guard cells.contains(column.name) else { return .missing }
+        let cell = cells[column.name]
+        guard cell.bytes != nil else { return .value(.null) }
+        do {
+            return switch column.kind {
+            case .text: .value(.text(try cell.decode(String.self)))
+            case .integer, .integer32: .value(.integer(try cell.decode(Int.self)))
+            case .real: .value(.real(try cell.decode(Double.self)))
+            case .blob: .value(.blob(Array(try cell.decode(ByteBuffer.self).readableBytesView)))
+            }
+        } catch {
+            return .unreadable
+        }
     }
 
     /// The first write of a call: one call of `agentretry_insert_and_lease` (see the schema), one
     /// round trip, one commit.
-    func insertAndLeaseQuery(
+    static func insertAndLeaseCall(
         _ record: IdempotencyRecord, owner: String, leaseExpiresAt: Date, now: Date, adoptingFinished: Bool
-    ) -> PostgresQuery {
-        let outcome = record.outcome
-        return """
-            SELECT f.leased, (f.rec).* FROM agentretry_insert_and_lease(\(record.key.rawValue), \(record.namespace), \(record.operation),
-                \(record.intentFingerprint), \(record.requestFingerprint.rawValue), \(record.profile), \(record.state.rawValue),
-                \(record.attempts), \(record.createdAt.timeIntervalSince1970), \(record.updatedAt.timeIntervalSince1970),
-                \(record.clientExpiresAt.timeIntervalSince1970), \(record.pspExpiresAt.timeIntervalSince1970), \(outcome?.status),
-                \(outcome.map { IdempotencyRecord.storedHeaders($0.headers) }), \(outcome.map { ByteBuffer(bytes: $0.body) }), \(record.anchor),
-                \(record.leaseOwner), \(record.leaseExpiresAt?.timeIntervalSince1970), \(IdempotencyRecord.storageFormat),
-                \(owner), \(leaseExpiresAt.timeIntervalSince1970), \(now.timeIntervalSince1970), \(adoptingFinished)) AS f
-            """
+    ) -> StoreStatement {
+        let arguments = record.storedValues.map(StoreStatement.value) + [
+            "\(owner)", "\(leaseExpiresAt)", "\(now)", "\(adoptingFinished)",
+        ]
+        return "SELECT f.leased, (f.rec).* FROM \(sql: Self.insertAndLeaseName)(\(.joined(arguments))) AS f"
     }
 
-    /// The lease-guarded write of a record's mutable columns: the lease must still be live at the
-    /// record's `updatedAt`; the write renews it to the record's `leaseExpiresAt`, or gives it up.
+    /// The lease-guarded write of a record's mutable columns
+    /// (``AgentRetry/StoreSchema/writeRecord(_:owner:releasingLease:)``).
     func write(_ record: IdempotencyRecord, owner: String, releasingLease: Bool) async throws(IdempotencyStoreError) {
-        let outcome = record.outcome
-        let leaseExpiry: Double? = releasingLease ? nil : (record.leaseExpiresAt ?? record.updatedAt).timeIntervalSince1970
-        let leaseOwner: String? = releasingLease ? nil : owner
-        let changed = try await self.rows(releasingLease ? "finish a record" : "write a record", """
-            UPDATE agentretry_record SET state = \(record.state.rawValue), attempts = \(record.attempts),
-                updated_at = \(record.updatedAt.timeIntervalSince1970), outcome_status = \(outcome?.status),
-                outcome_headers = \(outcome.map { IdempotencyRecord.storedHeaders($0.headers) }), outcome_body = \(outcome.map { ByteBuffer(bytes: $0.body) }),
-                anchor = \(record.anchor), request_fingerprint = \(record.requestFingerprint.rawValue),
-                lease_owner = \(leaseOwner), lease_expires_at = \(leaseExpiry)
-            WHERE key = \(record.key.rawValue) AND lease_owner = \(owner) AND lease_expires_at > \(record.updatedAt.timeIntervalSince1970)
-                AND format <= \(IdempotencyRecord.storageFormat)
-            RETURNING key
-            """)
-        guard changed.count == 1 else {
-            throw IdempotencyStoreError(code: .leaseLost, message: "the lease on \(record.key) is no longer held by this caller")
+        let statement = Self.schema.writeRecord(record, owner: owner, releasingLease: releasingLease)
+        let what = releasingLease ? "finish a record" : "write a record"
+        guard try await self.rows(what, statement + " RETURNING key").count == 1 else {
+            throw IdempotencyStoreError(
+                code: .leaseLost, message: "the lease on \(record.key) is no longer held by this caller")
         }
     }
 }

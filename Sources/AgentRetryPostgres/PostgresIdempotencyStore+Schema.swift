@@ -10,95 +10,80 @@ extension PostgresIdempotencyStore {
         let statements: [String]
     }
 
-    /// The schema's versions. Append, never edit: a database records which it has applied.
+    /// The schema's versions. Append, never edit: a database records which it has applied, and
+    /// what a version creates must stay what it created (the tables come from ``StoreColumn``).
     static let migrations: [Migration] = [
         Migration(version: 1, name: "records and settings", statements: [
-            """
-            CREATE TABLE agentretry_record (
-                key text PRIMARY KEY,
-                namespace text NOT NULL,
-                operation text NOT NULL,
-                intent_fingerprint text NOT NULL,
-                request_fingerprint text NOT NULL,
-                profile text NOT NULL,
-                state text NOT NULL,
-                attempts bigint NOT NULL,
-                created_at double precision NOT NULL,
-                updated_at double precision NOT NULL,
-                client_expires_at double precision NOT NULL,
-                psp_expires_at double precision NOT NULL,
-                outcome_status bigint,
-                outcome_headers text,
-                outcome_body bytea,
-                anchor text,
-                lease_owner text,
-                lease_expires_at double precision,
-                format integer NOT NULL DEFAULT 1
-            )
-            """,
-            "CREATE INDEX agentretry_record_identity ON agentretry_record (intent_fingerprint, created_at)",
-            "CREATE INDEX agentretry_record_expiry ON agentretry_record (psp_expires_at)",
-            "CREATE TABLE agentretry_setting (name text PRIMARY KEY, value bytea NOT NULL)",
+            PostgresIdempotencyStore.schema.createRecordTable(),
+            PostgresIdempotencyStore.schema.createIdentityIndex,
+            PostgresIdempotencyStore.schema.createExpiryIndex,
+            PostgresIdempotencyStore.schema.createSettingTable,
             PostgresIdempotencyStore.insertAndLeaseFunction,
         ]),
     ]
 
-    /// The first write of a call as one server-side function, so that it costs one round trip and
-    /// one commit. It does what the SQLite store does in one write transaction: a transaction-scoped
-    /// advisory lock on the intent's identity makes the look-up of its other keys and the insert one
-    /// step (two processes holding different secrets cannot both create a record for one intent);
-    /// then `INSERT ... ON CONFLICT DO NOTHING`, then the lease's compare-and-set. Each statement of
-    /// a PL/pgSQL function takes a new snapshot, so the look-ups after the lock see every commit
-    /// made before it. Returns whether the lease was taken, and the record as it now is.
-    static let insertAndLeaseFunction = """
-        CREATE FUNCTION agentretry_insert_and_lease(
-            p_key text, p_namespace text, p_operation text, p_identity text, p_request text, p_profile text, p_state text,
-            p_attempts bigint, p_created double precision, p_updated double precision, p_client_expires double precision,
-            p_psp_expires double precision, p_outcome_status bigint, p_outcome_headers text, p_outcome_body bytea, p_anchor text,
-            p_lease_owner text, p_lease_until double precision, p_format bigint,
-            p_owner text, p_lease_expires double precision, p_now double precision, p_adopt_finished boolean)
-        RETURNS TABLE (leased boolean, rec agentretry_record)
-        LANGUAGE plpgsql AS $function$
-        DECLARE
-            v_target text;
-            v_finished text;
-        BEGIN
-            -- Under repeatable read the look-ups below would see a snapshot older than the lock.
-            IF current_setting('transaction_isolation') <> 'read committed' THEN
-                RAISE EXCEPTION 'agentretry_insert_and_lease needs read committed, not %', current_setting('transaction_isolation');
-            END IF;
-            PERFORM pg_advisory_xact_lock(hashtextextended(p_identity, 0));
-            -- An intent without a time bucket that already ended under another key keeps that outcome.
-            IF p_adopt_finished AND NOT EXISTS (SELECT 1 FROM agentretry_record r WHERE r.key = p_key) THEN
-                SELECT r.key INTO v_finished FROM agentretry_record r
-                    WHERE r.intent_fingerprint = p_identity AND r.key <> p_key AND r.state IN ('succeeded', 'failed', 'conflict')
-                    ORDER BY r.created_at DESC, r.key DESC LIMIT 1;
-                IF v_finished IS NOT NULL THEN
-                    RETURN QUERY SELECT false, r FROM agentretry_record r WHERE r.key = v_finished;
-                    RETURN;
+    /// The server-side first write's name.
+    static let insertAndLeaseName = "agentretry_insert_and_lease"
+
+    /// The first write of a call
+    /// (``AgentRetry/IdempotencyStore/insertAndLease(_:owner:leaseExpiresAt:now:adoptingFinished:)``,
+    /// whose doc comment and the conformance suite specify it) as one server-side function, so that
+    /// it costs one round trip and one commit. Its statements are the ones the SQLite store runs in
+    /// its write transaction, made from the same ``StoreSchema`` with the function's parameters as
+    /// operands; a transaction-scoped advisory lock on the intent's identity makes the look-up of
+    /// its other keys and the insert one step (two processes holding different secrets cannot both
+    /// create a record for one intent). Each statement of a PL/pgSQL function takes a new snapshot,
+    /// so the look-ups after the lock see every commit made before it. It takes the record's
+    /// columns (`p_key` ... `p_format`, in ``StoreColumn`` order), then the lease's owner, expiry
+    /// and `now`, and whether to adopt a finished record; it returns whether the lease was taken,
+    /// and the record as it now is.
+    static var insertAndLeaseFunction: String {
+        let schema = Self.schema
+        let parameters = StoreColumn.allCases.map { "p_\($0.name) \(schema.parameterType(of: $0.kind))" }
+        let finished = schema.selectLatestRecord(identity: "p_intent_fingerprint", otherThan: "p_key",
+            in: IdempotencyRecord.State.finished, columns: "key INTO v_finished")
+        let unfinished = schema.selectLatestRecord(identity: "p_intent_fingerprint", otherThan: "p_key",
+            in: IdempotencyRecord.State.unfinished, columns: "key INTO v_target")
+        let insert = schema.insertRecord(StoreColumn.allCases.map { StoreStatement(sql: "p_\($0.name)") })
+        let lease = schema.takeLease(key: "v_target", owner: "p_owner", until: "p_lease_until", now: "p_now",
+            format: "p_format", request: "p_request_fingerprint")
+        let function: StoreStatement = """
+            CREATE FUNCTION \(sql: Self.insertAndLeaseName)(
+                \(sql: parameters.joined(separator: ", ")),
+                p_owner text, p_lease_until double precision, p_now double precision, p_adopt_finished boolean)
+            RETURNS TABLE (leased boolean, rec \(sql: schema.recordTable))
+            LANGUAGE plpgsql AS $function$
+            DECLARE
+                v_target text;
+                v_finished text;
+            BEGIN
+                -- Under repeatable read the look-ups below would see a snapshot older than the lock.
+                IF current_setting('transaction_isolation') <> 'read committed' THEN
+                    RAISE EXCEPTION '\(sql: Self.insertAndLeaseName) needs read committed, not %',
+                        current_setting('transaction_isolation');
                 END IF;
-            END IF;
-            -- An unfinished record of the intent under another key is resumed; else the record is inserted.
-            SELECT r.key INTO v_target FROM agentretry_record r
-                WHERE r.intent_fingerprint = p_identity AND r.key <> p_key AND r.state IN ('prepared', 'inFlight', 'pending')
-                ORDER BY r.created_at DESC, r.key DESC LIMIT 1;
-            IF v_target IS NULL THEN
-                v_target := p_key;
-                INSERT INTO agentretry_record (key, namespace, operation, intent_fingerprint, request_fingerprint, profile, state,
-                    attempts, created_at, updated_at, client_expires_at, psp_expires_at, outcome_status, outcome_headers, outcome_body,
-                    anchor, lease_owner, lease_expires_at, format)
-                VALUES (p_key, p_namespace, p_operation, p_identity, p_request, p_profile, p_state, p_attempts, p_created, p_updated,
-                    p_client_expires, p_psp_expires, p_outcome_status, p_outcome_headers, p_outcome_body, p_anchor, p_lease_owner,
-                    p_lease_until, p_format)
-                ON CONFLICT (key) DO NOTHING;
-            END IF;
-            UPDATE agentretry_record r SET lease_owner = p_owner, lease_expires_at = p_lease_expires
-                WHERE r.key = v_target AND r.request_fingerprint = p_request AND r.state NOT IN ('succeeded', 'failed')
-                    AND r.format <= p_format AND (r.lease_owner IS NULL OR r.lease_owner = p_owner OR r.lease_expires_at <= p_now);
-            RETURN QUERY SELECT FOUND, r FROM agentretry_record r WHERE r.key = v_target;
-        END
-        $function$
-        """
+                PERFORM pg_advisory_xact_lock(hashtextextended(p_intent_fingerprint, 0));
+                -- An intent without a time bucket that already ended under another key keeps that outcome.
+                IF p_adopt_finished AND NOT EXISTS (\(schema.selectRecord(key: "p_key", columns: "1"))) THEN
+                    \(finished);
+                    IF v_finished IS NOT NULL THEN
+                        RETURN QUERY SELECT false, r FROM \(sql: schema.recordTable) r WHERE r.key = v_finished;
+                        RETURN;
+                    END IF;
+                END IF;
+                -- An unfinished record of the intent under another key is resumed; else the record is inserted.
+                \(unfinished);
+                IF v_target IS NULL THEN
+                    v_target := p_key;
+                    \(insert);
+                END IF;
+                \(lease);
+                RETURN QUERY SELECT FOUND, r FROM \(sql: schema.recordTable) r WHERE r.key = v_target;
+            END
+            $function$
+            """
+        return function.sql
+    }
 
     /// A fixed key for the advisory lock that serializes migrations across processes.
     static let migrationLock: Int64 = 0x4167_656E_7452_6574  // "AgentRet"
@@ -110,9 +95,11 @@ extension PostgresIdempotencyStore {
     func migrate() async throws(IdempotencyStoreError) {
         let known = Self.migrations.last?.version ?? 0
         var present = -1
-        let table = try await self.rows("read the schema version", "SELECT to_regclass('agentretry_schema_version') IS NOT NULL")
+        let table = try await self.rows(
+            "read the schema version", "SELECT to_regclass('agentretry_schema_version') IS NOT NULL")
         if table.first.flatMap({ try? $0.decode(Bool.self) }) == true {
-            let versions = try await self.rows("read the schema version", "SELECT coalesce(max(version), 0) FROM agentretry_schema_version")
+            let versions = try await self.rows(
+                "read the schema version", "SELECT coalesce(max(version), 0) FROM agentretry_schema_version")
             present = versions.first.flatMap { try? $0.decode(Int.self) } ?? -1
         }
         if present == known { return }

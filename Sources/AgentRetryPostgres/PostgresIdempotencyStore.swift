@@ -100,19 +100,19 @@ public final class PostgresIdempotencyStore: IdempotencyStore {
     }
 
     public func record(for key: IdempotencyKey) async throws(IdempotencyStoreError) -> IdempotencyRecord? {
-        try await self.firstRecord("read a record", "SELECT * FROM agentretry_record WHERE key = \(key.rawValue)")
+        try await self.firstRecord("read a record", Self.schema.selectRecord(key: "\(key.rawValue)"))
     }
 
     public func latestRecord(intentFingerprint: String) async throws(IdempotencyStoreError) -> IdempotencyRecord? {
-        try await self.firstRecord("read an intent's records", """
-            SELECT * FROM agentretry_record WHERE intent_fingerprint = \(intentFingerprint) ORDER BY created_at DESC, key DESC LIMIT 1
-            """)
+        try await self.firstRecord(
+            "read an intent's records", Self.schema.selectLatestRecord(identity: "\(intentFingerprint)"))
     }
 
     public func insertIfAbsent(_ record: IdempotencyRecord) async throws(IdempotencyStoreError) -> IdempotencyRecord {
         // ON CONFLICT DO NOTHING waits for a competing insert of the key to commit or roll back;
         // the read that follows is a new statement and sees the winner.
-        if let inserted = try await self.firstRecord("insert a record", Self.insert(record)) {
+        let insert = Self.schema.insertRecord(record) + " RETURNING *"
+        if let inserted = try await self.firstRecord("insert a record", insert) {
             return inserted
         }
         guard let existing = try await self.record(for: record.key) else {
@@ -124,21 +124,20 @@ public final class PostgresIdempotencyStore: IdempotencyStore {
     public func insertAndLease(
         _ record: IdempotencyRecord, owner: String, leaseExpiresAt: Date, now: Date, adoptingFinished: Bool
     ) async throws(IdempotencyStoreError) -> (record: IdempotencyRecord, leased: Bool) {
-        let rows = try await self.rows("insert and lease a record",
-            self.insertAndLeaseQuery(record, owner: owner, leaseExpiresAt: leaseExpiresAt, now: now, adoptingFinished: adoptingFinished))
+        let rows = try await self.rows("insert and lease a record", Self.insertAndLeaseCall(
+            record, owner: owner, leaseExpiresAt: leaseExpiresAt, now: now, adoptingFinished: adoptingFinished))
         guard let row = rows.first, let leased = try? row.makeRandomAccess()["leased"].decode(Bool.self) else {
             throw IdempotencyStoreError(code: .corruptRecord, message: "record \(record.key) vanished after insertion")
         }
         return (try Self.decode(row), leased)
     }
 
-    public func acquireLease(key: IdempotencyKey, owner: String, expiresAt: Date, now: Date) async throws(IdempotencyStoreError) -> IdempotencyRecord? {
-        try await self.firstRecord("take a lease", """
-            UPDATE agentretry_record SET lease_owner = \(owner), lease_expires_at = \(expiresAt.timeIntervalSince1970)
-            WHERE key = \(key.rawValue) AND format <= \(IdempotencyRecord.storageFormat)
-                AND (lease_owner IS NULL OR lease_owner = \(owner) OR lease_expires_at <= \(now.timeIntervalSince1970))
-            RETURNING *
-            """)
+    public func acquireLease(
+        key: IdempotencyKey, owner: String, expiresAt: Date, now: Date
+    ) async throws(IdempotencyStoreError) -> IdempotencyRecord? {
+        let taking = Self.schema.takeLease(
+            key: "\(key.rawValue)", owner: "\(owner)", until: "\(expiresAt)", now: "\(now)")
+        return try await self.firstRecord("take a lease", taking + " RETURNING *")
     }
 
     public func update(_ record: IdempotencyRecord, owner: String) async throws(IdempotencyStoreError) {
@@ -150,26 +149,24 @@ public final class PostgresIdempotencyStore: IdempotencyStore {
     }
 
     public func releaseLease(key: IdempotencyKey, owner: String) async throws(IdempotencyStoreError) {
-        _ = try await self.rows("release a lease", """
-            UPDATE agentretry_record SET lease_owner = NULL, lease_expires_at = NULL WHERE key = \(key.rawValue) AND lease_owner = \(owner)
-            """)
+        _ = try await self.rows("release a lease", Self.schema.releaseLease(key: key, owner: owner))
     }
 
-    public func removeFinishedRecords(expiredBefore cutoff: Date, now: Date) async throws(IdempotencyStoreError) -> Int {
+    public func removeFinishedRecords(
+        expiredBefore cutoff: Date, now: Date
+    ) async throws(IdempotencyStoreError) -> Int {
         // In batches, so that a large backlog makes progress within the statement timeout. A row
         // whose intent a first write holds (its identity's advisory lock) is skipped this time.
+        let table = Self.schema.recordTable
         var removed = 0
         while true {
             let rows = try await self.rows("remove expired records", """
                 WITH doomed AS (
-                    SELECT key FROM agentretry_record
-                    WHERE state IN ('succeeded', 'failed', 'conflict') AND psp_expires_at < \(cutoff.timeIntervalSince1970)
-                        AND format <= \(IdempotencyRecord.storageFormat)
-                        AND (lease_owner IS NULL OR lease_expires_at <= \(now.timeIntervalSince1970))
-                    ORDER BY psp_expires_at LIMIT \(Self.removalBatch)
+                    SELECT key FROM \(sql: table) WHERE \(StoreSchema.removable(expiredBefore: cutoff, now: now))
+                    ORDER BY psp_expires_at LIMIT \(sql: "\(Self.removalBatch)")
                     FOR UPDATE SKIP LOCKED),
                 deleted AS (
-                    DELETE FROM agentretry_record r USING doomed d
+                    DELETE FROM \(sql: table) r USING doomed d
                     WHERE r.key = d.key AND pg_try_advisory_xact_lock(hashtextextended(r.intent_fingerprint, 0))
                     RETURNING 1)
                 SELECT count(*) FROM deleted
@@ -183,13 +180,13 @@ public final class PostgresIdempotencyStore: IdempotencyStore {
     /// Records removed per statement by ``removeFinishedRecords(expiredBefore:now:)``.
     static let removalBatch = 1000
 
-    public func setting(named name: String, orInsert makeValue: @escaping @Sendable () -> [UInt8]) async throws(IdempotencyStoreError) -> [UInt8] {
-        let value = ByteBuffer(bytes: makeValue())
-        var rows = try await self.rows("read a setting", """
-            INSERT INTO agentretry_setting (name, value) VALUES (\(name), \(value)) ON CONFLICT (name) DO NOTHING RETURNING value
-            """)
+    public func setting(
+        named name: String, orInsert makeValue: @escaping @Sendable () -> [UInt8]
+    ) async throws(IdempotencyStoreError) -> [UInt8] {
+        let insert = Self.schema.insertSetting(named: name, value: makeValue()) + " RETURNING value"
+        var rows = try await self.rows("read a setting", insert)
         if rows.isEmpty {
-            rows = try await self.rows("read a setting", "SELECT value FROM agentretry_setting WHERE name = \(name)")
+            rows = try await self.rows("read a setting", Self.schema.selectSetting(named: name))
         }
         guard let row = rows.first, let stored = try? row.decode(ByteBuffer.self) else {
             throw IdempotencyStoreError(code: .corruptRecord, message: "setting \(name) cannot be read")

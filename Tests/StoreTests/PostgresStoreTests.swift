@@ -1,5 +1,6 @@
 import AgentRetry
 import AgentRetryPostgres
+import AgentRetryTesting
 import Foundation
 #if canImport(Glibc)
 import Glibc

@@ -1,21 +1,44 @@
 import AgentRetry
 import AgentRetryPostgres
+import AgentRetryTesting
 import Foundation
 import GRDB
 import PostgresTestServer
 import Synchronization
 import Testing
 
-/// Every store the conformance suite runs against: each test runs once per kind, unchanged.
+/// Every store the conformance suite runs against: each check runs once per kind, unchanged.
 enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
     /// One SQLite file.
     case sqlite
     /// One database on a real PostgreSQL 15 server.
     case postgres
+    /// An ``InMemoryIdempotencyStore``.
+    case inMemory
+
+    /// The kinds with a database, which tests can reach beside the store.
+    static let databases: [StoreKind] = [.sqlite, .postgres]
 
     var testDescription: String { self.rawValue }
 
-    /// Runs `body` with a new, empty store of this kind, closed afterwards.
+    /// The shipped suite, with a new, empty store of this kind for each check.
+    var conformance: IdempotencyStoreConformance {
+        IdempotencyStoreConformance { [self] in
+            guard self != .inMemory else {
+                let store = InMemoryIdempotencyStore()
+                return .init(store: store, countRecords: { identity in
+                    store.records.filter { identity == nil || $0.intentFingerprint == identity }.count
+                })
+            }
+            let fixture = try await StoreFixture.make(self)
+            return .init(
+                store: fixture.store, openAnother: { try await fixture.openAnother() },
+                countRecords: { identity in try await fixture.countRecords(identity: identity) },
+                close: { await fixture.close() })
+        }
+    }
+
+    /// Runs `body` with a new, empty store of this kind (one of ``databases``), closed afterwards.
     func withFixture(_ body: (StoreFixture) async throws -> Void) async throws {
         let fixture = try await StoreFixture.make(self)
         do {
@@ -48,7 +71,7 @@ final class StoreFixture: Sendable {
         self.kind = kind
         self.store = store
         self.location = location
-        self.recordTable = kind == .sqlite ? "idempotency_record" : "agentretry_record"
+        self.recordTable = kind == .sqlite ? StoreSchema.sqlite.recordTable : StoreSchema.postgres.recordTable
         self.opened = Mutex(opened)
     }
 
@@ -62,6 +85,8 @@ final class StoreFixture: Sendable {
             let configuration = try await server.makeDatabase()
             let store = try await PostgresIdempotencyStore.connect(configuration)
             return StoreFixture(kind: kind, store: store, location: .database(server, configuration), opened: [store])
+        case .inMemory:
+            preconditionFailure("an in-memory store has no database to reach beside it")
         }
     }
 
@@ -80,7 +105,8 @@ final class StoreFixture: Sendable {
     /// Opens a SQLite store on a thread of its own: opening is blocking file I/O that may wait for
     /// another connection's lock, and must not hold one of the few threads every test shares.
     private static func openSQLite(_ path: String) async throws(IdempotencyStoreError) -> SQLiteIdempotencyStore {
-        let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<SQLiteIdempotencyStore, IdempotencyStoreError>, Never>) in
+        typealias Opening = CheckedContinuation<Result<SQLiteIdempotencyStore, IdempotencyStoreError>, Never>
+        let result = await withCheckedContinuation { (continuation: Opening) in
             Thread {
                 do throws(IdempotencyStoreError) {
                     continuation.resume(returning: .success(try SQLiteIdempotencyStore(path: path)))
@@ -109,11 +135,19 @@ final class StoreFixture: Sendable {
         }
     }
 
+    /// Counts the rows of the records table (those of one intent identity, if given).
+    func countRecords(identity: String?) async throws -> Int {
+        let filter = identity.map { " WHERE intent_fingerprint = '\($0)'" } ?? ""
+        let count = try await self.sql("SELECT CAST(count(*) AS TEXT) FROM \(self.recordTable)\(filter)")
+        return Int(count.first.flatMap { $0 } ?? "") ?? -1
+    }
+
     /// Records a schema version newer than this code knows, as a newer AgentRetry would.
     func markSchemaFromTheFuture() async throws {
-        switch self.kind {
-        case .sqlite: try await self.sql("INSERT INTO grdb_migrations (identifier) VALUES ('v99: from the future')")
-        case .postgres: try await self.sql("INSERT INTO agentretry_schema_version (version, name) VALUES (99, 'from the future')")
+        switch self.location {
+        case .file: try await self.sql("INSERT INTO grdb_migrations (identifier) VALUES ('v99: from the future')")
+        case .database:
+            try await self.sql("INSERT INTO agentretry_schema_version (version, name) VALUES (99, 'from the future')")
         }
     }
 

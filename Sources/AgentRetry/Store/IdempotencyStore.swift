@@ -29,6 +29,11 @@ public protocol IdempotencyStore: Sendable {
     /// With `adoptingFinished` (an intent without a time bucket), a finished record (`succeeded`,
     /// `failed`, `conflict`) of the same identity under another key is the intent's record too,
     /// when no record has the derived key: it is returned, unleased, and nothing is inserted.
+    ///
+    /// This comment and the conformance suite (`IdempotencyStoreConformance` in `AgentRetryTesting`)
+    /// are the algorithm's specification. The SQLite store runs it in one write transaction, the
+    /// in-memory store under its lock, and the PostgreSQL store as a server-side function built
+    /// from the same statements as SQLite's.
     func insertAndLease(
         _ record: IdempotencyRecord, owner: String, leaseExpiresAt: Date, now: Date, adoptingFinished: Bool
     ) async throws(IdempotencyStoreError) -> (record: IdempotencyRecord, leased: Bool)

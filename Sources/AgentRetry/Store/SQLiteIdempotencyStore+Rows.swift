@@ -1,88 +1,80 @@
 import Foundation
 import GRDB
 
+/// The SQLite side of the shared schema: statements rendered with `?` placeholders, values bound as
+/// GRDB values, and rows read as the row codec's cells.
 extension SQLiteIdempotencyStore {
-    static let columnList = """
-        (key, namespace, operation, intent_fingerprint, request_fingerprint, profile, state, attempts, created_at,
-        updated_at, client_expires_at, psp_expires_at, outcome_status, outcome_headers, outcome_body, anchor,
-        lease_owner, lease_expires_at, format)
-        """
-    static let placeholders = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    /// The tables' names and SQLite's types.
+    static let schema = StoreSchema.sqlite
 
-    static func arguments(of record: IdempotencyRecord) -> StatementArguments {
-        [
-            record.key.rawValue, record.namespace, record.operation, record.intentFingerprint,
-            record.requestFingerprint.rawValue, record.profile, record.state.rawValue, record.attempts,
-            record.createdAt.timeIntervalSince1970, record.updatedAt.timeIntervalSince1970,
-            record.clientExpiresAt.timeIntervalSince1970, record.pspExpiresAt.timeIntervalSince1970,
-            record.outcome?.status, record.outcome.map { IdempotencyRecord.storedHeaders($0.headers) }, record.outcome.map { Data($0.body) },
-            record.anchor, record.leaseOwner, record.leaseExpiresAt?.timeIntervalSince1970, IdempotencyRecord.storageFormat,
-        ]
+    /// The schema's versions, applied in order on first use: the records table without `format`
+    /// and the settings, then `format` with the expiry index.
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: records and settings") { db in
+            try db.execute(sql: Self.schema.createRecordTable(StoreColumn.allCases.filter { $0 != .format }))
+            try db.execute(sql: Self.schema.createIdentityIndex)
+            try db.execute(sql: Self.schema.createSettingTable)
+        }
+        migrator.registerMigration("v2: record format") { db in
+            try db.execute(sql: Self.schema.addColumn(.format))
+            try db.execute(sql: Self.schema.createExpiryIndex)
+        }
+        return migrator
     }
 
-    /// The lease-guarded write of a record's mutable columns; returns the rows changed (0 or 1).
-    static func write(_ record: IdempotencyRecord, owner: String, releasingLease: Bool, in db: Database) throws -> Int {
-        // The lease must still be live at the record's updatedAt; a write renews it to the record's
-        // leaseExpiresAt, or gives it up.
-        let lease = releasingLease ? "lease_owner = NULL, lease_expires_at = NULL" : "lease_expires_at = ?"
-        var arguments: StatementArguments = [
-            record.state.rawValue, record.attempts, record.updatedAt.timeIntervalSince1970, record.outcome?.status,
-            record.outcome.map { IdempotencyRecord.storedHeaders($0.headers) }, record.outcome.map { Data($0.body) }, record.anchor,
-            record.requestFingerprint.rawValue,
-        ]
-        if !releasingLease {
-            arguments += [(record.leaseExpiresAt ?? record.updatedAt).timeIntervalSince1970]
-        }
-        arguments += [record.key.rawValue, owner, record.updatedAt.timeIntervalSince1970]
-        try db.execute(
-            sql: """
-                UPDATE idempotency_record SET state = ?, attempts = ?, updated_at = ?, outcome_status = ?,
-                    outcome_headers = ?, outcome_body = ?, anchor = ?, request_fingerprint = ?, \(lease)
-                WHERE key = ? AND lease_owner = ? AND lease_expires_at > ? AND format <= \(IdempotencyRecord.storageFormat)
-                """,
-            arguments: arguments)
+    /// Runs `statement`; returns how many rows it changed.
+    @discardableResult
+    static func execute(_ statement: StoreStatement, in db: Database) throws -> Int {
+        try db.execute(sql: statement.sql { _ in "?" }, arguments: Self.arguments(statement.values))
         return db.changesCount
     }
 
+    /// Runs the query `statement` and reads its first row as a record.
+    static func fetchRecord(_ statement: StoreStatement, in db: Database) throws -> IdempotencyRecord? {
+        let row = try Row.fetchOne(db, sql: statement.sql { _ in "?" }, arguments: Self.arguments(statement.values))
+        return try row.map(Self.decode)
+    }
+
+    /// Runs the query `statement` and reads its first row's first column.
+    static func fetchValue<Value: DatabaseValueConvertible>(
+        _ type: Value.Type, _ statement: StoreStatement, in db: Database
+    ) throws -> Value? {
+        try Value.fetchOne(db, sql: statement.sql { _ in "?" }, arguments: Self.arguments(statement.values))
+    }
+
+    /// The values as GRDB binds them.
+    static func arguments(_ values: [StoredValue]) -> StatementArguments {
+        StatementArguments(values.map { value -> DatabaseValue in
+            switch value {
+            case .null: .null
+            case .text(let text): text.databaseValue
+            case .integer(let integer): integer.databaseValue
+            case .real(let real): real.databaseValue
+            case .blob(let bytes): Data(bytes).databaseValue
+            case .boolean(let flag): flag.databaseValue
+            }
+        })
+    }
 
     /// Reads a row back; a row that does not read as a record is a typed error, and the row stays.
     static func decode(_ row: Row) throws(IdempotencyStoreError) -> IdempotencyRecord {
-        let key: String? = (try? row.decode(String?.self, forColumn: "key")) ?? nil
-        func corrupt(_ why: String) -> IdempotencyStoreError {
-            IdempotencyStoreError(code: .corruptRecord, message: "record \(key ?? "?"): \(why)")
-        }
-        func column<Value: DatabaseValueConvertible>(_ name: String, as type: Value.Type = Value.self) throws(IdempotencyStoreError) -> Value {
-            guard let value = (try? row.decode(Value?.self, forColumn: name)) ?? nil else {
-                throw corrupt("column \(name) is missing or of the wrong type")
+        try IdempotencyRecord(StoredRow { column in Self.cell(column, of: row) })
+    }
+
+    /// What `row` holds in `column`, read as the column's kind.
+    static func cell(_ column: StoreColumn, of row: Row) -> StoredRow.Cell {
+        guard row.hasColumn(column.name) else { return .missing }
+        do {
+            let value: StoredValue? = switch column.kind {
+            case .text: try row.decode(String?.self, forColumn: column.name).map { .text($0) }
+            case .integer, .integer32: try row.decode(Int?.self, forColumn: column.name).map { .integer($0) }
+            case .real: try row.decode(Double?.self, forColumn: column.name).map { .real($0) }
+            case .blob: try row.decode(Data?.self, forColumn: column.name).map { .blob([UInt8]($0)) }
             }
-            return value
+            return .value(value ?? .null)
+        } catch {
+            return .unreadable
         }
-        func optional<Value: DatabaseValueConvertible>(_ name: String, as type: Value.Type = Value.self) throws(IdempotencyStoreError) -> Value? {
-            do {
-                return try row.decode(Value?.self, forColumn: name)
-            } catch {
-                throw corrupt("column \(name) is of the wrong type")
-            }
-        }
-        try IdempotencyRecord.checkStoredFormat(try column("format"), key: key)
-        let state = try IdempotencyRecord.storedState(try column("state"), key: key)
-        var outcome: IdempotencyRecord.Outcome?
-        if let status: Int = try optional("outcome_status") {
-            let body: Data = try optional("outcome_body") ?? Data()
-            outcome = try IdempotencyRecord.storedOutcome(status: status, headers: try optional("outcome_headers"), body: [UInt8](body), key: key)
-        }
-        let leaseExpiry: Double? = try optional("lease_expires_at")
-        return IdempotencyRecord(
-            key: IdempotencyKey(rawValue: try column("key")), namespace: try column("namespace"), operation: try column("operation"),
-            intentFingerprint: try column("intent_fingerprint"),
-            requestFingerprint: RequestFingerprint(rawValue: try column("request_fingerprint")), profile: try column("profile"),
-            state: state, attempts: try column("attempts"),
-            createdAt: Date(timeIntervalSince1970: try column("created_at", as: Double.self)),
-            updatedAt: Date(timeIntervalSince1970: try column("updated_at", as: Double.self)),
-            clientExpiresAt: Date(timeIntervalSince1970: try column("client_expires_at", as: Double.self)),
-            pspExpiresAt: Date(timeIntervalSince1970: try column("psp_expires_at", as: Double.self)),
-            outcome: outcome, anchor: try optional("anchor"), leaseOwner: try optional("lease_owner"),
-            leaseExpiresAt: leaseExpiry.map { Date(timeIntervalSince1970: $0) }
-        )
     }
 }
