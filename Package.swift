@@ -158,6 +158,7 @@ let package = Package(
                 "AgentRetry",
                 "AgentRetryTesting",
                 "MockPaymentServer",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "InMemoryLogging", package: "swift-log"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
             ],

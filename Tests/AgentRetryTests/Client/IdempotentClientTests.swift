@@ -1,5 +1,6 @@
 import AgentRetry
 import Foundation
+import GRDB
 import Metrics
 import MetricsTestKit
 import MockPaymentServer
@@ -238,11 +239,12 @@ struct IdempotentClientTests {
             let sent = harness.server.journal.count
             harness.environment.advance(by: 24 * 3600)
             let transport = harness.transport
-            let list = stripeGet(harness.server, "/v1/payment_intents?limit=100")
+            let list = HTTPRequest(method: .get, url: harness.server.baseURL + "/v1/payment_intents?limit=100",
+                headers: ["Authorization": "Bearer sk_test_client"])
             let settled = try await client.send(harness.charge(), intent: harness.intent()) { _ in
                 // Look the payment up by its task id, as an agent would.
                 let page = try await transport.execute(list)
-                return page.json["data"]?.arrayValue?.contains { $0["metadata"]?["task_id"] == "task-1" } == true ? page : nil
+                return (try? JSONValue(parsing: page.body))?["data"]?.arrayValue?.contains { $0["metadata"]?["task_id"] == "task-1" } == true ? page : nil
             }
             #expect(settled.status == .succeeded)
             #expect(harness.server.journal.filter { $0.method == "POST" }.count == sent)
@@ -270,12 +272,10 @@ struct IdempotentClientTests {
             let path = harness.directory.appendingPathComponent("store.sqlite").path
             let (client, store) = try harness.client()
             let result = try await client.send(harness.charge(), intent: harness.intent())
-            let sqlite = Process()
-            sqlite.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            sqlite.arguments = ["python3", "-c", "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute(\"UPDATE idempotency_record SET state='exploded', attempts='x', created_at='abc'\"); c.commit()", path]
-            try CLIChild.launches.withLock { _ in try sqlite.run() }
-            while sqlite.isRunning { try await Task.sleep(for: .milliseconds(10)) }
-            #expect(sqlite.terminationStatus == 0)
+            // Another program writes nonsense into the row.
+            try await DatabaseQueue(path: path).write { database in
+                try database.execute(sql: "UPDATE idempotency_record SET state='exploded', attempts='x', created_at='abc'")
+            }
             let error = try await #require(throws: IdempotencyStoreError.self) { try await store.record(for: result.key) }
             #expect(error.code == .corruptRecord)
             #expect(error.message.contains(result.key.rawValue))

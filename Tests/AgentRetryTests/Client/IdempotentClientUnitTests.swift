@@ -70,8 +70,11 @@ struct IdempotentClientUnitTests {
         let keys = Set(transport.requests.map { $0.headers.first(name: "Idempotency-Key") })
         #expect(keys == [first.key.rawValue])
         let again = try await client.send(Self.charge(), intent: Self.intent())
-        #expect(again.fromStore && again.status == .succeeded)
+        #expect(again.fromStore && again.status == .succeeded && again.key == first.key)
         #expect(transport.requests.count == 2)
+        // Kept in memory, finished, and the lease given up in the same write.
+        #expect(store.records.map(\.state) == [.succeeded])
+        #expect(store.records.first?.leaseOwner == nil)
     }
 
     @Test("409 and 422 are sent once, never again, and a kept conflict is answered without sending")
