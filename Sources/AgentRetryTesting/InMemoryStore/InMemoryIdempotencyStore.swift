@@ -2,13 +2,13 @@ import AgentRetry
 import Foundation
 import Synchronization
 
-/// An ``AgentRetry/IdempotencyStore`` in memory: the semantics of the SQLite and PostgreSQL stores
+/// An `IdempotencyStore` in memory: the semantics of the SQLite and PostgreSQL stores
 /// (the first write's look-ups and adoption under another key, leases by compare-and-set, writes
 /// guarded by a live lease, removal of expired records, settings created once), without a disk or a
 /// socket. It passes the same ``IdempotencyStoreConformance`` suite.
 ///
 /// Nothing survives the process, so it is for tests, not for payments: a test of code that uses
-/// ``AgentRetry/IdempotentClient`` runs it against this store and reads what the client left in
+/// `IdempotentClient` runs it against this store and reads what the client left in
 /// ``records``. Every instance is a store of its own; share one instance to share records.
 ///
 /// ```swift

@@ -1,7 +1,7 @@
 import AgentRetry
 import Testing
 
-/// The behaviour every ``AgentRetry/IdempotencyStore`` must have, as checks a store's own tests
+/// The behaviour every `IdempotencyStore` must have, as checks a store's own tests
 /// run: the suite the SQLite, PostgreSQL and in-memory stores pass, for anyone who writes a store
 /// for another database.
 ///

@@ -3,7 +3,7 @@ import Logging
 import Synchronization
 
 /// A transport that answers from a script instead of a socket, and records every request it got:
-/// for running ``IdempotentClient`` and the checkout tasks in a test without a network.
+/// for running `IdempotentClient` and the checkout tasks in a test without a network.
 ///
 /// Each request takes the next answer of the script; once the script is used up, the last answer
 /// repeats (an empty script answers `200` with no body).
