@@ -9,7 +9,7 @@ import Synchronization
 import Glibc
 #endif
 
-/// A real PostgreSQL server for the tests and the store benchmark.
+/// A real PostgreSQL server for the tests (the store benchmark runs under the same script).
 ///
 /// `make test` starts one with `Tests/postgres-server.sh run` and names it in
 /// `AGENT_RETRY_TEST_POSTGRES` (and its CA in `AGENT_RETRY_TEST_POSTGRES_CA`); without them (a plain
