@@ -21,7 +21,7 @@ let package = Package(
     name: "AgentRetryBenchmarks",
     dependencies: [
         // In a project of your own this would be the repository's URL and a version.
-        .package(name: "AgentRetry", path: ".."),
+        .package(name: "AgentRetry", path: "..")
     ],
     targets: [
         // libcurl for the transport benchmark's plain-libcurl baseline: a module map over the root

@@ -27,7 +27,11 @@ struct Orchestrator {
         var options: [String: String] = [:]
         var arguments = CommandLine.arguments.dropFirst()
         while let argument = arguments.popFirst() {
-            if argument.hasPrefix("--") { options[String(argument.dropFirst(2))] = arguments.popFirst() } else { positional.append(argument) }
+            if argument.hasPrefix("--") {
+                options[String(argument.dropFirst(2))] = arguments.popFirst()
+            } else {
+                positional.append(argument)
+            }
         }
         let taskCount = options["tasks"].flatMap(Int.init) ?? 100
         let taskPrefix = options["task-prefix"] ?? "orchestrated"
@@ -41,7 +45,10 @@ struct Orchestrator {
         if let url = positional.first {
             merchantURL = url
         } else {
-            let faults = [FaultRule(action: .dropAfterCommit, probability: 0.2), FaultRule(action: .statusBefore(status: 503, retryAfter: nil), probability: 0.1)]
+            let faults = [
+                FaultRule(action: .dropAfterCommit, probability: 0.2),
+                FaultRule(action: .statusBefore(status: 503, retryAfter: nil), probability: 0.1),
+            ]
             mock = try await MockPaymentServer.start(.init(seed: 1, faults: faults))
             merchantURL = mock!.baseURL
         }
@@ -49,10 +56,13 @@ struct Orchestrator {
         // One store and one client for every task: the client is Sendable and meant to be shared.
         // Orchestrators on several machines share one PostgreSQL store; on one machine a SQLite
         // file is enough.
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("orchestrator-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "orchestrator-\(UUID().uuidString)"
+        )
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let location = options["store"] ?? directory.appendingPathComponent("store.sqlite").path
-        let store: any IdempotencyStore = PostgresIdempotencyStore.Configuration.isConnectionString(location)
+        let store: any IdempotencyStore =
+            PostgresIdempotencyStore.Configuration.isConnectionString(location)
             ? try await PostgresIdempotencyStore.connect(try .init(connectionString: location))
             : try SQLiteIdempotencyStore(path: location)
         let policy = try RetryPolicy(maximumAttempts: 5, initialBackoff: .milliseconds(50))
@@ -64,9 +74,16 @@ struct Orchestrator {
         } else {
             secret = try await IdempotentClient.storedSecret(in: store)
         }
-        let client = IdempotentClient(transport: transport, store: store, secret: secret,
-            configuration: .init(policy: policy, leaseDuration: leaseDuration))
-        let checkout = CheckoutTask(client: client, merchant: .acp(.init(baseURL: merchantURL, apiKey: "sk_test_orchestrator")))
+        let client = IdempotentClient(
+            transport: transport,
+            store: store,
+            secret: secret,
+            configuration: .init(policy: policy, leaseDuration: leaseDuration)
+        )
+        let checkout = CheckoutTask(
+            client: client,
+            merchant: .acp(.init(baseURL: merchantURL, apiKey: "sk_test_orchestrator"))
+        )
         var ebook = CheckoutCart(currency: "usd", lines: [.init(id: "item_ebook")])
         ebook.members["buyer"] = ["email": "ada@example.com"]
         let cart = ebook
@@ -79,7 +96,11 @@ struct Orchestrator {
                 var last = "not run"
                 for submission in 1...maximumSubmissions {
                     do throws(CheckoutTaskError) {
-                        let outcome = try await checkout.run(taskID: taskID, cart: cart, paymentToken: "spt_test_success")
+                        let outcome = try await checkout.run(
+                            taskID: taskID,
+                            cart: cart,
+                            paymentToken: "spt_test_success"
+                        )
                         last = outcome.status.rawValue
                         if outcome.status != .pending { break }
                     } catch {
@@ -110,10 +131,15 @@ struct Orchestrator {
 
         var tally: [String: Int] = [:]
         for status in outcomes.values { tally[status, default: 0] += 1 }
-        print("\(taskCount) tasks:", tally.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+        print(
+            "\(taskCount) tasks:",
+            tally.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+        )
         if let mock {
             let orders = mock.ledger.filter { $0.kind == "order" }.count
-            print("ledger: \(orders) orders, \(mock.duplicateCharges.count) tasks charged more than once; \(mock.journal.filter { $0.fault != nil }.count) faults injected")
+            print(
+                "ledger: \(orders) orders, \(mock.duplicateCharges.count) tasks charged more than once; \(mock.journal.filter { $0.fault != nil }.count) faults injected"
+            )
         }
         await transport.shutdown()
         await (store as? PostgresIdempotencyStore)?.close()

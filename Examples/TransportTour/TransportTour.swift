@@ -38,14 +38,29 @@ struct TransportTour {
             Scenario(title: "payment POST answered", request: payment("\(base)/ok")),
             Scenario(title: "server answers 503", request: payment("\(base)/status/503")),
             Scenario(title: "connection refused", request: payment("\(closedURL)/v1/payment_intents")),
-            Scenario(title: "TLS handshake with a plain-HTTP server", request: payment("https://127.0.0.1:\(server.port)/ok")),
+            Scenario(
+                title: "TLS handshake with a plain-HTTP server",
+                request: payment("https://127.0.0.1:\(server.port)/ok")
+            ),
             Scenario(title: "header value with CR/LF", request: injected),
             Scenario(title: "body cut off mid-way", request: payment("\(base)/truncate")),
             Scenario(title: "server reads request, closes silently", request: payment("\(base)/drop")),
             Scenario(title: "server stalls past the 500 ms timeout", request: payment("\(base)/stall")),
-            Scenario(title: "task cancelled while server stalls", request: payment("\(base)/stall"), cancelAfter: .milliseconds(100)),
-            Scenario(title: "kept-alive connection dies (POST)", request: payment("\(base)/drop-on-reused"), warmUpFirst: true),
-            Scenario(title: "kept-alive connection dies (GET)", request: HTTPRequest(url: "\(base)/drop-on-reused"), warmUpFirst: true),
+            Scenario(
+                title: "task cancelled while server stalls",
+                request: payment("\(base)/stall"),
+                cancelAfter: .milliseconds(100)
+            ),
+            Scenario(
+                title: "kept-alive connection dies (POST)",
+                request: payment("\(base)/drop-on-reused"),
+                warmUpFirst: true
+            ),
+            Scenario(
+                title: "kept-alive connection dies (GET)",
+                request: HTTPRequest(url: "\(base)/drop-on-reused"),
+                warmUpFirst: true
+            ),
             Scenario(title: "2 MiB body over the 1 MiB cap", request: HTTPRequest(url: "\(base)/bytes?count=2097152")),
             Scenario(title: "malformed URL", request: HTTPRequest(url: "http://[::1/x")),
         ]
@@ -66,15 +81,30 @@ struct TransportTour {
             }
             do {
                 let response = try await task.value
-                print(pad(scenario.title, 42), pad("HTTP \(response.status) (HTTP/\(response.httpVersion))", 34), pad("response", 22), response.wireSends)
+                print(
+                    pad(scenario.title, 42),
+                    pad("HTTP \(response.status) (HTTP/\(response.httpVersion))", 34),
+                    pad("response", 22),
+                    response.wireSends
+                )
             } catch let error as HTTPTransportError {
                 classesMet[error.failureClass, default: 0] += 1
                 let outcome = error.code == .curl(error.curlCode ?? .ok) ? "\(error.curlCode ?? .ok)" : "\(error.code)"
-                print(pad(scenario.title, 42), pad(String(outcome.prefix(33)), 34), pad("\(error.failureClass)", 22), error.wireSends)
+                print(
+                    pad(scenario.title, 42),
+                    pad(String(outcome.prefix(33)), 34),
+                    pad("\(error.failureClass)", 22),
+                    error.wireSends
+                )
             }
         }
-        print("\nfailure classes met:", FailureClass.allCases.map { "\($0) ×\(classesMet[$0, default: 0])" }.joined(separator: ", "))
-        print("the server counted \(server.requestsReceived) complete requests on \(server.acceptedConnections) connections")
+        print(
+            "\nfailure classes met:",
+            FailureClass.allCases.map { "\($0) ×\(classesMet[$0, default: 0])" }.joined(separator: ", ")
+        )
+        print(
+            "the server counted \(server.requestsReceived) complete requests on \(server.acceptedConnections) connections"
+        )
 
         await transport.shutdown()
         try await server.shutdown()

@@ -10,7 +10,8 @@ struct CheckoutCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "checkout",
         abstract: "Check a cart out for a task, exactly once (ACP or Stripe).",
-        discussion: "Prints one JSON object: task_id, status, order_id or payment_intent_id, checkout_session_id, generation, "
+        discussion:
+            "Prints one JSON object: task_id, status, order_id or payment_intent_id, checkout_session_id, generation, "
             + "idempotency_keys, attempts, replayed, from_store, reason, messages.\n\n"
             + "Exit codes: 0 completed, 10 declined/canceled/expired, 11 needs input, 20 pending, 30 conflict, "
             + "40 needs reconciliation, 50 in progress elsewhere, 2 usage, 1 internal."
@@ -22,15 +23,30 @@ struct CheckoutCommand: AsyncParsableCommand {
     @Option(name: .customLong("task-id"), help: "The agent task's id.") var taskID: String
     @Option(help: "The cart file (see Documentation/CLI.md), or - for standard input.") var cart: String
     @Option(name: .customLong("protocol"), help: "acp or stripe.") var paymentProtocol = "acp"
-    @Option(name: .customLong("payment-token"), help: "The credential (ACP token, Stripe PaymentMethod); else the cart's payment_token.") var paymentToken: String?
+    @Option(
+        name: .customLong("payment-token"),
+        help: "The credential (ACP token, Stripe PaymentMethod); else the cart's payment_token."
+    ) var paymentToken: String?
     @Option(help: "The namespace (tenant or agent).") var namespace = "default"
-    @Option(name: .customLong("max-generations"), help: "Sessions one task may open, each canceled or expired one counting.") var maxGenerations = 3
-    @Option(name: .customLong("settle-seconds"), help: "How long to poll an in-flight complete before answering pending.") var settleSeconds: Double = 30
+    @Option(
+        name: .customLong("max-generations"),
+        help: "Sessions one task may open, each canceled or expired one counting."
+    ) var maxGenerations = 3
+    @Option(
+        name: .customLong("settle-seconds"),
+        help: "How long to poll an in-flight complete before answering pending."
+    ) var settleSeconds: Double = 30
 
     func validate() throws {
-        guard ["acp", "stripe"].contains(self.paymentProtocol) else { throw ValidationError("--protocol must be acp or stripe") }
-        guard (1...100).contains(self.maxGenerations) else { throw ValidationError("--max-generations must be between 1 and 100") }
-        guard self.settleSeconds >= 0, self.settleSeconds <= 3600 else { throw ValidationError("--settle-seconds must be between 0 and 3600") }
+        guard ["acp", "stripe"].contains(self.paymentProtocol) else {
+            throw ValidationError("--protocol must be acp or stripe")
+        }
+        guard (1...100).contains(self.maxGenerations) else {
+            throw ValidationError("--max-generations must be between 1 and 100")
+        }
+        guard self.settleSeconds >= 0, self.settleSeconds <= 3600 else {
+            throw ValidationError("--settle-seconds must be between 0 and 3600")
+        }
     }
 
     func run() async throws {
@@ -45,15 +61,21 @@ struct CheckoutCommand: AsyncParsableCommand {
             guard let token = self.paymentToken ?? cart.paymentToken, !token.isEmpty else {
                 throw ValidationError("give --payment-token or a payment_token in the cart")
             }
-            guard let apiKey = self.apiKey ?? ProcessInfo.processInfo.environment["AGENT_RETRY_API_KEY"], !apiKey.isEmpty else {
+            guard let apiKey = self.apiKey ?? ProcessInfo.processInfo.environment["AGENT_RETRY_API_KEY"],
+                !apiKey.isEmpty
+            else {
                 throw ValidationError("give --api-key or AGENT_RETRY_API_KEY")
             }
             let transport = self.storeOptions.makeTransport()
             defer { Task { await transport.shutdown() } }
-            var configuration = CheckoutTask.Configuration(namespace: self.namespace, maximumGenerations: self.maxGenerations,
-                settleDeadline: .milliseconds(Int64(self.settleSeconds * 1000)))
+            var configuration = CheckoutTask.Configuration(
+                namespace: self.namespace,
+                maximumGenerations: self.maxGenerations,
+                settleDeadline: .milliseconds(Int64(self.settleSeconds * 1000))
+            )
             configuration.onEvent = CommandHooks.current.checkoutEvents
-            let merchant: CheckoutTask.Merchant = self.paymentProtocol == "stripe"
+            let merchant: CheckoutTask.Merchant =
+                self.paymentProtocol == "stripe"
                 ? .stripe(baseURL: self.server, apiKey: apiKey)
                 : .acp(ACPClient.Configuration(baseURL: self.server, apiKey: apiKey))
             return try await self.storeOptions.withClient(transport: transport) { client in

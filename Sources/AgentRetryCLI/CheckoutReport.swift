@@ -21,12 +21,13 @@ struct CheckoutReport {
             "reason": outcome.reason.map(JSONValue.string) ?? .null,
             "messages": .array(outcome.messages.map(\.acpJSON)),
         ]
-        self.exitCode = switch outcome.status {
-        case .completed: 0
-        case .needsInput: 11
-        case .pending: 20
-        default: 10
-        }
+        self.exitCode =
+            switch outcome.status {
+            case .completed: 0
+            case .needsInput: 11
+            case .pending: 20
+            default: 10
+            }
     }
 
     init(error: CheckoutTaskError, taskID: String) {

@@ -10,7 +10,8 @@ struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
         abstract: "Prove exactly-once under faults and SIGKILLs, side by side with how agents retry today.",
-        discussion: "Starts the mock payment server in-process with a seeded fault mix, runs each task as an orchestrated "
+        discussion:
+            "Starts the mock payment server in-process with a seeded fault mix, runs each task as an orchestrated "
             + "`agent-retry checkout` child process, SIGKILLs a share of them at random moments and re-invokes them. "
             + "Runs naive, sdk-style and agentretry on the same task list, fault mix and kill schedule. Exit status 1 if "
             + "agentretry shows a duplicate charge or a lost task."
@@ -23,18 +24,30 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(name: .customLong("kill-rate"), help: "Share of child processes SIGKILLed, 0 to 1.") var killRate = 0.2
     @Option(name: .customLong("protocol"), help: "acp or stripe.") var paymentProtocol = "acp"
     @Option(help: "Run only these (naive, sdk-style, agentretry); repeatable.") var only: [String] = []
-    @Option(name: .customLong("max-resubmissions"), help: "Re-invocations of a task after a kill or a non-terminal exit.") var maxResubmissions = 5
-    @Option(help: "The agentretry run's shared store: postgres://USER@HOST:PORT/DB (password in PGPASSWORD), or a SQLite file. Default: a new SQLite file.")
+    @Option(
+        name: .customLong("max-resubmissions"),
+        help: "Re-invocations of a task after a kill or a non-terminal exit."
+    ) var maxResubmissions = 5
+    @Option(
+        help:
+            "The agentretry run's shared store: postgres://USER@HOST:PORT/DB (password in PGPASSWORD), or a SQLite file. Default: a new SQLite file."
+    )
     var store: String?
     @Flag(help: "Print the figures as one JSON object instead of the table.") var json = false
 
     func validate() throws {
         guard (1...100_000).contains(self.tasks) else { throw ValidationError("--tasks must be between 1 and 100000") }
-        guard (1...256).contains(self.concurrency) else { throw ValidationError("--concurrency must be between 1 and 256") }
+        guard (1...256).contains(self.concurrency) else {
+            throw ValidationError("--concurrency must be between 1 and 256")
+        }
         guard (0...1).contains(self.faultRate) else { throw ValidationError("--fault-rate must be between 0 and 1") }
         guard (0...1).contains(self.killRate) else { throw ValidationError("--kill-rate must be between 0 and 1") }
-        guard ["acp", "stripe"].contains(self.paymentProtocol) else { throw ValidationError("--protocol must be acp or stripe") }
-        guard (0...20).contains(self.maxResubmissions) else { throw ValidationError("--max-resubmissions must be between 0 and 20") }
+        guard ["acp", "stripe"].contains(self.paymentProtocol) else {
+            throw ValidationError("--protocol must be acp or stripe")
+        }
+        guard (0...20).contains(self.maxResubmissions) else {
+            throw ValidationError("--max-resubmissions must be between 0 and 20")
+        }
         if let store = self.store, PostgresIdempotencyStore.Configuration.isConnectionString(store) {
             do {
                 _ = try PostgresIdempotencyStore.Configuration(connectionString: store)
@@ -50,45 +63,70 @@ struct DemoCommand: AsyncParsableCommand {
     func run() async throws {
         if let store = self.store, PostgresIdempotencyStore.Configuration.isConnectionString(store) {
             // Reach the database (and create its schema) once, before any child depends on it.
-            await (try PostgresIdempotencyStore.connect(try PostgresIdempotencyStore.Configuration(connectionString: store))).close()
+            await
+                (try PostgresIdempotencyStore.connect(
+                    try PostgresIdempotencyStore.Configuration(connectionString: store)
+                )).close()
         }
         let strategies = DemoRun.Strategy.allCases.filter { self.only.isEmpty || self.only.contains($0.rawValue) }
-        let plan = DemoPlan(tasks: self.tasks, seed: self.seed, faultRate: self.faultRate, killRate: self.killRate,
-            maximumResubmissions: self.maxResubmissions, stripe: self.paymentProtocol == "stripe")
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("agent-retry-demo-\(UUID().uuidString)")
+        let plan = DemoPlan(
+            tasks: self.tasks,
+            seed: self.seed,
+            faultRate: self.faultRate,
+            killRate: self.killRate,
+            maximumResubmissions: self.maxResubmissions,
+            stripe: self.paymentProtocol == "stripe"
+        )
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "agent-retry-demo-\(UUID().uuidString)"
+        )
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         // Ctrl-C or SIGTERM: the children run in sessions of their own, so they are killed here,
         // and the scratch directory goes with them.
         let interruption = DemoInterruption(directory: directory)
         defer { interruption.cancel() }
-        let settings = DemoRun.Settings(protocolName: self.paymentProtocol, concurrency: self.concurrency,
-            maximumResubmissions: self.maxResubmissions, directory: directory, store: self.store,
-            namespace: "demo-\(UUID().uuidString.prefix(8).lowercased())")
+        let settings = DemoRun.Settings(
+            protocolName: self.paymentProtocol,
+            concurrency: self.concurrency,
+            maximumResubmissions: self.maxResubmissions,
+            directory: directory,
+            store: self.store,
+            namespace: "demo-\(UUID().uuidString.prefix(8).lowercased())"
+        )
         if !self.json {
-            Self.say("""
+            Self.say(
+                """
                 agent-retry demo: \(self.tasks) \(self.paymentProtocol.uppercased()) checkout tasks per run, \(self.concurrency) at a time, \
                 seed \(self.seed)\(self.storeDescription); the mock server faults \(Int(self.faultRate * 100))% of requests (most of them \
                 timeout-but-success); \(Int(self.killRate * 100))% of agent processes are SIGKILLed and re-invoked.
                 Only the key strategy differs between runs. Duplicate charges are counted from the server's ledger.
 
-                """)
+                """
+            )
         }
         var runs: [DemoFigures] = []
         for strategy in strategies {
             let progress = DemoProgress(label: strategy.rawValue, total: self.tasks)
-            let figures = try await DemoRun(strategy: strategy, plan: plan, settings: settings).run { progress.advance(by: $0) }
-            progress.finish("\(figures.completed) completed, \(figures.duplicateCharges) duplicate charges, \(figures.lost.count) lost, "
-                + "\(DemoTable.seconds(figures.wall))")
+            let figures = try await DemoRun(strategy: strategy, plan: plan, settings: settings).run {
+                progress.advance(by: $0)
+            }
+            progress.finish(
+                "\(figures.completed) completed, \(figures.duplicateCharges) duplicate charges, \(figures.lost.count) lost, "
+                    + "\(DemoTable.seconds(figures.wall))"
+            )
             runs.append(figures)
         }
         let agentRetry = runs.first { $0.strategy == .agentRetry }
         let failed = agentRetry.map { $0.duplicateCharges > 0 || !$0.lost.isEmpty } ?? false
         if self.json {
             let object: JSONValue = [
-                "tasks": .number(Double(self.tasks)), "concurrency": .number(Double(self.concurrency)), "seed": .string(String(self.seed)),
-                "fault_rate": .number(self.faultRate), "kill_rate": .number(self.killRate), "protocol": .string(self.paymentProtocol),
-                "runs": .array(runs.map(\.json)), "agentretry_exactly_once": agentRetry.map { .bool(!failed && $0.tasks > 0) } ?? .null,
+                "tasks": .number(Double(self.tasks)), "concurrency": .number(Double(self.concurrency)),
+                "seed": .string(String(self.seed)),
+                "fault_rate": .number(self.faultRate), "kill_rate": .number(self.killRate),
+                "protocol": .string(self.paymentProtocol),
+                "runs": .array(runs.map(\.json)),
+                "agentretry_exactly_once": agentRetry.map { .bool(!failed && $0.tasks > 0) } ?? .null,
             ]
             FileHandle.standardOutput.write(Data(object.serialized() + [UInt8(ascii: "\n")]))
         } else {
@@ -97,14 +135,20 @@ struct DemoCommand: AsyncParsableCommand {
             if !notes.isEmpty { Self.say(notes + "\n") }
             let baselines = runs.filter { $0.strategy != .agentRetry }
             if baselines.contains(where: { $0.duplicateCharges > 0 }) {
-                Self.say("The baselines charged tasks twice, as expected: the same faults and kills, without keys that survive a crash.")
+                Self.say(
+                    "The baselines charged tasks twice, as expected: the same faults and kills, without keys that survive a crash."
+                )
             } else if !baselines.isEmpty {
-                Self.say("The baselines charged no task twice in this run: their duplicates need a kill between the merchant's commit and the agent's memory.")
+                Self.say(
+                    "The baselines charged no task twice in this run: their duplicates need a kill between the merchant's commit and the agent's memory."
+                )
             }
             if let agentRetry {
-                Self.say(failed
-                    ? "FAILED: agentretry shows \(agentRetry.duplicateCharges) duplicate charges and \(agentRetry.lost.count) lost tasks \(agentRetry.lost.prefix(10))."
-                    : "agentretry: every task charged at most once, none lost.")
+                Self.say(
+                    failed
+                        ? "FAILED: agentretry shows \(agentRetry.duplicateCharges) duplicate charges and \(agentRetry.lost.count) lost tasks \(agentRetry.lost.prefix(10))."
+                        : "agentretry: every task charged at most once, none lost."
+                )
             }
         }
         if failed { throw ExitCode(1) }
@@ -114,7 +158,10 @@ struct DemoCommand: AsyncParsableCommand {
     private var storeDescription: String {
         guard let store = self.store else { return "" }
         if PostgresIdempotencyStore.Configuration.isConnectionString(store) {
-            return ", agentretry's store on " + ((try? PostgresIdempotencyStore.Configuration(connectionString: store).location).map { "PostgreSQL at \($0)" } ?? "PostgreSQL")
+            return ", agentretry's store on "
+                + ((try? PostgresIdempotencyStore.Configuration(connectionString: store).location).map {
+                    "PostgreSQL at \($0)"
+                } ?? "PostgreSQL")
         }
         return ", agentretry's store in \(store)"
     }

@@ -30,7 +30,9 @@ struct PostCommand: AsyncParsableCommand {
     func validate() throws {
         guard PSPProfile.builtIn[self.profile] != nil else { throw ValidationError("unknown profile \(self.profile)") }
         if self.json != nil && !self.formFields.isEmpty { throw ValidationError("give --form or --json, not both") }
-        for header in self.headers where !header.contains(":") { throw ValidationError("a header must read 'Name: value'") }
+        for header in self.headers where !header.contains(":") {
+            throw ValidationError("a header must read 'Name: value'")
+        }
     }
 
     func run() async throws {
@@ -43,7 +45,11 @@ struct PostCommand: AsyncParsableCommand {
         do {
             let transport = self.storeOptions.makeTransport()
             defer { Task { await transport.shutdown() } }
-            let intent = IdempotencyIntent(namespace: self.namespace, operation: self.operation, inputs: ["task_id": .string(self.taskID)])
+            let intent = IdempotencyIntent(
+                namespace: self.namespace,
+                operation: self.operation,
+                inputs: ["task_id": .string(self.taskID)]
+            )
             let request = try self.request()
             let profile = PSPProfile.builtIn[self.profile]!
             return try await self.storeOptions.withClient(transport: transport) { client in
@@ -62,24 +68,33 @@ struct PostCommand: AsyncParsableCommand {
         var request = HTTPRequest(method: .post, url: self.url)
         for header in self.headers {
             let parts = header.split(separator: ":", maxSplits: 1)
-            request.headers.add(name: String(parts[0]).trimmingCharacters(in: .whitespaces),
-                value: parts.count > 1 ? String(parts[1]).trimmingCharacters(in: .whitespaces) : "")
+            request.headers.add(
+                name: String(parts[0]).trimmingCharacters(in: .whitespaces),
+                value: parts.count > 1 ? String(parts[1]).trimmingCharacters(in: .whitespaces) : ""
+            )
         }
         if let json = self.json {
             let text: String
             if json.hasPrefix("@") {
-                guard let data = FileManager.default.contents(atPath: String(json.dropFirst())) else { throw ValidationError("cannot read \(json)") }
+                guard let data = FileManager.default.contents(atPath: String(json.dropFirst())) else {
+                    throw ValidationError("cannot read \(json)")
+                }
                 text = String(decoding: data, as: UTF8.self)
             } else {
                 text = json
             }
-            guard (try? JSONValue(parsing: Array(text.utf8))) != nil else { throw ValidationError("--json is not valid JSON") }
+            guard (try? JSONValue(parsing: Array(text.utf8))) != nil else {
+                throw ValidationError("--json is not valid JSON")
+            }
             request.body = Array(text.utf8)
-            if !request.headers.contains(name: "Content-Type") { request.headers.add(name: "Content-Type", value: "application/json") }
+            if !request.headers.contains(name: "Content-Type") {
+                request.headers.add(name: "Content-Type", value: "application/json")
+            }
         } else {
             let encoded = self.formFields.map { field -> String in
                 let parts = field.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-                return Self.formEncode(String(parts[0])) + "=" + Self.formEncode(parts.count > 1 ? String(parts[1]) : "")
+                return Self.formEncode(String(parts[0])) + "="
+                    + Self.formEncode(parts.count > 1 ? String(parts[1]) : "")
             }
             request.body = Array(encoded.joined(separator: "&").utf8)
         }

@@ -6,9 +6,10 @@ struct PostOutcome {
     let exitCode: Int32
 
     init(result: IdempotentResult) {
-        let body: JSONValue = result.response.map { response in
-            (try? JSONValue(parsing: response.body)) ?? .string(response.bodyText)
-        } ?? .null
+        let body: JSONValue =
+            result.response.map { response in
+                (try? JSONValue(parsing: response.body)) ?? .string(response.bodyText)
+            } ?? .null
         self.json = [
             "status": .string(result.status.rawValue),
             "http_status": result.response.map { .number(Double($0.status)) } ?? .null,
@@ -18,11 +19,12 @@ struct PostOutcome {
             "from_store": .bool(result.fromStore),
             "body": body,
         ]
-        self.exitCode = switch result.status {
-        case .succeeded: 0
-        case .failed: 10
-        case .pending: 20
-        }
+        self.exitCode =
+            switch result.status {
+            case .succeeded: 0
+            case .failed: 10
+            case .pending: 20
+            }
     }
 
     init(error: IdempotentCallError) {

@@ -10,7 +10,11 @@ extension PostgresIdempotencyStore {
     public struct Configuration: Sendable, CustomStringConvertible {
         /// How the connection to the database is protected.
         public struct TLS: Sendable, Hashable {
-            enum Mode: String, Hashable { case disable, prefer, require, verifyCA = "verify-ca", verifyFull = "verify-full" }
+            enum Mode: String, Hashable {
+                case disable, prefer, require
+                case verifyCA = "verify-ca"
+                case verifyFull = "verify-full"
+            }
             let mode: Mode
             /// A PEM file of the CA certificates to trust instead of the system's, if any.
             public var rootCertificatePath: String?
@@ -21,11 +25,17 @@ extension PostgresIdempotencyStore {
             public static let prefer = TLS(mode: .prefer)
             /// TLS or no connection; the certificate is verified only against `rootCertificatePath`
             /// when one is given (as libpq's `require`).
-            public static func require(rootCertificatePath: String? = nil) -> TLS { TLS(mode: .require, rootCertificatePath: rootCertificatePath) }
+            public static func require(rootCertificatePath: String? = nil) -> TLS {
+                TLS(mode: .require, rootCertificatePath: rootCertificatePath)
+            }
             /// TLS with the certificate verified against the trusted CAs, the host name not checked.
-            public static func verifyCA(rootCertificatePath: String? = nil) -> TLS { TLS(mode: .verifyCA, rootCertificatePath: rootCertificatePath) }
+            public static func verifyCA(rootCertificatePath: String? = nil) -> TLS {
+                TLS(mode: .verifyCA, rootCertificatePath: rootCertificatePath)
+            }
             /// TLS with the certificate and the host name (or IP address) verified.
-            public static func verifyFull(rootCertificatePath: String? = nil) -> TLS { TLS(mode: .verifyFull, rootCertificatePath: rootCertificatePath) }
+            public static func verifyFull(rootCertificatePath: String? = nil) -> TLS {
+                TLS(mode: .verifyFull, rootCertificatePath: rootCertificatePath)
+            }
 
             /// The libpq `sslmode` name.
             public var sslMode: String { self.mode.rawValue }
@@ -65,7 +75,13 @@ extension PostgresIdempotencyStore {
         public var operationTimeout: Duration = .seconds(30)
 
         /// A configuration field by field.
-        public init(host: String = "127.0.0.1", port: Int = 5432, username: String, password: String? = nil, database: String) {
+        public init(
+            host: String = "127.0.0.1",
+            port: Int = 5432,
+            username: String,
+            password: String? = nil,
+            database: String
+        ) {
             self.host = host
             self.port = port
             self.username = username
@@ -85,18 +101,30 @@ extension PostgresIdempotencyStore {
         /// `verify-full`. Without a password in the string, `PGPASSWORD` is used when set.
         /// - Throws: `IdempotencyStoreError.Code.invalidConfiguration`, naming the part
         ///   at fault and never the password.
-        public init(connectionString: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws(IdempotencyStoreError) {
+        public init(
+            connectionString: String,
+            environment: [String: String] = ProcessInfo.processInfo.environment
+        ) throws(IdempotencyStoreError) {
             func invalid(_ why: String) -> IdempotencyStoreError {
                 IdempotencyStoreError(code: .invalidConfiguration, message: "connection string: \(why)")
             }
-            guard Self.isConnectionString(connectionString) else { throw invalid("must start with postgres:// or postgresql://") }
+            guard Self.isConnectionString(connectionString) else {
+                throw invalid("must start with postgres:// or postgresql://")
+            }
             guard let components = URLComponents(string: connectionString) else { throw invalid("is not a URL") }
             guard let host = components.host, !host.isEmpty else { throw invalid("names no host") }
             guard let username = components.user, !username.isEmpty else { throw invalid("names no user") }
             let database = String(components.path.dropFirst())
-            guard !database.isEmpty, !database.contains("/") else { throw invalid("names no database (postgres://USER@HOST:PORT/DATABASE)") }
-            self.init(host: host, port: components.port ?? 5432, username: username,
-                password: components.password ?? environment["PGPASSWORD"], database: database)
+            guard !database.isEmpty, !database.contains("/") else {
+                throw invalid("names no database (postgres://USER@HOST:PORT/DATABASE)")
+            }
+            self.init(
+                host: host,
+                port: components.port ?? 5432,
+                username: username,
+                password: components.password ?? environment["PGPASSWORD"],
+                database: database
+            )
             var rootCertificatePath: String?
             var mode = TLS.Mode.prefer
             for item in components.queryItems ?? [] {
@@ -104,17 +132,23 @@ extension PostgresIdempotencyStore {
                 switch item.name {
                 case "sslmode":
                     guard let parsed = TLS.Mode(rawValue: value) else {
-                        throw invalid("sslmode must be disable, prefer, require, verify-ca or verify-full, not \(value)")
+                        throw invalid(
+                            "sslmode must be disable, prefer, require, verify-ca or verify-full, not \(value)"
+                        )
                     }
                     mode = parsed
                 case "sslrootcert":
                     guard !value.isEmpty else { throw invalid("sslrootcert is empty") }
                     rootCertificatePath = value
                 case "pool_size":
-                    guard let size = Int(value), (1...1000).contains(size) else { throw invalid("pool_size must be between 1 and 1000") }
+                    guard let size = Int(value), (1...1000).contains(size) else {
+                        throw invalid("pool_size must be between 1 and 1000")
+                    }
                     self.pool.maximumConnections = size
                 case "connect_timeout":
-                    guard let seconds = Int(value), (1...3600).contains(seconds) else { throw invalid("connect_timeout must be between 1 and 3600 seconds") }
+                    guard let seconds = Int(value), (1...3600).contains(seconds) else {
+                        throw invalid("connect_timeout must be between 1 and 3600 seconds")
+                    }
                     self.connectTimeout = .seconds(seconds)
                 default:
                     throw invalid("unknown parameter \(item.name)")

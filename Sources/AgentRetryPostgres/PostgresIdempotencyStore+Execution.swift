@@ -15,7 +15,8 @@ extension PostgresIdempotencyStore {
 
     /// Runs one statement and reads its first row as a record.
     func firstRecord(
-        _ what: String, _ statement: StoreStatement
+        _ what: String,
+        _ statement: StoreStatement
     ) async throws(IdempotencyStoreError) -> IdempotencyRecord? {
         guard let row = try await self.rows(what, statement).first else { return nil }
         return try Self.decode(row)
@@ -23,7 +24,8 @@ extension PostgresIdempotencyStore {
 
     /// Runs `body` in one transaction on one pooled connection, committed before this returns.
     func transaction<T: Sendable>(
-        _ what: String, _ body: @escaping @Sendable (PostgresConnection) async throws -> T
+        _ what: String,
+        _ body: @escaping @Sendable (PostgresConnection) async throws -> T
     ) async throws(IdempotencyStoreError) -> T {
         try await self.run(what) { client in
             try await client.withTransaction(logger: self.logger) { connection in try await body(connection) }
@@ -32,7 +34,10 @@ extension PostgresIdempotencyStore {
 
     /// Runs one store operation within ``Configuration-swift.struct/operationTimeout``, turning
     /// every failure into a typed error that names the database, never the password or a value.
-    func run<T: Sendable>(_ what: String, _ body: @escaping @Sendable (PostgresClient) async throws -> T) async throws(IdempotencyStoreError) -> T {
+    func run<T: Sendable>(
+        _ what: String,
+        _ body: @escaping @Sendable (PostgresClient) async throws -> T
+    ) async throws(IdempotencyStoreError) -> T {
         let client = self.client
         let timeout = self.configuration.operationTimeout
         do {
@@ -44,14 +49,19 @@ extension PostgresIdempotencyStore {
         } catch let error as IdempotencyStoreError {
             throw error
         } catch is TimeLimit.Exceeded {
-            throw IdempotencyStoreError(code: .unavailable,
-                message: "cannot \(what): PostgreSQL at \(self.configuration.location): no answer within \(timeout)")
+            throw IdempotencyStoreError(
+                code: .unavailable,
+                message: "cannot \(what): PostgreSQL at \(self.configuration.location): no answer within \(timeout)"
+            )
         } catch let error as PostgresTransactionError where error.closureError is IdempotencyStoreError {
             throw error.closureError as! IdempotencyStoreError
         } catch {
             let failure = PostgresFailure(error)
-            throw IdempotencyStoreError(code: .unavailable,
-                message: "cannot \(what): PostgreSQL at \(self.configuration.location): \(failure)", underlying: failure)
+            throw IdempotencyStoreError(
+                code: .unavailable,
+                message: "cannot \(what): PostgreSQL at \(self.configuration.location): \(failure)",
+                underlying: failure
+            )
         }
     }
 
@@ -60,17 +70,29 @@ extension PostgresIdempotencyStore {
     func probe() async throws(IdempotencyStoreError) {
         let configuration = self.configuration
         var connectionConfiguration = PostgresConnection.Configuration(
-            host: configuration.host, port: configuration.port, username: configuration.username,
-            password: configuration.password, database: configuration.database, tls: try Self.connectionTLS(configuration.tls))
+            host: configuration.host,
+            port: configuration.port,
+            username: configuration.username,
+            password: configuration.password,
+            database: configuration.database,
+            tls: try Self.connectionTLS(configuration.tls)
+        )
         connectionConfiguration.options.additionalStartupParameters = Self.sessionSettings(configuration)
-        connectionConfiguration.options.connectTimeout = .nanoseconds(Int64(configuration.connectTimeout.components.seconds) * 1_000_000_000
-            + configuration.connectTimeout.components.attoseconds / 1_000_000_000)
+        connectionConfiguration.options.connectTimeout = .nanoseconds(
+            Int64(configuration.connectTimeout.components.seconds) * 1_000_000_000
+                + configuration.connectTimeout.components.attoseconds / 1_000_000_000
+        )
         let logger = self.logger
         let probeConfiguration = connectionConfiguration
         let durability = try await self.run("connect") { _ in
-            let connection = try await PostgresConnection.connect(configuration: probeConfiguration, id: 0, logger: logger)
+            let connection = try await PostgresConnection.connect(
+                configuration: probeConfiguration,
+                id: 0,
+                logger: logger
+            )
             do {
-                let rows = try await connection.query("SELECT current_setting('synchronous_commit')", logger: logger).collect()
+                let rows = try await connection.query("SELECT current_setting('synchronous_commit')", logger: logger)
+                    .collect()
                 try await connection.close()
                 return try rows.first?.decode(String.self) ?? "?"
             } catch {
@@ -80,24 +102,34 @@ extension PostgresIdempotencyStore {
         }
         // The store's promise: a commit is on the server's disk before the client is told.
         guard ["on", "remote_write", "remote_apply"].contains(durability) else {
-            throw IdempotencyStoreError(code: .invalidConfiguration,
-                message: "PostgreSQL at \(configuration.location) has synchronous_commit=\(durability): a commit may be lost in a crash; AgentRetry needs on")
+            throw IdempotencyStoreError(
+                code: .invalidConfiguration,
+                message:
+                    "PostgreSQL at \(configuration.location) has synchronous_commit=\(durability): a commit may be lost in a crash; AgentRetry needs on"
+            )
         }
     }
 
     /// The TLS settings for a libpq-style mode: whether TLS is off, preferred or required, and how.
-    static func tlsSettings(_ tls: Configuration.TLS) throws(IdempotencyStoreError) -> (mode: Configuration.TLS.Mode, settings: TLSConfiguration) {
+    static func tlsSettings(
+        _ tls: Configuration.TLS
+    ) throws(IdempotencyStoreError) -> (mode: Configuration.TLS.Mode, settings: TLSConfiguration) {
         var settings = TLSConfiguration.makeClientConfiguration()
         if let path = tls.rootCertificatePath {
             do {
                 settings.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(path))
             } catch {
-                throw IdempotencyStoreError(code: .invalidConfiguration, message: "cannot read the CA certificates in \(path)", underlying: error)
+                throw IdempotencyStoreError(
+                    code: .invalidConfiguration,
+                    message: "cannot read the CA certificates in \(path)",
+                    underlying: error
+                )
             }
         }
         switch tls.mode {
         case .disable, .prefer: settings.certificateVerification = .none
-        case .require: settings.certificateVerification = tls.rootCertificatePath == nil ? .none : .noHostnameVerification
+        case .require:
+            settings.certificateVerification = tls.rootCertificatePath == nil ? .none : .noHostnameVerification
         case .verifyCA: settings.certificateVerification = .noHostnameVerification
         case .verifyFull: settings.certificateVerification = .fullVerification
         }
@@ -115,7 +147,9 @@ extension PostgresIdempotencyStore {
     }
 
     /// The single probe connection's TLS setting.
-    static func connectionTLS(_ tls: Configuration.TLS) throws(IdempotencyStoreError) -> PostgresConnection.Configuration.TLS {
+    static func connectionTLS(
+        _ tls: Configuration.TLS
+    ) throws(IdempotencyStoreError) -> PostgresConnection.Configuration.TLS {
         let (mode, settings) = try Self.tlsSettings(tls)
         if mode == .disable { return .disable }
         let context: NIOSSLContext
@@ -127,4 +161,3 @@ extension PostgresIdempotencyStore {
         return mode == .prefer ? .prefer(context) : .require(context)
     }
 }
-

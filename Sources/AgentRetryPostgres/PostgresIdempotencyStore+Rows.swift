@@ -52,11 +52,16 @@ extension PostgresIdempotencyStore {
     /// The first write of a call: one call of `agentretry_insert_and_lease` (see the schema), one
     /// round trip, one commit.
     static func insertAndLeaseCall(
-        _ record: IdempotencyRecord, owner: String, leaseExpiresAt: Date, now: Date, adoptingFinished: Bool
+        _ record: IdempotencyRecord,
+        owner: String,
+        leaseExpiresAt: Date,
+        now: Date,
+        adoptingFinished: Bool
     ) -> StoreStatement {
-        let arguments = record.storedValues.map(StoreStatement.value) + [
-            "\(owner)", "\(leaseExpiresAt)", "\(now)", "\(adoptingFinished)",
-        ]
+        let arguments =
+            record.storedValues.map(StoreStatement.value) + [
+                "\(owner)", "\(leaseExpiresAt)", "\(now)", "\(adoptingFinished)",
+            ]
         return "SELECT f.leased, (f.rec).* FROM \(sql: Self.insertAndLeaseName)(\(.joined(arguments))) AS f"
     }
 
@@ -67,7 +72,9 @@ extension PostgresIdempotencyStore {
         let what = releasingLease ? "finish a record" : "write a record"
         guard try await self.rows(what, statement + " RETURNING key").count == 1 else {
             throw IdempotencyStoreError(
-                code: .leaseLost, message: "the lease on \(record.key) is no longer held by this caller")
+                code: .leaseLost,
+                message: "the lease on \(record.key) is no longer held by this caller"
+            )
         }
     }
 }

@@ -13,13 +13,17 @@ extension PostgresIdempotencyStore {
     /// The schema's versions. Append, never edit: a database records which it has applied, and
     /// what a version creates must stay what it created (the tables come from ``StoreColumn``).
     static let migrations: [Migration] = [
-        Migration(version: 1, name: "records and settings", statements: [
-            PostgresIdempotencyStore.schema.createRecordTable(),
-            PostgresIdempotencyStore.schema.createIdentityIndex,
-            PostgresIdempotencyStore.schema.createExpiryIndex,
-            PostgresIdempotencyStore.schema.createSettingTable,
-            PostgresIdempotencyStore.insertAndLeaseFunction,
-        ]),
+        Migration(
+            version: 1,
+            name: "records and settings",
+            statements: [
+                PostgresIdempotencyStore.schema.createRecordTable(),
+                PostgresIdempotencyStore.schema.createIdentityIndex,
+                PostgresIdempotencyStore.schema.createExpiryIndex,
+                PostgresIdempotencyStore.schema.createSettingTable,
+                PostgresIdempotencyStore.insertAndLeaseFunction,
+            ]
+        )
     ]
 
     /// The server-side first write's name.
@@ -40,13 +44,27 @@ extension PostgresIdempotencyStore {
     static var insertAndLeaseFunction: String {
         let schema = Self.schema
         let parameters = StoreColumn.allCases.map { "p_\($0.name) \(schema.parameterType(of: $0.kind))" }
-        let finished = schema.selectLatestRecord(identity: "p_intent_fingerprint", otherThan: "p_key",
-            in: IdempotencyRecord.State.finished, columns: "key INTO v_finished")
-        let unfinished = schema.selectLatestRecord(identity: "p_intent_fingerprint", otherThan: "p_key",
-            in: IdempotencyRecord.State.unfinished, columns: "key INTO v_target")
+        let finished = schema.selectLatestRecord(
+            identity: "p_intent_fingerprint",
+            otherThan: "p_key",
+            in: IdempotencyRecord.State.finished,
+            columns: "key INTO v_finished"
+        )
+        let unfinished = schema.selectLatestRecord(
+            identity: "p_intent_fingerprint",
+            otherThan: "p_key",
+            in: IdempotencyRecord.State.unfinished,
+            columns: "key INTO v_target"
+        )
         let insert = schema.insertRecord(StoreColumn.allCases.map { StoreStatement(sql: "p_\($0.name)") })
-        let lease = schema.takeLease(key: "v_target", owner: "p_owner", until: "p_lease_until", now: "p_now",
-            format: "p_format", request: "p_request_fingerprint")
+        let lease = schema.takeLease(
+            key: "v_target",
+            owner: "p_owner",
+            until: "p_lease_until",
+            now: "p_now",
+            format: "p_format",
+            request: "p_request_fingerprint"
+        )
         let function: StoreStatement = """
             CREATE FUNCTION \(sql: Self.insertAndLeaseName)(
                 \(sql: parameters.joined(separator: ", ")),
@@ -96,35 +114,52 @@ extension PostgresIdempotencyStore {
         let known = Self.migrations.last?.version ?? 0
         var present = -1
         let table = try await self.rows(
-            "read the schema version", "SELECT to_regclass('agentretry_schema_version') IS NOT NULL")
+            "read the schema version",
+            "SELECT to_regclass('agentretry_schema_version') IS NOT NULL"
+        )
         if table.first.flatMap({ try? $0.decode(Bool.self) }) == true {
             let versions = try await self.rows(
-                "read the schema version", "SELECT coalesce(max(version), 0) FROM agentretry_schema_version")
+                "read the schema version",
+                "SELECT coalesce(max(version), 0) FROM agentretry_schema_version"
+            )
             present = versions.first.flatMap { try? $0.decode(Int.self) } ?? -1
         }
         if present == known { return }
-        let applied = present > known ? present : try await self.transaction("bring the schema up to date") { connection -> Int in
-            try await connection.query("SELECT pg_advisory_xact_lock(\(Self.migrationLock))", logger: self.logger)
-            try await connection.query("""
-                CREATE TABLE IF NOT EXISTS agentretry_schema_version (
-                    version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())
-                """, logger: self.logger)
-            let rows = try await connection.query("SELECT coalesce(max(version), 0) FROM agentretry_schema_version", logger: self.logger).collect()
-            let current = try rows.first?.decode(Int.self) ?? 0
-            guard current <= known else { return current }
-            for migration in Self.migrations where migration.version > current {
-                for statement in migration.statements {
-                    try await connection.query(PostgresQuery(unsafeSQL: statement), logger: self.logger)
-                }
+        let applied =
+            present > known
+            ? present
+            : try await self.transaction("bring the schema up to date") { connection -> Int in
+                try await connection.query("SELECT pg_advisory_xact_lock(\(Self.migrationLock))", logger: self.logger)
                 try await connection.query(
-                    "INSERT INTO agentretry_schema_version (version, name) VALUES (\(migration.version), \(migration.name))",
-                    logger: self.logger)
+                    """
+                    CREATE TABLE IF NOT EXISTS agentretry_schema_version (
+                        version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())
+                    """,
+                    logger: self.logger
+                )
+                let rows = try await connection.query(
+                    "SELECT coalesce(max(version), 0) FROM agentretry_schema_version",
+                    logger: self.logger
+                ).collect()
+                let current = try rows.first?.decode(Int.self) ?? 0
+                guard current <= known else { return current }
+                for migration in Self.migrations where migration.version > current {
+                    for statement in migration.statements {
+                        try await connection.query(PostgresQuery(unsafeSQL: statement), logger: self.logger)
+                    }
+                    try await connection.query(
+                        "INSERT INTO agentretry_schema_version (version, name) VALUES (\(migration.version), \(migration.name))",
+                        logger: self.logger
+                    )
+                }
+                return current
             }
-            return current
-        }
         if applied > known {
-            throw IdempotencyStoreError(code: .unsupportedSchema,
-                message: "the store at \(self.configuration.location) is at schema version \(applied), written by a newer AgentRetry (this one knows \(known))")
+            throw IdempotencyStoreError(
+                code: .unsupportedSchema,
+                message:
+                    "the store at \(self.configuration.location) is at schema version \(applied), written by a newer AgentRetry (this one knows \(known))"
+            )
         }
     }
 }

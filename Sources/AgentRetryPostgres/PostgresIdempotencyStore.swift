@@ -34,7 +34,8 @@ public final class PostgresIdempotencyStore: IdempotencyStore {
     ///   reached or refuses the login, `unsupportedSchema` when a newer AgentRetry has migrated it,
     ///   `invalidConfiguration` when the CA file cannot be read.
     public static func connect(
-        _ configuration: Configuration, logger: Logger = Logger(label: "agentretry.postgres", factory: { _ in SwiftLogNoOpLogHandler() })
+        _ configuration: Configuration,
+        logger: Logger = Logger(label: "agentretry.postgres", factory: { _ in SwiftLogNoOpLogHandler() })
     ) async throws(IdempotencyStoreError) -> PostgresIdempotencyStore {
         let store = try PostgresIdempotencyStore(configuration: configuration, logger: logger)
         do {
@@ -49,8 +50,13 @@ public final class PostgresIdempotencyStore: IdempotencyStore {
 
     private init(configuration: Configuration, logger: Logger) throws(IdempotencyStoreError) {
         var clientConfiguration = PostgresClient.Configuration(
-            host: configuration.host, port: configuration.port, username: configuration.username,
-            password: configuration.password, database: configuration.database, tls: try Self.clientTLS(configuration.tls))
+            host: configuration.host,
+            port: configuration.port,
+            username: configuration.username,
+            password: configuration.password,
+            database: configuration.database,
+            tls: try Self.clientTLS(configuration.tls)
+        )
         clientConfiguration.options.connectTimeout = configuration.connectTimeout
         clientConfiguration.options.maximumConnections = configuration.pool.maximumConnections
         clientConfiguration.options.minimumConnections = configuration.pool.minimumConnections
@@ -73,10 +79,13 @@ public final class PostgresIdempotencyStore: IdempotencyStore {
     static func sessionSettings(_ configuration: Configuration) -> [(String, String)] {
         let timeout = configuration.operationTimeout.components
         // PostgreSQL takes at most INT_MAX milliseconds (about 24.8 days).
-        let milliseconds = String(min(Int64(Int32.max), max(1, timeout.seconds * 1000 + timeout.attoseconds / 1_000_000_000_000_000)))
+        let milliseconds = String(
+            min(Int64(Int32.max), max(1, timeout.seconds * 1000 + timeout.attoseconds / 1_000_000_000_000_000))
+        )
         return [
             ("default_transaction_isolation", "read committed"),
-            ("statement_timeout", milliseconds), ("lock_timeout", milliseconds), ("idle_in_transaction_session_timeout", milliseconds),
+            ("statement_timeout", milliseconds), ("lock_timeout", milliseconds),
+            ("idle_in_transaction_session_timeout", milliseconds),
             ("application_name", "agentretry"),
         ]
     }
@@ -105,7 +114,9 @@ public final class PostgresIdempotencyStore: IdempotencyStore {
 
     public func latestRecord(intentFingerprint: String) async throws(IdempotencyStoreError) -> IdempotencyRecord? {
         try await self.firstRecord(
-            "read an intent's records", Self.schema.selectLatestRecord(identity: "\(intentFingerprint)"))
+            "read an intent's records",
+            Self.schema.selectLatestRecord(identity: "\(intentFingerprint)")
+        )
     }
 
     public func insertIfAbsent(_ record: IdempotencyRecord) async throws(IdempotencyStoreError) -> IdempotencyRecord {
@@ -122,10 +133,22 @@ public final class PostgresIdempotencyStore: IdempotencyStore {
     }
 
     public func insertAndLease(
-        _ record: IdempotencyRecord, owner: String, leaseExpiresAt: Date, now: Date, adoptingFinished: Bool
+        _ record: IdempotencyRecord,
+        owner: String,
+        leaseExpiresAt: Date,
+        now: Date,
+        adoptingFinished: Bool
     ) async throws(IdempotencyStoreError) -> (record: IdempotencyRecord, leased: Bool) {
-        let rows = try await self.rows("insert and lease a record", Self.insertAndLeaseCall(
-            record, owner: owner, leaseExpiresAt: leaseExpiresAt, now: now, adoptingFinished: adoptingFinished))
+        let rows = try await self.rows(
+            "insert and lease a record",
+            Self.insertAndLeaseCall(
+                record,
+                owner: owner,
+                leaseExpiresAt: leaseExpiresAt,
+                now: now,
+                adoptingFinished: adoptingFinished
+            )
+        )
         guard let row = rows.first, let leased = try? row.makeRandomAccess()["leased"].decode(Bool.self) else {
             throw IdempotencyStoreError(code: .corruptRecord, message: "record \(record.key) vanished after insertion")
         }
@@ -133,10 +156,17 @@ public final class PostgresIdempotencyStore: IdempotencyStore {
     }
 
     public func acquireLease(
-        key: IdempotencyKey, owner: String, expiresAt: Date, now: Date
+        key: IdempotencyKey,
+        owner: String,
+        expiresAt: Date,
+        now: Date
     ) async throws(IdempotencyStoreError) -> IdempotencyRecord? {
         let taking = Self.schema.takeLease(
-            key: "\(key.rawValue)", owner: "\(owner)", until: "\(expiresAt)", now: "\(now)")
+            key: "\(key.rawValue)",
+            owner: "\(owner)",
+            until: "\(expiresAt)",
+            now: "\(now)"
+        )
         return try await self.firstRecord("take a lease", taking + " RETURNING *")
     }
 
@@ -153,14 +183,17 @@ public final class PostgresIdempotencyStore: IdempotencyStore {
     }
 
     public func removeFinishedRecords(
-        expiredBefore cutoff: Date, now: Date
+        expiredBefore cutoff: Date,
+        now: Date
     ) async throws(IdempotencyStoreError) -> Int {
         // In batches, so that a large backlog makes progress within the statement timeout. A row
         // whose intent a first write holds (its identity's advisory lock) is skipped this time.
         let table = Self.schema.recordTable
         var removed = 0
         while true {
-            let rows = try await self.rows("remove expired records", """
+            let rows = try await self.rows(
+                "remove expired records",
+                """
                 WITH doomed AS (
                     SELECT key FROM \(sql: table) WHERE \(StoreSchema.removable(expiredBefore: cutoff, now: now))
                     ORDER BY psp_expires_at LIMIT \(sql: "\(Self.removalBatch)")
@@ -170,7 +203,8 @@ public final class PostgresIdempotencyStore: IdempotencyStore {
                     WHERE r.key = d.key AND pg_try_advisory_xact_lock(hashtextextended(r.intent_fingerprint, 0))
                     RETURNING 1)
                 SELECT count(*) FROM deleted
-                """)
+                """
+            )
             let count = rows.first.flatMap { try? $0.decode(Int.self) } ?? 0
             removed += count
             if count < Self.removalBatch { return removed }
@@ -181,7 +215,8 @@ public final class PostgresIdempotencyStore: IdempotencyStore {
     static let removalBatch = 1000
 
     public func setting(
-        named name: String, orInsert makeValue: @escaping @Sendable () -> [UInt8]
+        named name: String,
+        orInsert makeValue: @escaping @Sendable () -> [UInt8]
     ) async throws(IdempotencyStoreError) -> [UInt8] {
         let insert = Self.schema.insertSetting(named: name, value: makeValue()) + " RETURNING value"
         var rows = try await self.rows("read a setting", insert)

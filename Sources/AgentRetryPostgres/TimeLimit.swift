@@ -48,7 +48,10 @@ enum TimeLimit {
     }
 
     /// The result of `work`, or ``Exceeded`` after `limit`.
-    static func run<T: Sendable>(within limit: Duration, _ work: @escaping @Sendable () async throws -> T) async throws -> T {
+    static func run<T: Sendable>(
+        within limit: Duration,
+        _ work: @escaping @Sendable () async throws -> T
+    ) async throws -> T {
         let race = Race<T>()
         let worker = Task {
             let result = await Result(catching: { try await work() })

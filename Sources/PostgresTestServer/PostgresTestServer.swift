@@ -41,29 +41,46 @@ public struct PostgresTestServer: Sendable {
     private static func startShared() async throws -> PostgresTestServer {
         let environment = ProcessInfo.processInfo.environment
         if let url = environment["AGENT_RETRY_TEST_POSTGRES"], !url.isEmpty {
-            return PostgresTestServer(adminURL: url, passwordURL: environment["AGENT_RETRY_TEST_POSTGRES_SCRAM"] ?? "",
-                caPath: environment["AGENT_RETRY_TEST_POSTGRES_CA"] ?? "", directory: nil)
+            return PostgresTestServer(
+                adminURL: url,
+                passwordURL: environment["AGENT_RETRY_TEST_POSTGRES_SCRAM"] ?? "",
+                caPath: environment["AGENT_RETRY_TEST_POSTGRES_CA"] ?? "",
+                directory: nil
+            )
         }
         let server = try await Self.startDedicated()
         ownedDirectory.withLock { $0 = server.directory }
         atexit {
-            if let directory = ownedDirectory.withLock({ $0 }) { PostgresTestServer.runScriptBlocking(["stop", directory]) }
+            if let directory = ownedDirectory.withLock({ $0 }) {
+                PostgresTestServer.runScriptBlocking(["stop", directory])
+            }
         }
         return server
     }
 
     /// Starts a server of its own (for a test that stops it); ``stop()`` removes it.
     public static func startDedicated() async throws -> PostgresTestServer {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("agentretry-postgres-\(UUID().uuidString)").path
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "agentretry-postgres-\(UUID().uuidString)"
+        ).path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         // The script's watcher removes the server if this process dies without stopping it.
         let (status, output) = await Self.runScript(["start", directory, String(getpid())])
-        guard status == 0, let url = output.split(separator: "\n").last.map(String.init), url.hasPrefix("postgres://") else {
+        guard status == 0, let url = output.split(separator: "\n").last.map(String.init), url.hasPrefix("postgres://")
+        else {
             await Self.runScript(["stop", directory])
             throw PostgresTestServerError(message: "Tests/postgres-server.sh start failed (\(status)): \(output)")
         }
-        let passwordURL = (try? String(contentsOfFile: directory + "/scram-url", encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
-        return PostgresTestServer(adminURL: url, passwordURL: passwordURL, caPath: directory + "/ca.crt", directory: directory)
+        let passwordURL =
+            (try? String(contentsOfFile: directory + "/scram-url", encoding: .utf8))?.trimmingCharacters(
+                in: .whitespacesAndNewlines
+            ) ?? ""
+        return PostgresTestServer(
+            adminURL: url,
+            passwordURL: passwordURL,
+            caPath: directory + "/ca.crt",
+            directory: directory
+        )
     }
 
     /// Stops a server started by ``startDedicated()`` at once (`pg_ctl stop -m immediate`, as a
@@ -76,8 +93,9 @@ public struct PostgresTestServer: Sendable {
     /// silent without closing a connection, SIGCONT wakes it.
     public func signal(_ signal: Int32) throws {
         guard let directory,
-              let pidText = try? String(contentsOfFile: directory + "/data/postmaster.pid", encoding: .utf8),
-              let postmaster = pidText.split(separator: "\n").first.flatMap({ pid_t($0) }) else {
+            let pidText = try? String(contentsOfFile: directory + "/data/postmaster.pid", encoding: .utf8),
+            let postmaster = pidText.split(separator: "\n").first.flatMap({ pid_t($0) })
+        else {
             throw PostgresTestServerError(message: "no server of this test's own is running")
         }
         // The postmaster and its children (the backends serving the connections).
@@ -89,7 +107,8 @@ public struct PostgresTestServer: Sendable {
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
         return entries.compactMap { pid_t($0) }.filter { pid in
             guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-                  let close = stat.lastIndex(of: ")") else { return false }
+                let close = stat.lastIndex(of: ")")
+            else { return false }
             let fields = stat[stat.index(after: close)...].split(separator: " ")
             return fields.count > 2 && pid_t(fields[1]) == parent
         }
@@ -117,7 +136,9 @@ public struct PostgresTestServer: Sendable {
 
     /// The admin connection string's configuration for `database`, without TLS.
     public func configuration(database: String) throws -> PostgresIdempotencyStore.Configuration {
-        var configuration = try PostgresIdempotencyStore.Configuration(connectionString: self.adminURL + "?sslmode=disable")
+        var configuration = try PostgresIdempotencyStore.Configuration(
+            connectionString: self.adminURL + "?sslmode=disable"
+        )
         configuration.database = database
         return configuration
     }
@@ -128,11 +149,22 @@ public struct PostgresTestServer: Sendable {
     public func execute(_ sql: String, database: String) async throws -> [String?] {
         let configuration = try self.configuration(database: database)
         let connection = try await PostgresConnection.connect(
-            configuration: .init(host: configuration.host, port: configuration.port, username: configuration.username,
-                password: configuration.password, database: database, tls: .disable),
-            id: 1, logger: Logger(label: "agentretry.test-postgres", factory: { _ in SwiftLogNoOpLogHandler() }))
+            configuration: .init(
+                host: configuration.host,
+                port: configuration.port,
+                username: configuration.username,
+                password: configuration.password,
+                database: database,
+                tls: .disable
+            ),
+            id: 1,
+            logger: Logger(label: "agentretry.test-postgres", factory: { _ in SwiftLogNoOpLogHandler() })
+        )
         do {
-            let rows = try await connection.query(PostgresQuery(unsafeSQL: sql), logger: Logger(label: "agentretry.test-postgres")).collect()
+            let rows = try await connection.query(
+                PostgresQuery(unsafeSQL: sql),
+                logger: Logger(label: "agentretry.test-postgres")
+            ).collect()
             try await connection.close()
             return try rows.map { try $0.decode(String?.self) }
         } catch {
@@ -154,7 +186,9 @@ public struct PostgresTestServer: Sendable {
     /// miss the exit of this script in the test process), its output through a temporary file.
     @discardableResult
     static func runScriptBlocking(_ arguments: [String]) -> (Int32, String) {
-        let outputPath = FileManager.default.temporaryDirectory.appendingPathComponent("postgres-server-\(UUID().uuidString).log").path
+        let outputPath = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "postgres-server-\(UUID().uuidString).log"
+        ).path
         defer { unlink(outputPath) }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)

@@ -45,7 +45,9 @@ struct ACPExampleTests {
     static func examples() throws -> [String: JSONValue] {
         var all: [String: JSONValue] = [:]
         for name in ["examples.agentic_checkout", "examples.multi_item_checkout"] {
-            let url = try #require(Bundle.module.url(forResource: name, withExtension: "json", subdirectory: "acp-2026-04-17-examples"))
+            let url = try #require(
+                Bundle.module.url(forResource: name, withExtension: "json", subdirectory: "acp-2026-04-17-examples")
+            )
             let members = try #require(try JSONValue(parsing: [UInt8](Data(contentsOf: url))).objectValue)
             all.merge(members) { first, _ in first }
         }
@@ -72,18 +74,27 @@ struct ACPExampleTests {
     @Test("Typed fields read what the examples say")
     func typedFields() throws {
         let examples = try Self.examples()
-        let completed = try CheckoutSession(acpJSON: try #require(examples["complete_checkout_session_response"]), path: "$")
+        let completed = try CheckoutSession(
+            acpJSON: try #require(examples["complete_checkout_session_response"]),
+            path: "$"
+        )
         #expect(completed.status == .completed)
         #expect(completed.order?.id.isEmpty == false)
         #expect(completed.totalAmount != nil)
         #expect(completed.lineItems.first?.item.id == "item_123")
-        let declined = try CheckoutSession(acpJSON: try #require(examples["checkout_session_with_payment_declined"]), path: "$")
+        let declined = try CheckoutSession(
+            acpJSON: try #require(examples["checkout_session_with_payment_declined"]),
+            path: "$"
+        )
         #expect(declined.errorMessages.map(\.code) == [.paymentDeclined])
         #expect(declined.status == .readyForPayment)
         let conflict = try ACPError(acpJSON: try #require(examples["error_422_idempotency_conflict"]), path: "$")
         #expect(conflict.type == .invalidRequest)
         #expect(conflict.code == "idempotency_conflict")
-        let complete = try CheckoutSessionCompleteRequest(acpJSON: try #require(examples["complete_checkout_session_request"]), path: "$")
+        let complete = try CheckoutSessionCompleteRequest(
+            acpJSON: try #require(examples["complete_checkout_session_request"]),
+            path: "$"
+        )
         #expect(complete.paymentData?.token == "spt_123")
         #expect(!complete.description.contains("spt_123"), "a printed request never shows the credential")
     }

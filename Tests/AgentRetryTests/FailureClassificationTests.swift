@@ -4,7 +4,12 @@ import Testing
 
 @Suite("The classification table: code and evidence together")
 struct FailureClassificationTests {
-    private static let unsent = TransferEvidence(wireSends: 0, requestBytes: 0, uploadBytes: 0, pretransferMicroseconds: 0)
+    private static let unsent = TransferEvidence(
+        wireSends: 0,
+        requestBytes: 0,
+        uploadBytes: 0,
+        pretransferMicroseconds: 0
+    )
 
     @Test(
         "Each single sign of sending makes a code that could be either mayHaveBeenProcessed",
@@ -16,7 +21,10 @@ struct FailureClassificationTests {
         ]
     )
     func anySignOfSending(evidence: TransferEvidence) {
-        for code in [CurlResultCode.operationTimedOut, .sendError, .recvError, .http2Stream, .sslConnectError, .abortedByCallback] {
+        for code in [
+            CurlResultCode.operationTimedOut, .sendError, .recvError, .http2Stream, .sslConnectError,
+            .abortedByCallback,
+        ] {
             #expect(code.failureClass(given: evidence) == .mayHaveBeenProcessed)
             #expect(code.failureClass(given: Self.unsent) == .notSent)
         }
@@ -50,20 +58,27 @@ struct FailureClassificationTests {
     func unknownCode() {
         let unknown = CurlResultCode(rawValue: 999)
         #expect(unknown.failureClass(given: Self.unsent) == .notSent)
-        #expect(unknown.failureClass(given: .init(wireSends: 1, requestBytes: 0, uploadBytes: 0, pretransferMicroseconds: 0)) == .mayHaveBeenProcessed)
+        #expect(
+            unknown.failureClass(
+                given: .init(wireSends: 1, requestBytes: 0, uploadBytes: 0, pretransferMicroseconds: 0)
+            ) == .mayHaveBeenProcessed
+        )
     }
 
-    @Test("Credentials are removed from URLs, and nothing else is", arguments: [
-        ("https://user:pa55@api.example.com/v1/x?a=1", "https://api.example.com/v1/x?a=1"),
-        ("http://token@127.0.0.1:8080", "http://127.0.0.1:8080"),
-        ("https://api.example.com/v1/users/me@example.com", "https://api.example.com/v1/users/me@example.com"),
-        ("https://api.example.com/path?email=a@b.c", "https://api.example.com/path?email=a@b.c"),
-        ("not a url", "not a url"),
-        ("http://agent:hun/ter2@127.0.0.1/x", "http://127.0.0.1/x"),
-        ("http://agent:p?ss@127.0.0.1/x", "http://127.0.0.1/x"),
-        ("http://127.0.0.1:8080/users/me@example.com", "http://127.0.0.1:8080/users/me@example.com"),
-        ("http://[::1]:8080/users/me@example.com", "http://[::1]:8080/users/me@example.com"),
-    ])
+    @Test(
+        "Credentials are removed from URLs, and nothing else is",
+        arguments: [
+            ("https://user:pa55@api.example.com/v1/x?a=1", "https://api.example.com/v1/x?a=1"),
+            ("http://token@127.0.0.1:8080", "http://127.0.0.1:8080"),
+            ("https://api.example.com/v1/users/me@example.com", "https://api.example.com/v1/users/me@example.com"),
+            ("https://api.example.com/path?email=a@b.c", "https://api.example.com/path?email=a@b.c"),
+            ("not a url", "not a url"),
+            ("http://agent:hun/ter2@127.0.0.1/x", "http://127.0.0.1/x"),
+            ("http://agent:p?ss@127.0.0.1/x", "http://127.0.0.1/x"),
+            ("http://127.0.0.1:8080/users/me@example.com", "http://127.0.0.1:8080/users/me@example.com"),
+            ("http://[::1]:8080/users/me@example.com", "http://[::1]:8080/users/me@example.com"),
+        ]
+    )
     func redaction(url: String, expected: String) {
         #expect(RedactedURL.removingCredentials(from: url) == expected)
     }

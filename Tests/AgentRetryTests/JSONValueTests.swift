@@ -14,7 +14,10 @@ struct JSONValueTests {
 
     @Test("Serialization escapes what JSON requires and parses back to an equal value")
     func roundTrip() throws {
-        let value: JSONValue = ["text": "quote \" backslash \\ newline \n tab \t bell \u{7} é 🛒", "n": 12.5, "i": 42, "list": [true, nil, "x"]]
+        let value: JSONValue = [
+            "text": "quote \" backslash \\ newline \n tab \t bell \u{7} é 🛒", "n": 12.5, "i": 42,
+            "list": [true, nil, "x"],
+        ]
         let bytes = value.serialized()
         #expect(String(decoding: bytes, as: UTF8.self).contains(#"\u0007"#))
         #expect(try JSONValue(parsing: bytes) == value)

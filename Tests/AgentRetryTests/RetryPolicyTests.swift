@@ -19,21 +19,32 @@ struct RetryPolicyTests {
     @Test("Ceilings double from 0.5 s up to 8 s; full jitter stays within them")
     func backoff() {
         let policy = RetryPolicy.standard
-        #expect((1...7).map { policy.backoffCeiling(beforeRetry: $0) } == [
-            .milliseconds(500), .seconds(1), .seconds(2), .seconds(4), .seconds(8), .seconds(8), .seconds(8),
-        ])
+        #expect(
+            (1...7).map { policy.backoffCeiling(beforeRetry: $0) } == [
+                .milliseconds(500), .seconds(1), .seconds(2), .seconds(4), .seconds(8), .seconds(8), .seconds(8),
+            ]
+        )
         #expect(policy.backoffCeiling(beforeRetry: 10_000) == .seconds(8))
         // The jitter draw scales the ceiling: full jitter, the whole range from zero.
         var generator = Seeded(state: 7)
         let draws = (0..<2000).map { _ in
-            Self.wait(policy.delay(beforeRetry: 3, serverDelay: nil, elapsed: .zero,
-                jitter: Double.random(in: 0...1, using: &generator)))
+            Self.wait(
+                policy.delay(
+                    beforeRetry: 3,
+                    serverDelay: nil,
+                    elapsed: .zero,
+                    jitter: Double.random(in: 0...1, using: &generator)
+                )
+            )
         }
         #expect(draws.allSatisfy { $0 != nil && $0! >= .zero && $0! <= .seconds(2) })
         // Full jitter spreads over the whole range, not around the ceiling.
         #expect(draws.contains { $0! < .milliseconds(200) } && draws.contains { $0! > .milliseconds(1800) })
         #expect(Self.wait(policy.delay(beforeRetry: 3, serverDelay: nil, elapsed: .zero, jitter: 0)) == .zero)
-        #expect(Self.wait(policy.delay(beforeRetry: 3, serverDelay: nil, elapsed: .zero, jitter: 0.25)) == .milliseconds(500))
+        #expect(
+            Self.wait(policy.delay(beforeRetry: 3, serverDelay: nil, elapsed: .zero, jitter: 0.25))
+                == .milliseconds(500)
+        )
         #expect(Self.wait(policy.delay(beforeRetry: 3, serverDelay: nil, elapsed: .zero, jitter: 1)) == .seconds(2))
     }
 
@@ -47,7 +58,9 @@ struct RetryPolicyTests {
         #expect(throws: RetryPolicyError.self) { try RetryPolicy(maximumAttempts: 0) }
         #expect(throws: RetryPolicyError.self) { try RetryPolicy(initialBackoff: .zero) }
         #expect(throws: RetryPolicyError.self) { try RetryPolicy(backoffMultiplier: 0.5) }
-        #expect(throws: RetryPolicyError.self) { try RetryPolicy(initialBackoff: .seconds(2), maximumBackoff: .seconds(1)) }
+        #expect(throws: RetryPolicyError.self) {
+            try RetryPolicy(initialBackoff: .seconds(2), maximumBackoff: .seconds(1))
+        }
         #expect(throws: RetryPolicyError.self) { try RetryPolicy(deadline: .zero) }
     }
 
@@ -63,21 +76,24 @@ struct RetryPolicyTests {
         #expect(RetryAfter.delay(from: "-5", now: now) == nil)
     }
 
-    @Test("Verdicts: 409 and 422 are conflicts never re-sent; 408, 429 and 5xx are retried; other 4xx fail", arguments: [
-        (200, nil, nil, AttemptVerdict.succeeded),
-        (201, nil, nil, .succeeded),
-        (409, "2", nil, .conflict(.inFlight(retryAfter: .seconds(2)))),
-        (422, "5", nil, .conflict(.payloadMismatch)),
-        (400, nil, #"{"error": {"type": "idempotency_error"}}"#, .conflict(.payloadMismatch)),
-        (400, nil, #"{"error": {"type": "invalid_request_error"}}"#, .failed),
-        (402, nil, nil, .failed),
-        (404, nil, nil, .failed),
-        (501, nil, nil, .failed),
-        (408, nil, nil, .retry(.requestTimeout, serverDelay: nil)),
-        (429, "3", nil, .retry(.rateLimited, serverDelay: .seconds(3))),
-        (500, nil, nil, .retry(.serverError, serverDelay: nil)),
-        (503, "1", nil, .retry(.serverError, serverDelay: .seconds(1))),
-    ] as [(Int, String?, String?, AttemptVerdict)])
+    @Test(
+        "Verdicts: 409 and 422 are conflicts never re-sent; 408, 429 and 5xx are retried; other 4xx fail",
+        arguments: [
+            (200, nil, nil, AttemptVerdict.succeeded),
+            (201, nil, nil, .succeeded),
+            (409, "2", nil, .conflict(.inFlight(retryAfter: .seconds(2)))),
+            (422, "5", nil, .conflict(.payloadMismatch)),
+            (400, nil, #"{"error": {"type": "idempotency_error"}}"#, .conflict(.payloadMismatch)),
+            (400, nil, #"{"error": {"type": "invalid_request_error"}}"#, .failed),
+            (402, nil, nil, .failed),
+            (404, nil, nil, .failed),
+            (501, nil, nil, .failed),
+            (408, nil, nil, .retry(.requestTimeout, serverDelay: nil)),
+            (429, "3", nil, .retry(.rateLimited, serverDelay: .seconds(3))),
+            (500, nil, nil, .retry(.serverError, serverDelay: nil)),
+            (503, "1", nil, .retry(.serverError, serverDelay: .seconds(1))),
+        ] as [(Int, String?, String?, AttemptVerdict)]
+    )
     func verdicts(status: Int, retryAfter: String?, body: String?, expected: AttemptVerdict) {
         var headers = HTTPHeaders()
         if let retryAfter { headers.add(name: "Retry-After", value: retryAfter) }

@@ -1,5 +1,5 @@
-import Foundation
 import AgentRetryTesting
+import Foundation
 
 #if canImport(Glibc)
 import Glibc
@@ -20,7 +20,9 @@ final class TLSTestServer {
     var baseURL: String { "https://127.0.0.1:\(self.port)" }
 
     init() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("agentretry-tls-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "agentretry-tls-\(UUID().uuidString)"
+        )
         let documents = directory.appendingPathComponent("htdocs")
         try FileManager.default.createDirectory(at: documents, withIntermediateDirectories: true)
         try Data("ok".utf8).write(to: documents.appendingPathComponent("ok"))
@@ -36,12 +38,16 @@ final class TLSTestServer {
             ]
         )
         self.port = try await Self.freePort()
-        guard let nghttpd = ["/usr/sbin/nghttpd", "/usr/bin/nghttpd"].first(where: FileManager.default.isExecutableFile) else {
+        guard
+            let nghttpd = ["/usr/sbin/nghttpd", "/usr/bin/nghttpd"].first(where: FileManager.default.isExecutableFile)
+        else {
             throw SetupFailure(description: "nghttpd not found: install Debian's nghttp2-server (make test does)")
         }
         self.process = Process()
         self.process.executableURL = URL(fileURLWithPath: nghttpd)
-        self.process.arguments = ["--address=127.0.0.1", "-d", documents.path, "\(self.port)", key, self.certificatePath]
+        self.process.arguments = [
+            "--address=127.0.0.1", "-d", documents.path, "\(self.port)", key, self.certificatePath,
+        ]
         self.process.standardOutput = FileHandle.nullDevice
         self.process.standardError = FileHandle.nullDevice
         try self.process.run()
@@ -85,7 +91,9 @@ final class TLSTestServer {
             try await Task.sleep(for: .milliseconds(10))
         }
         guard process.terminationStatus == 0 else {
-            throw SetupFailure(description: "\(executable) \(arguments.joined(separator: " ")) exited \(process.terminationStatus)")
+            throw SetupFailure(
+                description: "\(executable) \(arguments.joined(separator: " ")) exited \(process.terminationStatus)"
+            )
         }
     }
 }

@@ -1,6 +1,6 @@
 import AgentRetry
-import Testing
 import AgentRetryTesting
+import Testing
 
 /// Runs `body` with a fresh server on 127.0.0.1:0 and a fresh transport, and shuts both down.
 func withServerAndTransport<Result>(

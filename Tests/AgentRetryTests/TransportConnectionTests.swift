@@ -1,6 +1,6 @@
 import AgentRetry
-import Testing
 import AgentRetryTesting
+import Testing
 
 @Suite("Transport connections and concurrency")
 struct TransportConnectionTests {
@@ -27,7 +27,9 @@ struct TransportConnectionTests {
             let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
                 for index in 0..<200 {
                     group.addTask {
-                        let response = try await transport.execute(HTTPRequest(url: "\(server.baseURL)/delay?ms=\(index % 20)"))
+                        let response = try await transport.execute(
+                            HTTPRequest(url: "\(server.baseURL)/delay?ms=\(index % 20)")
+                        )
                         return response.status
                     }
                 }
@@ -44,7 +46,9 @@ struct TransportConnectionTests {
     @Test("A 4xx or 5xx status is a response, not an error")
     func errorStatusIsAResponse() async throws {
         try await withServerAndTransport { server, transport in
-            let response = try await transport.execute(HTTPRequest(method: .post, url: "\(server.baseURL)/status/503", body: "x=1"))
+            let response = try await transport.execute(
+                HTTPRequest(method: .post, url: "\(server.baseURL)/status/503", body: "x=1")
+            )
             #expect(response.status == 503)
             #expect(response.bodyText == "status 503")
             #expect(response.headers.first(name: "content-length") == "10")
@@ -73,7 +77,9 @@ struct TransportConnectionTests {
     func otherMethods() async throws {
         try await withServerAndTransport { server, transport in
             for method in [HTTPMethod.put, .patch, .delete] {
-                let withBody = try await transport.execute(HTTPRequest(method: method, url: "\(server.baseURL)/echo", body: "a=1"))
+                let withBody = try await transport.execute(
+                    HTTPRequest(method: method, url: "\(server.baseURL)/echo", body: "a=1")
+                )
                 #expect(withBody.bodyText.hasPrefix("\(method) /echo\n"))
                 #expect(withBody.bodyText.hasSuffix("\na=1"))
                 let without = try await transport.execute(HTTPRequest(method: method, url: "\(server.baseURL)/echo"))
@@ -86,7 +92,9 @@ struct TransportConnectionTests {
     func shutdown() async throws {
         let server = try await FaultyHTTPServer.start()
         let transport = HTTPTransport()
-        let stalled = Task { try await transport.execute(HTTPRequest(method: .post, url: "\(server.baseURL)/stall", body: "a=1")) }
+        let stalled = Task {
+            try await transport.execute(HTTPRequest(method: .post, url: "\(server.baseURL)/stall", body: "a=1"))
+        }
         try await waitUntil { server.requestsReceived(path: "/stall") == 1 }
         await transport.shutdown()
         let inFlight = try await transportError { try await stalled.value }

@@ -1,6 +1,6 @@
 import AgentRetry
-import Testing
 import AgentRetryTesting
+import Testing
 
 @Suite("Every failure says whether the request can have reached the server")
 struct TransportFailureClassTests {
@@ -10,7 +10,9 @@ struct TransportFailureClassTests {
         let url = "\(closed.baseURL)/ok"
         try await closed.shutdown()
         try await HTTPTransport.withTransport { transport in
-            let error = try await transportError { try await transport.execute(HTTPRequest(method: .post, url: url, body: "a=1")) }
+            let error = try await transportError {
+                try await transport.execute(HTTPRequest(method: .post, url: url, body: "a=1"))
+            }
             #expect(error.code == .curl(.couldntConnect))
             #expect(error.failureClass == .notSent)
             #expect(error.wireSends == 0)
@@ -95,7 +97,9 @@ struct TransportFailureClassTests {
             // take the 30 s timeout.
             var elapsed: [Duration] = []
             for round in 1...5 {
-                let task = Task { try await transport.execute(HTTPRequest(method: .post, url: "\(server.baseURL)/stall", body: "a=1")) }
+                let task = Task {
+                    try await transport.execute(HTTPRequest(method: .post, url: "\(server.baseURL)/stall", body: "a=1"))
+                }
                 try await waitUntil { server.requestsReceived(path: "/stall") == round }
                 let clock = ContinuousClock()
                 let started = clock.now
@@ -131,7 +135,9 @@ struct TransportFailureClassTests {
     func cancellationRaces() async throws {
         try await withServerAndTransport { server, transport in
             // Leave the pooled handle with the counters of a slow, sent request.
-            _ = try await transport.execute(HTTPRequest(method: .post, url: "\(server.baseURL)/delay?ms=200", body: "a=1"))
+            _ = try await transport.execute(
+                HTTPRequest(method: .post, url: "\(server.baseURL)/delay?ms=200", body: "a=1")
+            )
             var request = HTTPRequest(method: .post, url: "\(server.baseURL)/stall", body: "a=1")
             request.timeout = .init(connect: .seconds(5), total: .seconds(5))
             let clock = ContinuousClock()
@@ -147,7 +153,10 @@ struct TransportFailureClassTests {
                 #expect(elapsed < .seconds(3), "round \(round): cancellation took \(elapsed)")
                 if error.wireSends == 0 {
                     #expect(error.metrics.requestBytesSent == 0, "round \(round): counters of an earlier request")
-                    #expect(error.metrics.totalTime < .milliseconds(150), "round \(round): counters of an earlier request")
+                    #expect(
+                        error.metrics.totalTime < .milliseconds(150),
+                        "round \(round): counters of an earlier request"
+                    )
                 }
             }
         }
@@ -156,7 +165,9 @@ struct TransportFailureClassTests {
     @Test("A request is not queued behind another request's unanswered one on plain http")
     func noQueueingBehindUnansweredRequest() async throws {
         try await withServerAndTransport { server, transport in
-            let stalled = Task { try await transport.execute(HTTPRequest(method: .post, url: "\(server.baseURL)/stall", body: "a=1")) }
+            let stalled = Task {
+                try await transport.execute(HTTPRequest(method: .post, url: "\(server.baseURL)/stall", body: "a=1"))
+            }
             try await waitUntil { server.requestsReceived(path: "/stall") == 1 }
             let clock = ContinuousClock()
             let started = clock.now
@@ -172,7 +183,9 @@ struct TransportFailureClassTests {
     func weirdProtocolAfterSending() async throws {
         try await withServerAndTransport { server, transport in
             let error = try await transportError {
-                try await transport.execute(HTTPRequest(method: .post, url: "\(server.baseURL)/weird-version", body: "a=1"))
+                try await transport.execute(
+                    HTTPRequest(method: .post, url: "\(server.baseURL)/weird-version", body: "a=1")
+                )
             }
             #expect(error.failureClass == .mayHaveBeenProcessed)
             #expect(error.wireSends == 1)

@@ -1,10 +1,10 @@
 import AgentRetry
+import AgentRetryTesting
 import InMemoryLogging
 import Logging
 import Metrics
 import MetricsTestKit
 import Testing
-import AgentRetryTesting
 
 @Suite("Logs and metrics tell what happened and never carry secrets")
 struct TransportObservabilityTests {
@@ -14,7 +14,11 @@ struct TransportObservabilityTests {
         var logger = Logger(label: "test", factory: { _ in handler })
         logger.logLevel = .debug
         try await withServerAndTransport { server, transport in
-            var request = HTTPRequest(method: .post, url: "\(server.baseURL)/echo", body: "card_number=4242424242424242")
+            var request = HTTPRequest(
+                method: .post,
+                url: "\(server.baseURL)/echo",
+                body: "card_number=4242424242424242"
+            )
             request.headers.add(name: "Authorization", value: "Bearer sk_test_logsecret")
             _ = try await transport.execute(request, logger: logger)
             request.url = "\(server.baseURL)/drop"

@@ -1,6 +1,6 @@
 import AgentRetry
-import Testing
 import AgentRetryTesting
+import Testing
 
 @Suite("Requests that must not be sent are refused before a byte leaves")
 struct TransportRequestValidationTests {
@@ -63,7 +63,9 @@ struct TransportRequestValidationTests {
         var configuration = HTTPTransport.Configuration()
         configuration.proxy = "foo://agent:hunter2@127.0.0.1:9"
         try await HTTPTransport.withTransport(configuration: configuration) { transport in
-            let error = try await transportError { try await transport.execute(HTTPRequest(url: "http://127.0.0.1:1/x")) }
+            let error = try await transportError {
+                try await transport.execute(HTTPRequest(url: "http://127.0.0.1:1/x"))
+            }
             #expect(!error.description.contains("hunter2"))
             #expect(!error.message.contains("hunter2"))
         }
@@ -71,7 +73,11 @@ struct TransportRequestValidationTests {
 
     @Test("Printing or dumping a request shows no header value, body or URL password")
     func requestDescriptionHidesSecrets() {
-        var request = HTTPRequest(method: .post, url: "https://agent:hunter2@api.example.com/v1/refunds", body: "card=4242424242424242")
+        var request = HTTPRequest(
+            method: .post,
+            url: "https://agent:hunter2@api.example.com/v1/refunds",
+            body: "card=4242424242424242"
+        )
         request.headers.add(name: "Authorization", value: "Bearer sk_test_secret")
         var dumped = ""
         dump(request, to: &dumped)
@@ -89,7 +95,11 @@ struct TransportRequestValidationTests {
         let port = closed.port
         try await closed.shutdown()
         try await HTTPTransport.withTransport { transport in
-            var request = HTTPRequest(method: .post, url: "http://agent:hunter2@127.0.0.1:\(port)/v1/payment_intents", body: "card=4242")
+            var request = HTTPRequest(
+                method: .post,
+                url: "http://agent:hunter2@127.0.0.1:\(port)/v1/payment_intents",
+                body: "card=4242"
+            )
             request.headers.add(name: "Authorization", value: "Bearer sk_test_secret")
             let error = try await transportError { try await transport.execute(request) }
             #expect(error.url == "http://127.0.0.1:\(port)/v1/payment_intents")

@@ -1,6 +1,6 @@
 import AgentRetry
-import Testing
 import AgentRetryTesting
+import Testing
 
 /// libcurl re-sends a request by itself when a reused keep-alive connection dies before any response
 /// byte arrives. These tests make a server close a kept-alive connection after reading a request.

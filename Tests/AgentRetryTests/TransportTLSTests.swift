@@ -1,6 +1,6 @@
 import AgentRetry
-import Testing
 import AgentRetryTesting
+import Testing
 
 @Suite("TLS verification and HTTP/2 against a real nghttpd", .serialized)
 struct TransportTLSTests {
@@ -39,7 +39,9 @@ struct TransportTLSTests {
             configuration.tls.caBundlePath = server.certificatePath
             configuration.httpVersion = .http1Only
             try await HTTPTransport.withTransport(configuration: configuration) { transport in
-                let error = try await transportError { try await transport.execute(HTTPRequest(url: "\(server.baseURL)/ok")) }
+                let error = try await transportError {
+                    try await transport.execute(HTTPRequest(url: "\(server.baseURL)/ok"))
+                }
                 // The handshake succeeded and an HTTP/1.1 request went out, which nghttpd drops unanswered:
                 // with HTTP/2 allowed the same request succeeds (first test of this suite).
                 #expect(error.code == .curl(.gotNothing))
@@ -88,7 +90,9 @@ struct TransportTLSTests {
     func handshakeFailure() async throws {
         try await withServerAndTransport { server, transport in
             let url = "https://127.0.0.1:\(server.port)/ok"
-            let error = try await transportError { try await transport.execute(HTTPRequest(method: .post, url: url, body: "a=1")) }
+            let error = try await transportError {
+                try await transport.execute(HTTPRequest(method: .post, url: url, body: "a=1"))
+            }
             #expect(error.code == .curl(.sslConnectError))
             #expect(error.failureClass == .notSent)
             #expect(error.wireSends == 0)
@@ -96,4 +100,3 @@ struct TransportTLSTests {
         }
     }
 }
-

@@ -7,13 +7,21 @@ struct ACPRoutesTests {
     @Test("Create returns 201 with every required field, real totals and shipping options")
     func create() async throws {
         try await withMockServer { server, transport in
-            var request = acpPost(server, "/checkout_sessions", sessionBody(items: ["item_tshirt", "item_tshirt", "item_mug"]), key: "c-1")
+            var request = acpPost(
+                server,
+                "/checkout_sessions",
+                sessionBody(items: ["item_tshirt", "item_tshirt", "item_mug"]),
+                key: "c-1"
+            )
             request.headers.add(name: "Request-Id", value: "req-77")
             let response = try await transport.execute(request)
             #expect(response.status == 201)
             #expect(response.headers.first(name: "Request-Id") == "req-77")
             let session = response.json
-            for field in ["id", "status", "currency", "line_items", "totals", "fulfillment_options", "messages", "links", "capabilities"] {
+            for field in [
+                "id", "status", "currency", "line_items", "totals", "fulfillment_options", "messages", "links",
+                "capabilities",
+            ] {
                 #expect(session[field] != nil, "missing \(field)")
             }
             #expect(session["status"] == "ready_for_payment")
@@ -31,7 +39,9 @@ struct ACPRoutesTests {
     func apiVersion() async throws {
         try await withMockServer { server, transport in
             for version in [nil, "2025-09-29"] {
-                let response = try await transport.execute(acpPost(server, "/checkout_sessions", sessionBody(), key: "v", version: version))
+                let response = try await transport.execute(
+                    acpPost(server, "/checkout_sessions", sessionBody(), key: "v", version: version)
+                )
                 #expect(response.status == 400)
                 #expect(response.json["supported_versions"] == ["2026-04-17"])
             }
@@ -51,10 +61,22 @@ struct ACPRoutesTests {
     @Test("Bodies are compared as JSON values: key order and 1.0 vs 1 do not matter")
     func semanticEqualityReplays() async throws {
         try await withMockServer { server, transport in
-            let first = try await transport.execute(acpPost(server, "/checkout_sessions",
-                #"{"currency": "usd", "line_items": [{"id": "item_mug"}], "capabilities": {}, "metadata": {"n": 1}}"#, key: "same"))
-            let second = try await transport.execute(acpPost(server, "/checkout_sessions",
-                #"{"metadata": {"n": 1.0}, "capabilities": {}, "line_items": [{"id": "item_mug"}], "currency": "usd"}"#, key: "same"))
+            let first = try await transport.execute(
+                acpPost(
+                    server,
+                    "/checkout_sessions",
+                    #"{"currency": "usd", "line_items": [{"id": "item_mug"}], "capabilities": {}, "metadata": {"n": 1}}"#,
+                    key: "same"
+                )
+            )
+            let second = try await transport.execute(
+                acpPost(
+                    server,
+                    "/checkout_sessions",
+                    #"{"metadata": {"n": 1.0}, "capabilities": {}, "line_items": [{"id": "item_mug"}], "currency": "usd"}"#,
+                    key: "same"
+                )
+            )
             #expect(first.status == 201)
             #expect(second.status == 201)
             #expect(second.headers.first(name: "Idempotent-Replayed") == "true")
@@ -62,13 +84,17 @@ struct ACPRoutesTests {
         }
     }
 
-    @Test("null differs from absent, and array order matters: 422 idempotency_conflict", arguments: [
-        #"{"currency": "usd", "line_items": [{"id": "item_mug"}, {"id": "item_tshirt"}], "capabilities": {}, "buyer": null}"#,
-        #"{"currency": "usd", "line_items": [{"id": "item_tshirt"}, {"id": "item_mug"}], "capabilities": {}}"#,
-    ])
+    @Test(
+        "null differs from absent, and array order matters: 422 idempotency_conflict",
+        arguments: [
+            #"{"currency": "usd", "line_items": [{"id": "item_mug"}, {"id": "item_tshirt"}], "capabilities": {}, "buyer": null}"#,
+            #"{"currency": "usd", "line_items": [{"id": "item_tshirt"}, {"id": "item_mug"}], "capabilities": {}}"#,
+        ]
+    )
     func conflicts(body: String) async throws {
         try await withMockServer { server, transport in
-            let original = #"{"currency": "usd", "line_items": [{"id": "item_mug"}, {"id": "item_tshirt"}], "capabilities": {}}"#
+            let original =
+                #"{"currency": "usd", "line_items": [{"id": "item_mug"}, {"id": "item_tshirt"}], "capabilities": {}}"#
             _ = try await transport.execute(acpPost(server, "/checkout_sessions", original, key: "k"))
             let conflict = try await transport.execute(acpPost(server, "/checkout_sessions", body, key: "k"))
             #expect(conflict.status == 422)
@@ -79,7 +105,9 @@ struct ACPRoutesTests {
     @Test("The same key while the first is processing is a 409 idempotency_in_flight with Retry-After")
     func inFlight() async throws {
         var configuration = MockPaymentServer.Configuration()
-        configuration.faults = [FaultRule(method: "POST", path: "/checkout_sessions", action: .latency(milliseconds: 1500), count: 1)]
+        configuration.faults = [
+            FaultRule(method: "POST", path: "/checkout_sessions", action: .latency(milliseconds: 1500), count: 1)
+        ]
         try await withMockServer(configuration) { server, transport in
             let request = acpPost(server, "/checkout_sessions", sessionBody(), key: "busy")
             let slow = Task { try await transport.execute(request) }
@@ -96,8 +124,18 @@ struct ACPRoutesTests {
     func fiveHundredsNotCached() async throws {
         var configuration = MockPaymentServer.Configuration()
         configuration.faults = [
-            FaultRule(method: "POST", path: "/checkout_sessions", action: .statusBefore(status: 503, retryAfter: "1"), count: 1),
-            FaultRule(method: "POST", path: "/checkout_sessions/*/complete", action: .statusAfterCommit(status: 500), count: 1),
+            FaultRule(
+                method: "POST",
+                path: "/checkout_sessions",
+                action: .statusBefore(status: 503, retryAfter: "1"),
+                count: 1
+            ),
+            FaultRule(
+                method: "POST",
+                path: "/checkout_sessions/*/complete",
+                action: .statusAfterCommit(status: 500),
+                count: 1
+            ),
         ]
         try await withMockServer(configuration) { server, transport in
             let request = acpPost(server, "/checkout_sessions", sessionBody(), key: "five")
@@ -109,7 +147,12 @@ struct ACPRoutesTests {
             #expect(created.headers.first(name: "Idempotent-Replayed") == nil)
 
             let id = created.json["id"]?.stringValue ?? ""
-            let complete = acpPost(server, "/checkout_sessions/\(id)/complete", completeBody(token: "spt_test_success"), key: "pay")
+            let complete = acpPost(
+                server,
+                "/checkout_sessions/\(id)/complete",
+                completeBody(token: "spt_test_success"),
+                key: "pay"
+            )
             let failed = try await transport.execute(complete)
             #expect(failed.status == 500)
             let retried = try await transport.execute(complete)
@@ -123,9 +166,16 @@ struct ACPRoutesTests {
     @Test("Complete creates one order and one ledger entry; a replay creates nothing more")
     func completeSucceeds() async throws {
         try await withMockServer { server, transport in
-            let created = try await transport.execute(acpPost(server, "/checkout_sessions", sessionBody(taskID: "task-42"), key: "c"))
+            let created = try await transport.execute(
+                acpPost(server, "/checkout_sessions", sessionBody(taskID: "task-42"), key: "c")
+            )
             let id = created.json["id"]?.stringValue ?? ""
-            let complete = acpPost(server, "/checkout_sessions/\(id)/complete", completeBody(token: "spt_test_success"), key: "pay")
+            let complete = acpPost(
+                server,
+                "/checkout_sessions/\(id)/complete",
+                completeBody(token: "spt_test_success"),
+                key: "pay"
+            )
             let done = try await transport.execute(complete)
             #expect(done.status == 200)
             #expect(done.json["status"] == "completed")
@@ -145,7 +195,14 @@ struct ACPRoutesTests {
         try await withMockServer { server, transport in
             let created = try await transport.execute(acpPost(server, "/checkout_sessions", sessionBody(), key: "c"))
             let id = created.json["id"]?.stringValue ?? ""
-            let response = try await transport.execute(acpPost(server, "/checkout_sessions/\(id)/complete", completeBody(token: "spt_test_declined"), key: "pay"))
+            let response = try await transport.execute(
+                acpPost(
+                    server,
+                    "/checkout_sessions/\(id)/complete",
+                    completeBody(token: "spt_test_declined"),
+                    key: "pay"
+                )
+            )
             #expect(response.status == 200)
             #expect(response.json["status"] == "ready_for_payment")
             #expect(response.json["messages"]?.arrayValue?.first?["code"] == "payment_declined")
@@ -159,14 +216,22 @@ struct ACPRoutesTests {
         try await withMockServer { server, transport in
             let created = try await transport.execute(acpPost(server, "/checkout_sessions", sessionBody(), key: "c"))
             let id = created.json["id"]?.stringValue ?? ""
-            let challenge = try await transport.execute(acpPost(server, "/checkout_sessions/\(id)/complete", completeBody(token: "spt_test_3ds"), key: "pay-1"))
+            let challenge = try await transport.execute(
+                acpPost(server, "/checkout_sessions/\(id)/complete", completeBody(token: "spt_test_3ds"), key: "pay-1")
+            )
             #expect(challenge.status == 400)
             #expect(challenge.json["code"] == "requires_3ds")
             #expect(challenge.json["param"] == "$.authentication_result")
             let state = try await transport.execute(acpGet(server, "/checkout_sessions/\(id)"))
             #expect(state.json["status"] == "authentication_required")
-            let done = try await transport.execute(acpPost(server, "/checkout_sessions/\(id)/complete",
-                completeBody(token: "spt_test_3ds", authentication: "authenticated"), key: "pay-2"))
+            let done = try await transport.execute(
+                acpPost(
+                    server,
+                    "/checkout_sessions/\(id)/complete",
+                    completeBody(token: "spt_test_3ds", authentication: "authenticated"),
+                    key: "pay-2"
+                )
+            )
             #expect(done.json["status"] == "completed")
             #expect(server.ledger.count == 1)
         }
@@ -175,17 +240,24 @@ struct ACPRoutesTests {
     @Test("Out of stock and missing address keep a session not ready, with messages; update fixes the address")
     func readiness() async throws {
         try await withMockServer { server, transport in
-            let soldOut = try await transport.execute(acpPost(server, "/checkout_sessions", sessionBody(items: ["item_hoodie"]), key: "a"))
+            let soldOut = try await transport.execute(
+                acpPost(server, "/checkout_sessions", sessionBody(items: ["item_hoodie"]), key: "a")
+            )
             #expect(soldOut.json["status"] == "not_ready_for_payment")
             #expect(soldOut.json["messages"]?.arrayValue?.contains { $0["code"] == "out_of_stock" } == true)
-            let noAddress = try await transport.execute(acpPost(server, "/checkout_sessions", sessionBody(address: false), key: "b"))
+            let noAddress = try await transport.execute(
+                acpPost(server, "/checkout_sessions", sessionBody(address: false), key: "b")
+            )
             #expect(noAddress.json["status"] == "not_ready_for_payment")
             let id = noAddress.json["id"]?.stringValue ?? ""
-            let update = #"{"fulfillment_details": {"address": {"name": "Ada", "line_one": "1 Loop Rd", "city": "Springfield", "state": "IL", "country": "US", "postal_code": "62701"}}, "selected_fulfillment_options": [{"type": "shipping", "option_id": "ship_express", "item_ids": ["li_1"]}]}"#
+            let update =
+                #"{"fulfillment_details": {"address": {"name": "Ada", "line_one": "1 Loop Rd", "city": "Springfield", "state": "IL", "country": "US", "postal_code": "62701"}}, "selected_fulfillment_options": [{"type": "shipping", "option_id": "ship_express", "item_ids": ["li_1"]}]}"#
             let updated = try await transport.execute(acpPost(server, "/checkout_sessions/\(id)", update, key: "u"))
             #expect(updated.json["status"] == "ready_for_payment")
             #expect(updated.json["selected_fulfillment_options"]?.arrayValue?.first?["option_id"] == "ship_express")
-            let unknown = try await transport.execute(acpPost(server, "/checkout_sessions", sessionBody(items: ["item_nope"]), key: "c"))
+            let unknown = try await transport.execute(
+                acpPost(server, "/checkout_sessions", sessionBody(items: ["item_nope"]), key: "c")
+            )
             #expect(unknown.status == 400)
             #expect(unknown.json["code"] == "invalid_item_id")
         }
@@ -196,14 +268,25 @@ struct ACPRoutesTests {
         try await withMockServer { server, transport in
             let first = try await transport.execute(acpPost(server, "/checkout_sessions", sessionBody(), key: "a"))
             let id = first.json["id"]?.stringValue ?? ""
-            let canceled = try await transport.execute(acpPost(server, "/checkout_sessions/\(id)/cancel", "", key: "x1"))
+            let canceled = try await transport.execute(
+                acpPost(server, "/checkout_sessions/\(id)/cancel", "", key: "x1")
+            )
             #expect(canceled.json["status"] == "canceled")
             let again = try await transport.execute(acpPost(server, "/checkout_sessions/\(id)/cancel", "", key: "x2"))
             #expect(again.status == 405)
             let second = try await transport.execute(acpPost(server, "/checkout_sessions", sessionBody(), key: "b"))
             let other = second.json["id"]?.stringValue ?? ""
-            _ = try await transport.execute(acpPost(server, "/checkout_sessions/\(other)/complete", completeBody(token: "spt_test_success"), key: "p"))
-            let afterComplete = try await transport.execute(acpPost(server, "/checkout_sessions/\(other)/cancel", "", key: "x3"))
+            _ = try await transport.execute(
+                acpPost(
+                    server,
+                    "/checkout_sessions/\(other)/complete",
+                    completeBody(token: "spt_test_success"),
+                    key: "p"
+                )
+            )
+            let afterComplete = try await transport.execute(
+                acpPost(server, "/checkout_sessions/\(other)/cancel", "", key: "x3")
+            )
             #expect(afterComplete.status == 405)
             let missing = try await transport.execute(acpGet(server, "/checkout_sessions/cs_nope"))
             #expect(missing.status == 404)

@@ -7,26 +7,47 @@ import Testing
 
 @Suite("The admin API, bad input, and concurrency")
 struct AdminAndBadInputTests {
-    private func admin(_ server: MockPaymentServer, _ method: HTTPMethod, _ path: String, _ body: String? = nil) -> HTTPRequest {
+    private func admin(
+        _ server: MockPaymentServer,
+        _ method: HTTPMethod,
+        _ path: String,
+        _ body: String? = nil
+    ) -> HTTPRequest {
         HTTPRequest(method: method, url: server.baseURL + path, body: body.map { Array($0.utf8) })
     }
 
     @Test("Rules are added (one or an array), listed and cleared over HTTP; the journal and ledger read back")
     func adminAPI() async throws {
         try await withMockServer { server, transport in
-            let one = #"{"match": {"method": "POST", "path": "/v1/payment_intents"}, "action": "status_before", "status": 503, "retry_after": 1, "count": 1}"#
+            let one =
+                #"{"match": {"method": "POST", "path": "/v1/payment_intents"}, "action": "status_before", "status": 503, "retry_after": 1, "count": 1}"#
             let added = try await transport.execute(self.admin(server, .post, "/__admin/faults", one))
             #expect(added.json["rules"]?.arrayValue?.count == 1)
-            let many = #"[{"action": "latency", "ms": 1}, {"match": {"path": "/checkout_sessions/*"}, "action": "garbage", "probability": 0.1}]"#
+            let many =
+                #"[{"action": "latency", "ms": 1}, {"match": {"path": "/checkout_sessions/*"}, "action": "garbage", "probability": 0.1}]"#
             let both = try await transport.execute(self.admin(server, .post, "/__admin/faults", many))
             #expect(both.json["rules"]?.arrayValue?.count == 3)
-            let bad = try await transport.execute(self.admin(server, .post, "/__admin/faults", #"{"action": "explode"}"#))
+            let bad = try await transport.execute(
+                self.admin(server, .post, "/__admin/faults", #"{"action": "explode"}"#)
+            )
             #expect(bad.status == 400)
             let cleared = try await transport.execute(self.admin(server, .delete, "/__admin/faults"))
             #expect(cleared.json["rules"] == [])
 
-            _ = try await transport.execute(stripePost(server, "/v1/payment_intents", "amount=5&currency=usd&payment_method=pm_card_visa&confirm=true&metadata%5Btask_id%5D=twice"))
-            _ = try await transport.execute(stripePost(server, "/v1/payment_intents", "amount=5&currency=usd&payment_method=pm_card_visa&confirm=true&metadata%5Btask_id%5D=twice"))
+            _ = try await transport.execute(
+                stripePost(
+                    server,
+                    "/v1/payment_intents",
+                    "amount=5&currency=usd&payment_method=pm_card_visa&confirm=true&metadata%5Btask_id%5D=twice"
+                )
+            )
+            _ = try await transport.execute(
+                stripePost(
+                    server,
+                    "/v1/payment_intents",
+                    "amount=5&currency=usd&payment_method=pm_card_visa&confirm=true&metadata%5Btask_id%5D=twice"
+                )
+            )
             let journal = try await transport.execute(self.admin(server, .get, "/__admin/requests"))
             #expect(journal.json["requests"]?.arrayValue?.count == 2)
             #expect(journal.json["requests"]?.arrayValue?.first?["status"] == 200)
@@ -45,14 +66,32 @@ struct AdminAndBadInputTests {
         // The first request to arrive is held for 1 s after claiming its key, so the others
         // really do arrive while it is in flight.
         var configuration = MockPaymentServer.Configuration()
-        configuration.faults = [FaultRule(method: "POST", path: family == "acp" ? "/checkout_sessions/*/complete" : "/v1/payment_intents",
-            action: .latency(milliseconds: 1000), count: 1)]
+        configuration.faults = [
+            FaultRule(
+                method: "POST",
+                path: family == "acp" ? "/checkout_sessions/*/complete" : "/v1/payment_intents",
+                action: .latency(milliseconds: 1000),
+                count: 1
+            )
+        ]
         try await withMockServer(configuration) { server, transport in
-            var request = stripePost(server, "/v1/payment_intents", "amount=999&currency=usd&payment_method=pm_card_visa&confirm=true&metadata%5Btask_id%5D=c", key: "same")
+            var request = stripePost(
+                server,
+                "/v1/payment_intents",
+                "amount=999&currency=usd&payment_method=pm_card_visa&confirm=true&metadata%5Btask_id%5D=c",
+                key: "same"
+            )
             if family == "acp" {
-                let created = try await transport.execute(acpPost(server, "/checkout_sessions", sessionBody(taskID: "c"), key: "create"))
+                let created = try await transport.execute(
+                    acpPost(server, "/checkout_sessions", sessionBody(taskID: "c"), key: "create")
+                )
                 let id = created.json["id"]?.stringValue ?? ""
-                request = acpPost(server, "/checkout_sessions/\(id)/complete", completeBody(token: "spt_test_success"), key: "same")
+                request = acpPost(
+                    server,
+                    "/checkout_sessions/\(id)/complete",
+                    completeBody(token: "spt_test_success"),
+                    key: "same"
+                )
             }
             let identical = request
             let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
@@ -70,15 +109,23 @@ struct AdminAndBadInputTests {
     @Test("Malformed form and JSON are 400 naming the parameter; unknown routes are 404 in the family's shape")
     func malformedInput() async throws {
         try await withMockServer { server, transport in
-            let badNumber = try await transport.execute(stripePost(server, "/v1/payment_intents", "amount=abc&currency=usd"))
+            let badNumber = try await transport.execute(
+                stripePost(server, "/v1/payment_intents", "amount=abc&currency=usd")
+            )
             #expect(badNumber.status == 400)
             #expect(badNumber.json["error"]?["param"] == "amount")
-            let badEncoding = try await transport.execute(stripePost(server, "/v1/payment_intents", "amount=5&currency=%zz"))
+            let badEncoding = try await transport.execute(
+                stripePost(server, "/v1/payment_intents", "amount=5&currency=%zz")
+            )
             #expect(badEncoding.status == 400)
             #expect(badEncoding.json["error"]?["param"] == "currency")
-            let unknown = try await transport.execute(stripePost(server, "/v1/payment_intents", "amount=5&currency=usd&colour=red"))
+            let unknown = try await transport.execute(
+                stripePost(server, "/v1/payment_intents", "amount=5&currency=usd&colour=red")
+            )
             #expect(unknown.json["error"]?["param"] == "colour")
-            let badJSON = try await transport.execute(acpPost(server, "/checkout_sessions", #"{"currency": "usd",,}"#, key: "j"))
+            let badJSON = try await transport.execute(
+                acpPost(server, "/checkout_sessions", #"{"currency": "usd",,}"#, key: "j")
+            )
             #expect(badJSON.status == 400)
             #expect(badJSON.json["param"] == "$")
             let noRoute = try await transport.execute(stripeGet(server, "/v1/charges_everywhere"))
@@ -102,10 +149,14 @@ struct AdminAndBadInputTests {
         }
     }
 
-    @Test("Random bytes on a socket get that connection closed, and neither crash the server nor disturb another connection")
+    @Test(
+        "Random bytes on a socket get that connection closed, and neither crash the server nor disturb another connection"
+    )
     func randomBytes() async throws {
         var configuration = MockPaymentServer.Configuration()
-        configuration.faults = [FaultRule(method: "POST", path: "/checkout_sessions", action: .latency(milliseconds: 800), count: 1)]
+        configuration.faults = [
+            FaultRule(method: "POST", path: "/checkout_sessions", action: .latency(milliseconds: 800), count: 1)
+        ]
         try await withMockServer(configuration) { server, transport in
             let slow = Task {
                 var request = acpPost(server, "/checkout_sessions", sessionBody(), key: "steady")
@@ -116,12 +167,19 @@ struct AdminAndBadInputTests {
             for round in 0..<20 {
                 let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
                     .connect(host: "127.0.0.1", port: server.port).get()
-                let noise = [UInt8(0), 0xFF, 0x13] + (0..<512).map { _ in UInt8.random(in: 0...255, using: &generator) }
+                let noise =
+                    [UInt8(0), 0xFF, 0x13] + (0..<512).map { _ in UInt8.random(in: 0...255, using: &generator) }
                 try await channel.writeAndFlush(ByteBuffer(bytes: noise))
                 // The server must close the connection itself.
                 let closed = try await withThrowingTaskGroup(of: Bool.self) { group in
-                    group.addTask { try await channel.closeFuture.get(); return true }
-                    group.addTask { try await Task.sleep(for: .seconds(2)); return false }
+                    group.addTask {
+                        try await channel.closeFuture.get()
+                        return true
+                    }
+                    group.addTask {
+                        try await Task.sleep(for: .seconds(2))
+                        return false
+                    }
                     let first = try await group.next() ?? false
                     group.cancelAll()
                     return first

@@ -41,7 +41,11 @@ struct CLIChild {
     }
 
     /// Starts `executable ARGUMENTS` with `environment` added to this process's (`nil` removes).
-    static func start(executable: URL, _ arguments: [String], environment changes: [String: String?] = [:]) throws -> CLIChild {
+    static func start(
+        executable: URL,
+        _ arguments: [String],
+        environment changes: [String: String?] = [:]
+    ) throws -> CLIChild {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments

@@ -15,16 +15,31 @@ struct CheckoutCLITests {
         return path
     }
 
-    private func start(_ server: MockPaymentServer, store: String, task: String, cart: String, pauseAt: String? = nil, extra: [String] = []) throws -> CLIChild {
-        try CLIChild.start([
-            "checkout", "--server", server.baseURL, "--api-key", testKey, "--store", store, "--task-id", task, "--cart", cart,
-            "--lease-seconds", "3", "--settle-seconds", "5",
-        ] + extra, pauseAt: pauseAt)
+    private func start(
+        _ server: MockPaymentServer,
+        store: String,
+        task: String,
+        cart: String,
+        pauseAt: String? = nil,
+        extra: [String] = []
+    ) throws -> CLIChild {
+        try CLIChild.start(
+            [
+                "checkout", "--server", server.baseURL, "--api-key", testKey, "--store", store, "--task-id", task,
+                "--cart", cart,
+                "--lease-seconds", "3", "--settle-seconds", "5",
+            ] + extra,
+            pauseAt: pauseAt
+        )
     }
 
-    @Test("Killed at a step, re-run: one order, one session, the same anchor", arguments: [
-        "after-persist:create", "anchored", "after-response:create", "after-persist:update", "after-response:update", "after-persist:complete", "after-response:complete",
-    ])
+    @Test(
+        "Killed at a step, re-run: one order, one session, the same anchor",
+        arguments: [
+            "after-persist:create", "anchored", "after-response:create", "after-persist:update",
+            "after-response:update", "after-persist:complete", "after-response:complete",
+        ]
+    )
     func killedAtStep(_ point: String) async throws {
         try await withMockServer { server, _ in
             let store = CLIChild.storePath()
@@ -53,16 +68,27 @@ struct CheckoutCLITests {
         }
     }
 
-    @Test("Killed during complete, after the merchant committed it: the re-run returns the order without another complete")
+    @Test(
+        "Killed during complete, after the merchant committed it: the re-run returns the order without another complete"
+    )
     func killedDuringCommittedComplete() async throws {
         var configuration = MockPaymentServer.Configuration()
-        configuration.faults = [FaultRule(method: "POST", path: "/checkout_sessions/*/complete", action: .stallAfterCommit(milliseconds: 20_000), count: 1)]
+        configuration.faults = [
+            FaultRule(
+                method: "POST",
+                path: "/checkout_sessions/*/complete",
+                action: .stallAfterCommit(milliseconds: 20_000),
+                count: 1
+            )
+        ]
         try await withMockServer(configuration) { server, _ in
             let store = CLIChild.storePath()
             let cart = try Self.cartFile()
             let first = try self.start(server, store: store, task: "stalled", cart: cart)
             let deadline = ContinuousClock.now + .seconds(15)
-            while server.orders.isEmpty && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
+            while server.orders.isEmpty && ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(20))
+            }
             try await first.kill()
             #expect(server.orders.count == 1)
             try await Task.sleep(for: .milliseconds(3100))
@@ -104,44 +130,81 @@ struct CheckoutCLITests {
         try await withMockServer { server, _ in
             let store = CLIChild.storePath()
             let cart = try Self.cartFile(token: "pm_card_visa")
-            let first = try self.start(server, store: store, task: "stripe-kill", cart: cart, pauseAt: "after-response:confirm", extra: ["--protocol", "stripe"])
+            let first = try self.start(
+                server,
+                store: store,
+                task: "stripe-kill",
+                cart: cart,
+                pauseAt: "after-response:confirm",
+                extra: ["--protocol", "stripe"]
+            )
             #expect(await first.waitForPause().contains("paused: after-response:confirm"))
             try await first.kill()
             try await Task.sleep(for: .milliseconds(3100))
-            let (status, json) = try await self.start(server, store: store, task: "stripe-kill", cart: cart, extra: ["--protocol", "stripe"]).finish()
+            let (status, json) = try await self.start(
+                server,
+                store: store,
+                task: "stripe-kill",
+                cart: cart,
+                extra: ["--protocol", "stripe"]
+            ).finish()
             #expect(status == 0, "\(json)")
             #expect(server.ledger.count == 1)
             #expect(server.ledger.first?.id == json["payment_intent_id"]?.stringValue)
-            #expect(Set(server.requests("POST", endingIn: "/v1/payment_intents").compactMap(\.idempotencyKey)).count == 1)
+            #expect(
+                Set(server.requests("POST", endingIn: "/v1/payment_intents").compactMap(\.idempotencyKey)).count == 1
+            )
         }
     }
 
-    @Test("Exit codes and fields: declined 10, needs input 11, a bad cart 2; the example cart completes over ACP and Stripe")
+    @Test(
+        "Exit codes and fields: declined 10, needs input 11, a bad cart 2; the example cart completes over ACP and Stripe"
+    )
     func exitCodes() async throws {
         try await withMockServer { server, _ in
             let store = CLIChild.storePath()
-            let (declined, json) = try await self.start(server, store: store, task: "d", cart: try Self.cartFile(token: "spt_test_declined")).finish()
+            let (declined, json) = try await self.start(
+                server,
+                store: store,
+                task: "d",
+                cart: try Self.cartFile(token: "spt_test_declined")
+            ).finish()
             #expect(declined == 10)
             #expect(json["status"] == "declined")
             #expect(json["messages"]?.arrayValue?.first?["code"] == "payment_declined")
-            let (input, _) = try await self.start(server, store: store, task: "i", cart: try Self.cartFile(token: "spt_test_3ds")).finish()
+            let (input, _) = try await self.start(
+                server,
+                store: store,
+                task: "i",
+                cart: try Self.cartFile(token: "spt_test_3ds")
+            ).finish()
             #expect(input == 11)
-            let bad = FileManager.default.temporaryDirectory.appendingPathComponent("bad-\(UUID().uuidString).json").path
+            let bad = FileManager.default.temporaryDirectory.appendingPathComponent("bad-\(UUID().uuidString).json")
+                .path
             try Data(#"{"currency":"usd","line_items":[]}"#.utf8).write(to: URL(fileURLWithPath: bad))
             let (usage, message) = try await self.start(server, store: store, task: "b", cart: bad).finish()
             #expect(usage == 2)
             #expect(message["message"]?.stringValue?.contains("$.line_items") == true)
-            let example = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            let example = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+                .deletingLastPathComponent()
                 .appendingPathComponent("Examples/carts/cart.json").path
             let (acp, acpJSON) = try await self.start(server, store: store, task: "example-acp", cart: example).finish()
             #expect(acp == 0, "\(acpJSON)")
             #expect(acpJSON["idempotency_keys"]?.arrayValue?.count == 3)
-            for field in ["task_id", "status", "order_id", "payment_intent_id", "checkout_session_id", "generation", "idempotency_keys",
-                          "attempts", "replayed", "from_store"] {
+            for field in [
+                "task_id", "status", "order_id", "payment_intent_id", "checkout_session_id", "generation",
+                "idempotency_keys",
+                "attempts", "replayed", "from_store",
+            ] {
                 #expect(acpJSON[field] != nil, "field \(field)")
             }
-            let (stripe, stripeJSON) = try await self.start(server, store: store, task: "example-stripe", cart: example,
-                extra: ["--protocol", "stripe", "--payment-token", "pm_card_visa"]).finish()
+            let (stripe, stripeJSON) = try await self.start(
+                server,
+                store: store,
+                task: "example-stripe",
+                cart: example,
+                extra: ["--protocol", "stripe", "--payment-token", "pm_card_visa"]
+            ).finish()
             #expect(stripe == 0, "\(stripeJSON)")
             #expect(stripeJSON["payment_intent_id"]?.stringValue?.hasPrefix("pi_") == true)
             #expect(server.ledger.count == 2)

@@ -18,10 +18,12 @@ struct CheckoutTaskTests {
             #expect(outcome.generation == 0)
             #expect(outcome.idempotencyKeys.count == 3)
             #expect(!outcome.fromStore)
-            #expect(server.journal.map { "\($0.method) \($0.path)" } == [
-                "POST /checkout_sessions", "POST /checkout_sessions/\(outcome.checkoutSessionID ?? "")",
-                "POST /checkout_sessions/\(outcome.checkoutSessionID ?? "")/complete",
-            ])
+            #expect(
+                server.journal.map { "\($0.method) \($0.path)" } == [
+                    "POST /checkout_sessions", "POST /checkout_sessions/\(outcome.checkoutSessionID ?? "")",
+                    "POST /checkout_sessions/\(outcome.checkoutSessionID ?? "")/complete",
+                ]
+            )
             #expect(outcome.session?.selectedFulfillmentOptions.first?.optionID == "ship_express")
             #expect(server.orders.count == 1)
             #expect(server.orders.first?.taskID == "happy")
@@ -34,18 +36,36 @@ struct CheckoutTaskTests {
         }
     }
 
-    @Test("A fault at any step: one order, one session, one create key", arguments: [
-        FaultRule(method: "POST", path: "/checkout_sessions", action: .dropAfterCommit, count: 1),
-        FaultRule(method: "POST", path: "/checkout_sessions", action: .resetBeforeCommit, count: 1),
-        FaultRule(method: "POST", path: "/checkout_sessions/*", action: .dropAfterCommit, count: 1),
-        FaultRule(method: "POST", path: "/checkout_sessions/*/complete", action: .dropAfterCommit, count: 1),
-        FaultRule(method: "POST", path: "/checkout_sessions/*/complete", action: .statusBefore(status: 503, retryAfter: nil), count: 2),
-        FaultRule(method: "POST", path: "/checkout_sessions/*/complete", action: .statusAfterCommit(status: 500), count: 1),
-        FaultRule(method: "POST", path: "/checkout_sessions", action: .statusAfterCommit(status: 500), count: 1),
-        FaultRule(method: "POST", path: "/checkout_sessions/*/complete", action: .truncateBody, count: 1),
-        FaultRule(method: "POST", path: "/checkout_sessions/*/complete", action: .garbage, count: 1),
-        FaultRule(method: "POST", path: "/checkout_sessions/*/complete", action: .statusBefore(status: 429, retryAfter: "0"), count: 1),
-    ])
+    @Test(
+        "A fault at any step: one order, one session, one create key",
+        arguments: [
+            FaultRule(method: "POST", path: "/checkout_sessions", action: .dropAfterCommit, count: 1),
+            FaultRule(method: "POST", path: "/checkout_sessions", action: .resetBeforeCommit, count: 1),
+            FaultRule(method: "POST", path: "/checkout_sessions/*", action: .dropAfterCommit, count: 1),
+            FaultRule(method: "POST", path: "/checkout_sessions/*/complete", action: .dropAfterCommit, count: 1),
+            FaultRule(
+                method: "POST",
+                path: "/checkout_sessions/*/complete",
+                action: .statusBefore(status: 503, retryAfter: nil),
+                count: 2
+            ),
+            FaultRule(
+                method: "POST",
+                path: "/checkout_sessions/*/complete",
+                action: .statusAfterCommit(status: 500),
+                count: 1
+            ),
+            FaultRule(method: "POST", path: "/checkout_sessions", action: .statusAfterCommit(status: 500), count: 1),
+            FaultRule(method: "POST", path: "/checkout_sessions/*/complete", action: .truncateBody, count: 1),
+            FaultRule(method: "POST", path: "/checkout_sessions/*/complete", action: .garbage, count: 1),
+            FaultRule(
+                method: "POST",
+                path: "/checkout_sessions/*/complete",
+                action: .statusBefore(status: 429, retryAfter: "0"),
+                count: 1
+            ),
+        ]
+    )
     func faultAtEachStep(_ rule: FaultRule) async throws {
         var configuration = MockPaymentServer.Configuration()
         configuration.faults = [rule]
@@ -64,29 +84,52 @@ struct CheckoutTaskTests {
     @Test("409 in flight on complete: no complete POST after the 409; the order comes from polling the session")
     func inFlightCompleteIsPolled() async throws {
         var configuration = MockPaymentServer.Configuration()
-        configuration.faults = [FaultRule(method: "POST", path: "/checkout_sessions/*/complete", action: .latency(milliseconds: 10_000), count: 1)]
+        configuration.faults = [
+            FaultRule(
+                method: "POST",
+                path: "/checkout_sessions/*/complete",
+                action: .latency(milliseconds: 10_000),
+                count: 1
+            )
+        ]
         var transportConfiguration = HTTPTransport.Configuration()
         transportConfiguration.timeout = .init(connect: .seconds(2), total: .seconds(2))
         try await withMockServer(configuration, transport: transportConfiguration) { server, transport in
             let events = Mutex<[ClientEvent]>([])
             // The first complete is held 10 s by the server, its attempt times out at 2 s, and the
             // retry meets the key in flight (409); the task then polls until the order shows.
-            let task = try await makeCheckoutTask(server, transport,
-                configuration: CheckoutTask.Configuration(settleDeadline: .seconds(30), pollInterval: .milliseconds(50)),
-                clientEvents: { event in events.withLock { $0.append(event) } })
+            let task = try await makeCheckoutTask(
+                server,
+                transport,
+                configuration: CheckoutTask.Configuration(
+                    settleDeadline: .seconds(30),
+                    pollInterval: .milliseconds(50)
+                ),
+                clientEvents: { event in events.withLock { $0.append(event) } }
+            )
             let outcome = try await task.run(taskID: "in-flight", cart: testCart, paymentToken: "spt_test_success")
             #expect(outcome.status == .completed)
             #expect(outcome.orderID != nil)
             // The client saw a 409 for complete, and sent no complete after it.
             let completeEvents = events.withLock { $0 }.filter {
                 switch $0 {
-                case .persistedBeforeSending(_, let operation, _), .responseReceived(_, let operation, _): operation.hasSuffix(".complete")
+                case .persistedBeforeSending(_, let operation, _), .responseReceived(_, let operation, _):
+                    operation.hasSuffix(".complete")
                 }
             }
-            let conflict = try #require(completeEvents.firstIndex { if case .responseReceived(_, _, 409) = $0 { true } else { false } })
-            #expect(!completeEvents[(conflict + 1)...].contains { if case .persistedBeforeSending = $0 { true } else { false } })
+            let conflict = try #require(
+                completeEvents.firstIndex { if case .responseReceived(_, _, 409) = $0 { true } else { false } }
+            )
+            #expect(
+                !completeEvents[(conflict + 1)...].contains {
+                    if case .persistedBeforeSending = $0 { true } else { false }
+                }
+            )
             #expect(server.requests("POST", endingIn: "/complete").filter { $0.status == 200 }.count == 1)
-            #expect(server.requests("GET", endingIn: outcome.checkoutSessionID ?? "?").count >= 1, "the order came from polling")
+            #expect(
+                server.requests("GET", endingIn: outcome.checkoutSessionID ?? "?").count >= 1,
+                "the order came from polling"
+            )
             #expect(server.orders.count == 1)
         }
     }
@@ -143,9 +186,16 @@ struct CheckoutTaskTests {
                 let waiting = try await task.run(taskID: "canceled", cart: testCart, paymentToken: "spt_test_3ds")
                 #expect(waiting.status == .needsInput)
                 #expect(waiting.generation == generation)
-                let cancel = HTTPRequest(method: .post, url: server.baseURL + "/checkout_sessions/\(waiting.checkoutSessionID ?? "")/cancel",
-                    headers: ["Authorization": "Bearer \(testKey)", "API-Version": "2026-04-17", "Idempotency-Key": "cancel-\(generation)",
-                              "Content-Type": "application/json"], body: "{}")
+                let cancel = HTTPRequest(
+                    method: .post,
+                    url: server.baseURL + "/checkout_sessions/\(waiting.checkoutSessionID ?? "")/cancel",
+                    headers: [
+                        "Authorization": "Bearer \(testKey)", "API-Version": "2026-04-17",
+                        "Idempotency-Key": "cancel-\(generation)",
+                        "Content-Type": "application/json",
+                    ],
+                    body: "{}"
+                )
                 #expect(try await transport.execute(cancel).status == 200)
             }
             let outcome = try await task.run(taskID: "canceled", cart: testCart, paymentToken: "spt_test_success")
@@ -163,7 +213,10 @@ struct CheckoutTaskTests {
         configuration.clock = clock
         try await withMockServer(configuration) { server, transport in
             let task = try await makeCheckoutTask(server, transport)
-            #expect(try await task.run(taskID: "decl", cart: testCart, paymentToken: "spt_test_declined").status == .declined)
+            #expect(
+                try await task.run(taskID: "decl", cart: testCart, paymentToken: "spt_test_declined").status
+                    == .declined
+            )
             clock.advance(by: .seconds(7 * 24 * 3600))
             let again = try await task.run(taskID: "decl", cart: testCart, paymentToken: "spt_test_declined")
             #expect(again.status == .declined)
@@ -179,7 +232,9 @@ struct CheckoutTaskTests {
             let wrong = CheckoutCart(currency: "usd", lines: [.init(id: "item_unknown")])
             let refused = try await task.run(taskID: "fix", cart: wrong, paymentToken: "spt_test_success")
             #expect(refused.status == .needsInput)
-            #expect(try await task.run(taskID: "fix", cart: wrong, paymentToken: "spt_test_success").status == .needsInput)
+            #expect(
+                try await task.run(taskID: "fix", cart: wrong, paymentToken: "spt_test_success").status == .needsInput
+            )
             let fixed = try await task.run(taskID: "fix", cart: testCart, paymentToken: "spt_test_success")
             #expect(fixed.status == .completed)
             #expect(fixed.generation == 1)
@@ -202,7 +257,9 @@ struct CheckoutTaskTests {
             #expect(again.status == .declined)
             #expect(again.checkoutSessionID == first.checkoutSessionID)
             #expect(again.generation == 0)
-            #expect(try await task.run(taskID: "last", cart: testCart, paymentToken: "spt_test_success").status == .expired)
+            #expect(
+                try await task.run(taskID: "last", cart: testCart, paymentToken: "spt_test_success").status == .expired
+            )
             #expect(server.orders.isEmpty)
         }
     }
@@ -229,8 +286,17 @@ struct CheckoutTaskTests {
     func anchorLost() async throws {
         try await withMockServer { server, transport in
             let task = try await makeCheckoutTask(server, transport)
-            #expect(try await task.run(taskID: "lost", cart: testCart, paymentToken: "spt_test_declined").status == .declined)
-            server.addFaults([FaultRule(method: "GET", path: "/checkout_sessions/*", action: .statusBefore(status: 404, retryAfter: nil))])
+            #expect(
+                try await task.run(taskID: "lost", cart: testCart, paymentToken: "spt_test_declined").status
+                    == .declined
+            )
+            server.addFaults([
+                FaultRule(
+                    method: "GET",
+                    path: "/checkout_sessions/*",
+                    action: .statusBefore(status: 404, retryAfter: nil)
+                )
+            ])
             let error = await #expect(throws: CheckoutTaskError.self) {
                 try await task.run(taskID: "lost", cart: testCart, paymentToken: "spt_test_success")
             }
@@ -247,14 +313,24 @@ struct CheckoutTaskTests {
             let task = try await makeCheckoutTask(server, transport)
             var other = testCart
             other.members["fulfillment_option_id"] = "ship_standard"
-            #expect(try await task.run(taskID: "cart", cart: testCart, paymentToken: "spt_test_declined").status == .declined)
+            #expect(
+                try await task.run(taskID: "cart", cart: testCart, paymentToken: "spt_test_declined").status
+                    == .declined
+            )
             var requests = server.journal.count
-            let before = await #expect(throws: CheckoutTaskError.self) { try await task.run(taskID: "cart", cart: other, paymentToken: "spt_test_success") }
+            let before = await #expect(throws: CheckoutTaskError.self) {
+                try await task.run(taskID: "cart", cart: other, paymentToken: "spt_test_success")
+            }
             #expect(before?.code == .conflict)
             #expect(server.journal.count == requests)
-            #expect(try await task.run(taskID: "cart", cart: testCart, paymentToken: "spt_test_success").status == .completed)
+            #expect(
+                try await task.run(taskID: "cart", cart: testCart, paymentToken: "spt_test_success").status
+                    == .completed
+            )
             requests = server.journal.count
-            let after = await #expect(throws: CheckoutTaskError.self) { try await task.run(taskID: "cart", cart: other, paymentToken: "spt_test_success") }
+            let after = await #expect(throws: CheckoutTaskError.self) {
+                try await task.run(taskID: "cart", cart: other, paymentToken: "spt_test_success")
+            }
             #expect(after?.code == .conflict)
             #expect(server.journal.count == requests)
             #expect(server.sessionsCreated == 1)
@@ -267,10 +343,16 @@ struct CheckoutTaskTests {
         try await withMockServer { server, transport in
             let path = CLIChild.storePath()
             let first = try await makeCheckoutTask(server, transport, store: path)
-            #expect(try await first.run(taskID: "secret", cart: testCart, paymentToken: "spt_test_success").status == .completed)
+            #expect(
+                try await first.run(taskID: "secret", cart: testCart, paymentToken: "spt_test_success").status
+                    == .completed
+            )
             let store = try SQLiteIdempotencyStore(path: path)
-            let other = CheckoutTask(client: IdempotentClient(transport: transport, store: store, secret: .random()),
-                merchant: first.merchant, configuration: first.configuration)
+            let other = CheckoutTask(
+                client: IdempotentClient(transport: transport, store: store, secret: .random()),
+                merchant: first.merchant,
+                configuration: first.configuration
+            )
             let outcome = try await other.run(taskID: "secret", cart: testCart, paymentToken: "spt_test_success")
             #expect(outcome.status == .completed)
             #expect(server.sessionsCreated == 1)
@@ -286,7 +368,9 @@ struct CheckoutTaskTests {
                 for _ in 0..<2 {
                     group.addTask {
                         do throws(CheckoutTaskError) {
-                            return .success(try await task.run(taskID: "twice", cart: testCart, paymentToken: "spt_test_success"))
+                            return .success(
+                                try await task.run(taskID: "twice", cart: testCart, paymentToken: "spt_test_success")
+                            )
                         } catch {
                             return .failure(error)
                         }
@@ -305,17 +389,24 @@ struct CheckoutTaskTests {
         }
     }
 
-    @Test("What the merchant needs from the buyer ends as needs_input, with its messages", arguments: [
-        ("item_hoodie", "spt_test_success", true),
-        ("item_unknown", "spt_test_success", true),
-        ("item_tshirt", "spt_test_3ds", true),
-        ("item_tshirt", "spt_test_success", false),
-    ])
+    @Test(
+        "What the merchant needs from the buyer ends as needs_input, with its messages",
+        arguments: [
+            ("item_hoodie", "spt_test_success", true),
+            ("item_unknown", "spt_test_success", true),
+            ("item_tshirt", "spt_test_3ds", true),
+            ("item_tshirt", "spt_test_success", false),
+        ]
+    )
     func needsInput(_ item: String, _ token: String, _ address: Bool) async throws {
         try await withMockServer { server, transport in
             let task = try await makeCheckoutTask(server, transport)
-            let cart = CheckoutCart(currency: "usd", lines: [.init(id: item)], buyer: testCart.buyer,
-                fulfillmentDetails: address ? testCart.fulfillmentDetails : nil)
+            let cart = CheckoutCart(
+                currency: "usd",
+                lines: [.init(id: item)],
+                buyer: testCart.buyer,
+                fulfillmentDetails: address ? testCart.fulfillmentDetails : nil
+            )
             let outcome = try await task.run(taskID: "input-\(item)-\(token)", cart: cart, paymentToken: token)
             #expect(outcome.status == .needsInput)
             #expect(outcome.reason != nil)
@@ -332,7 +423,11 @@ struct CheckoutTaskTests {
             let task = try await makeCheckoutTask(server, transport)
             let acp = ACPClient(client: task.client, configuration: .init(baseURL: server.baseURL, apiKey: testKey))
             let request = CheckoutSessionCreateRequest(lineItems: [ACPItem(id: "item_ebook")], currency: "usd")
-            let intent = IdempotencyIntent(namespace: "t", operation: "acp.checkout_session.create", inputs: ["task_id": "h"])
+            let intent = IdempotencyIntent(
+                namespace: "t",
+                operation: "acp.checkout_session.create",
+                inputs: ["task_id": "h"]
+            )
             let created = try await acp.create(request, intent: intent)
             #expect(created.status == 201)
             #expect(created.call.anchor == created.body.id)

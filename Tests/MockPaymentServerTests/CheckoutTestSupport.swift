@@ -7,32 +7,52 @@ import MockPaymentServer
 /// an address, with express shipping (so the task needs an update before it completes).
 let testCart = CheckoutCart(
     currency: "usd",
-    lines: [.init(id: "item_tshirt", quantity: 2, unitAmount: 2500), .init(id: "item_mug", quantity: 1, unitAmount: 1500)],
+    lines: [
+        .init(id: "item_tshirt", quantity: 2, unitAmount: 2500), .init(id: "item_mug", quantity: 1, unitAmount: 1500),
+    ],
     buyer: try! ACPBuyer(members: ["email": "ada@example.com", "first_name": "Ada"]),
     fulfillmentDetails: try! FulfillmentDetails(members: [
         "name": "Ada Lovelace",
-        "address": ["name": "Ada Lovelace", "line_one": "12 Analytical Row", "city": "San Francisco", "state": "CA",
-                    "country": "US", "postal_code": "94131"],
+        "address": [
+            "name": "Ada Lovelace", "line_one": "12 Analytical Row", "city": "San Francisco", "state": "CA",
+            "country": "US", "postal_code": "94131",
+        ],
     ]),
     fulfillmentOptionID: "ship_express"
 )
 
 /// A checkout task runner on a new SQLite store, over `transport`, against the mock server.
 func makeCheckoutTask(
-    _ server: MockPaymentServer, _ transport: HTTPTransport, store path: String = CLIChild.storePath(), stripe: Bool = false,
-    configuration: CheckoutTask.Configuration = CheckoutTask.Configuration(settleDeadline: .seconds(10), pollInterval: .milliseconds(50)),
+    _ server: MockPaymentServer,
+    _ transport: HTTPTransport,
+    store path: String = CLIChild.storePath(),
+    stripe: Bool = false,
+    configuration: CheckoutTask.Configuration = CheckoutTask.Configuration(
+        settleDeadline: .seconds(10),
+        pollInterval: .milliseconds(50)
+    ),
     onEvent: (@Sendable (CheckoutEvent) async -> Void)? = nil,
     clientEvents: (@Sendable (ClientEvent) async -> Void)? = nil
 ) async throws -> CheckoutTask {
     let store = try SQLiteIdempotencyStore(path: path)
-    let policy = try RetryPolicy(maximumAttempts: 5, initialBackoff: .milliseconds(20), maximumBackoff: .milliseconds(200), deadline: .seconds(20))
+    let policy = try RetryPolicy(
+        maximumAttempts: 5,
+        initialBackoff: .milliseconds(20),
+        maximumBackoff: .milliseconds(200),
+        deadline: .seconds(20)
+    )
     var clientConfiguration = IdempotentClient.Configuration(policy: policy)
     clientConfiguration.onEvent = clientEvents
-    let client = IdempotentClient(transport: transport, store: store, secret: try await IdempotentClient.storedSecret(in: store),
-        configuration: clientConfiguration)
+    let client = IdempotentClient(
+        transport: transport,
+        store: store,
+        secret: try await IdempotentClient.storedSecret(in: store),
+        configuration: clientConfiguration
+    )
     var configuration = configuration
     configuration.onEvent = onEvent
-    let merchant: CheckoutTask.Merchant = stripe
+    let merchant: CheckoutTask.Merchant =
+        stripe
         ? .stripe(baseURL: server.baseURL, apiKey: testKey)
         : .acp(ACPClient.Configuration(baseURL: server.baseURL, apiKey: testKey))
     return CheckoutTask(client: client, merchant: merchant, configuration: configuration)

@@ -14,7 +14,9 @@ struct ExecutableTests {
     /// builds it; `make test` does that first).
     private static var executable: URL {
         let main = Bundle.main.bundleURL
-        let candidates = [main, main.deletingLastPathComponent()].map { $0.appendingPathComponent("mock-payment-server") }
+        let candidates = [main, main.deletingLastPathComponent()].map {
+            $0.appendingPathComponent("mock-payment-server")
+        }
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[0]
     }
 
@@ -43,10 +45,16 @@ struct ExecutableTests {
         return process.terminationStatus
     }
 
-    @Test("Prints exactly `listening on http://HOST:PORT` first, applies --faults, and stops cleanly on SIGTERM and SIGINT", arguments: [SIGTERM, SIGINT])
+    @Test(
+        "Prints exactly `listening on http://HOST:PORT` first, applies --faults, and stops cleanly on SIGTERM and SIGINT",
+        arguments: [SIGTERM, SIGINT]
+    )
     func runsAndStops(signal: Int32) async throws {
         let faults = FileManager.default.temporaryDirectory.appendingPathComponent("faults-\(UUID().uuidString).json")
-        try Data(#"[{"match": {"method": "POST", "path": "/v1/payment_intents"}, "action": "status_before", "status": 503, "count": 1}]"#.utf8).write(to: faults)
+        try Data(
+            #"[{"match": {"method": "POST", "path": "/v1/payment_intents"}, "action": "status_before", "status": 503, "count": 1}]"#
+                .utf8
+        ).write(to: faults)
         defer { try? FileManager.default.removeItem(at: faults) }
         let process = Process()
         process.executableURL = Self.executable
@@ -59,7 +67,11 @@ struct ExecutableTests {
         let baseURL = String(line.dropFirst("listening on ".count))
 
         try await HTTPTransport.withTransport { transport in
-            var request = HTTPRequest(method: .post, url: baseURL + "/v1/payment_intents", body: "amount=5&currency=usd")
+            var request = HTTPRequest(
+                method: .post,
+                url: baseURL + "/v1/payment_intents",
+                body: "amount=5&currency=usd"
+            )
             request.headers.add(name: "Authorization", value: "Bearer sk_test_cli")
             let first = try await transport.execute(request)
             #expect(first.status == 503)

@@ -6,8 +6,12 @@ import Testing
 @Suite("Fault injection seen by a real client")
 struct FaultInjectionTests {
     private func charge(_ server: MockPaymentServer, key: String = "k", task: String = "t") -> HTTPRequest {
-        stripePost(server, "/v1/payment_intents",
-            "amount=1000&currency=usd&payment_method=pm_card_visa&confirm=true&metadata%5Btask_id%5D=\(task)", key: key)
+        stripePost(
+            server,
+            "/v1/payment_intents",
+            "amount=1000&currency=usd&payment_method=pm_card_visa&confirm=true&metadata%5Btask_id%5D=\(task)",
+            key: key
+        )
     }
 
     private func server(with action: FaultRule.Action) -> MockPaymentServer.Configuration {
@@ -35,7 +39,10 @@ struct FaultInjectionTests {
     func stallAfterCommit() async throws {
         var transportConfiguration = HTTPTransport.Configuration()
         transportConfiguration.timeout = .init(connect: .seconds(2), total: .milliseconds(300))
-        try await withMockServer(self.server(with: .stallAfterCommit(milliseconds: 1500)), transport: transportConfiguration) { server, transport in
+        try await withMockServer(
+            self.server(with: .stallAfterCommit(milliseconds: 1500)),
+            transport: transportConfiguration
+        ) { server, transport in
             let error = try await failure { try await transport.execute(self.charge(server)) }
             #expect(error.code == .curl(.operationTimedOut))
             #expect(error.failureClass == .mayHaveBeenProcessed)
@@ -114,7 +121,14 @@ struct FaultInjectionTests {
     func countAndSeed() async throws {
         func decisions(seed: UInt64) async throws -> [String?] {
             var configuration = MockPaymentServer.Configuration(seed: seed)
-            configuration.faults = [FaultRule(method: "GET", path: "/v1/payment_intents/*", action: .statusBefore(status: 503, retryAfter: nil), probability: 0.5)]
+            configuration.faults = [
+                FaultRule(
+                    method: "GET",
+                    path: "/v1/payment_intents/*",
+                    action: .statusBefore(status: 503, retryAfter: nil),
+                    probability: 0.5
+                )
+            ]
             return try await withMockServer(configuration) { server, transport in
                 for _ in 0..<40 { _ = try await transport.execute(stripeGet(server, "/v1/payment_intents/pi_x")) }
                 return server.journal.map(\.fault)
@@ -126,10 +140,14 @@ struct FaultInjectionTests {
         #expect(first != (try await decisions(seed: 43)))
 
         var limited = MockPaymentServer.Configuration()
-        limited.faults = [FaultRule(path: "/v1/payment_intents/*", action: .statusBefore(status: 500, retryAfter: nil), count: 2)]
+        limited.faults = [
+            FaultRule(path: "/v1/payment_intents/*", action: .statusBefore(status: 500, retryAfter: nil), count: 2)
+        ]
         try await withMockServer(limited) { server, transport in
             var statuses: [Int] = []
-            for _ in 0..<4 { statuses.append(try await transport.execute(stripeGet(server, "/v1/payment_intents/pi_x")).status) }
+            for _ in 0..<4 {
+                statuses.append(try await transport.execute(stripeGet(server, "/v1/payment_intents/pi_x")).status)
+            }
             #expect(statuses == [500, 500, 404, 404])
         }
     }
@@ -143,17 +161,26 @@ struct FaultInjectionTests {
             try FaultRule(json: ["action": "status_before", "status": 503, "retry_after": "1\r\nX-Evil: 1"])
         }
         #expect(throws: FaultRule.FormatError.self) { try FaultRule(json: ["action": "latency"]) }
-        #expect(throws: FaultRule.FormatError.self) { try FaultRule(json: ["action": "drop_after_commit", "probability": 2]) }
+        #expect(throws: FaultRule.FormatError.self) {
+            try FaultRule(json: ["action": "drop_after_commit", "probability": 2])
+        }
     }
 
     @Test("ACP complete behind drop_after_commit: one order, and the retry is replayed")
     func acpDropAfterCommit() async throws {
         var configuration = MockPaymentServer.Configuration()
-        configuration.faults = [FaultRule(method: "POST", path: "/checkout_sessions/*/complete", action: .dropAfterCommit, count: 1)]
+        configuration.faults = [
+            FaultRule(method: "POST", path: "/checkout_sessions/*/complete", action: .dropAfterCommit, count: 1)
+        ]
         try await withMockServer(configuration) { server, transport in
             let created = try await transport.execute(acpPost(server, "/checkout_sessions", sessionBody(), key: "c"))
             let id = created.json["id"]?.stringValue ?? ""
-            let complete = acpPost(server, "/checkout_sessions/\(id)/complete", completeBody(token: "spt_test_success"), key: "pay")
+            let complete = acpPost(
+                server,
+                "/checkout_sessions/\(id)/complete",
+                completeBody(token: "spt_test_success"),
+                key: "pay"
+            )
             let error = try await failure { try await transport.execute(complete) }
             #expect(error.failureClass == .mayHaveBeenProcessed)
             let retry = try await transport.execute(complete)
@@ -166,7 +193,10 @@ struct FaultInjectionTests {
 }
 
 /// The transport error `operation` throws.
-func failure(sourceLocation: SourceLocation = #_sourceLocation, _ operation: () async throws -> HTTPResponse) async throws -> HTTPTransportError {
+func failure(
+    sourceLocation: SourceLocation = #_sourceLocation,
+    _ operation: () async throws -> HTTPResponse
+) async throws -> HTTPTransportError {
     do {
         let response = try await operation()
         Issue.record("expected a transport error, got status \(response.status)", sourceLocation: sourceLocation)

@@ -16,7 +16,13 @@ func withMockServer<Result>(
 let testKey = "sk_test_mock"
 
 /// A Stripe form POST.
-func stripePost(_ server: MockPaymentServer, _ path: String, _ form: String, key: String? = nil, apiKey: String = testKey) -> HTTPRequest {
+func stripePost(
+    _ server: MockPaymentServer,
+    _ path: String,
+    _ form: String,
+    key: String? = nil,
+    apiKey: String = testKey
+) -> HTTPRequest {
     var request = HTTPRequest(method: .post, url: server.baseURL + path, body: form)
     request.headers.add(name: "Authorization", value: "Bearer \(apiKey)")
     if let key { request.headers.add(name: "Idempotency-Key", value: key) }
@@ -31,7 +37,13 @@ func stripeGet(_ server: MockPaymentServer, _ path: String) -> HTTPRequest {
 }
 
 /// An ACP POST with a JSON body.
-func acpPost(_ server: MockPaymentServer, _ path: String, _ body: String, key: String?, version: String? = "2026-04-17") -> HTTPRequest {
+func acpPost(
+    _ server: MockPaymentServer,
+    _ path: String,
+    _ body: String,
+    key: String?,
+    version: String? = "2026-04-17"
+) -> HTTPRequest {
     var request = HTTPRequest(method: .post, url: server.baseURL + path, body: body)
     request.headers.add(name: "Authorization", value: "Bearer \(testKey)")
     request.headers.add(name: "Content-Type", value: "application/json")
@@ -62,7 +74,11 @@ extension HTTPResponse {
 
 /// Waits until the first request with its key is in flight at `server`, then sends `request` every
 /// 20 ms until one answer is a 409 and returns it; records an issue if 3 s pass without one.
-func firstConflict(_ server: MockPaymentServer, _ transport: HTTPTransport, _ request: HTTPRequest) async throws -> HTTPResponse {
+func firstConflict(
+    _ server: MockPaymentServer,
+    _ transport: HTTPTransport,
+    _ request: HTTPRequest
+) async throws -> HTTPResponse {
     let arrival = ContinuousClock.now + .seconds(5)
     while server.keysInFlight == 0 && ContinuousClock.now < arrival {
         try await Task.sleep(for: .milliseconds(5))
@@ -71,7 +87,9 @@ func firstConflict(_ server: MockPaymentServer, _ transport: HTTPTransport, _ re
     while true {
         let response = try await transport.execute(request)
         if response.status == 409 || ContinuousClock.now > deadline {
-            if response.status != 409 { Issue.record("no 409 while the first request was in flight; got \(response.status)") }
+            if response.status != 409 {
+                Issue.record("no 409 while the first request was in flight; got \(response.status)")
+            }
             return response
         }
         try await Task.sleep(for: .milliseconds(20))
@@ -81,14 +99,17 @@ func firstConflict(_ server: MockPaymentServer, _ transport: HTTPTransport, _ re
 /// A create-session body for the mock catalog; `address` adds fulfillment details.
 func sessionBody(items: [String] = ["item_tshirt"], address: Bool = true, taskID: String = "task-1") -> String {
     let lines = items.map { "{\"id\": \"\($0)\"}" }.joined(separator: ", ")
-    let details = address
+    let details =
+        address
         ? ", \"fulfillment_details\": {\"name\": \"Ada\", \"email\": \"ada@example.com\", \"address\": {\"name\": \"Ada\", \"line_one\": \"1 Loop Rd\", \"city\": \"Springfield\", \"state\": \"IL\", \"country\": \"US\", \"postal_code\": \"62701\"}}"
         : ""
-    return "{\"currency\": \"usd\", \"line_items\": [\(lines)], \"capabilities\": {}, \"metadata\": {\"task_id\": \"\(taskID)\"}\(details)}"
+    return
+        "{\"currency\": \"usd\", \"line_items\": [\(lines)], \"capabilities\": {}, \"metadata\": {\"task_id\": \"\(taskID)\"}\(details)}"
 }
 
 /// A complete body with a test credential token.
 func completeBody(token: String, authentication: String? = nil) -> String {
     let auth = authentication.map { ", \"authentication_result\": {\"outcome\": \"\($0)\"}" } ?? ""
-    return "{\"payment_data\": {\"handler_id\": \"card_tokenized\", \"instrument\": {\"type\": \"card\", \"credential\": {\"type\": \"spt\", \"token\": \"\(token)\"}}}\(auth)}"
+    return
+        "{\"payment_data\": {\"handler_id\": \"card_tokenized\", \"instrument\": {\"type\": \"card\", \"credential\": {\"type\": \"spt\", \"token\": \"\(token)\"}}}\(auth)}"
 }

@@ -12,7 +12,9 @@ struct SharedStoreProcessTests {
     static let workers = 4
     static let tasks = 50
 
-    @Test("Four worker processes, each with its own secret, work through the same 50 tasks through faults and SIGKILLs: exactly 50 charges")
+    @Test(
+        "Four worker processes, each with its own secret, work through the same 50 tasks through faults and SIGKILLs: exactly 50 charges"
+    )
     func fourWorkersFiftyTasks() async throws {
         let database = try await PostgresTestServer.shared()
         let name = try await database.makeDatabase().database
@@ -24,8 +26,11 @@ struct SharedStoreProcessTests {
             FaultRule(action: .latency(milliseconds: 150), probability: 0.1),
         ]
         try await withMockServer(configuration) { server, _ in
-            let arguments = [server.baseURL, "--store", store, "--tasks", "\(Self.tasks)", "--task-prefix", "shared", "--lease-seconds", "2",
-                "--concurrency", "10"]
+            let arguments = [
+                server.baseURL, "--store", store, "--tasks", "\(Self.tasks)", "--task-prefix", "shared",
+                "--lease-seconds", "2",
+                "--concurrency", "10",
+            ]
             // Each worker derives its keys under a secret of its own, so the merchant's own
             // idempotency cannot hide a store that lets two workers create or send the same
             // task: only the store's identity look-up and leases keep the charges to one per task.
@@ -33,8 +38,11 @@ struct SharedStoreProcessTests {
             let kills = try await concurrently(Self.workers) { worker -> Int in
                 var killed = 0
                 for round in 0..<3 {
-                    let child = try CLIChild.start(executable: CLIChild.product("orchestrator"), arguments,
-                        environment: ["AGENT_RETRY_SECRET": "worker-\(worker)-secret-0123456789abcdef"])
+                    let child = try CLIChild.start(
+                        executable: CLIChild.product("orchestrator"),
+                        arguments,
+                        environment: ["AGENT_RETRY_SECRET": "worker-\(worker)-secret-0123456789abcdef"]
+                    )
                     if round < 2 {
                         try await Task.sleep(for: .milliseconds(Int.random(in: 300...1500)))
                         if child.process.isRunning { killed += 1 }
@@ -51,8 +59,11 @@ struct SharedStoreProcessTests {
             var status: Int32 = -1
             for _ in 0..<3 where status != 0 {
                 try await Task.sleep(for: .seconds(2.5))
-                status = try await CLIChild.start(executable: CLIChild.product("orchestrator"), arguments,
-                    environment: ["AGENT_RETRY_SECRET": "final-pass-secret-0123456789abcdef"]).finish().status
+                status = try await CLIChild.start(
+                    executable: CLIChild.product("orchestrator"),
+                    arguments,
+                    environment: ["AGENT_RETRY_SECRET": "final-pass-secret-0123456789abcdef"]
+                ).finish().status
             }
             #expect(status == 0)
 
@@ -62,18 +73,27 @@ struct SharedStoreProcessTests {
             #expect(server.duplicateCharges.isEmpty)
             #expect(server.journal.contains { $0.fault != nil })
             // In the store: one record per intent, whatever secret each worker held.
-            let records = try await database.execute("SELECT CAST(count(*) AS TEXT) FROM agentretry_record", database: name)
+            let records = try await database.execute(
+                "SELECT CAST(count(*) AS TEXT) FROM agentretry_record",
+                database: name
+            )
             #expect(Int(records.first.flatMap { $0 } ?? "0") ?? 0 >= Self.tasks)
-            let doubled = try await database.execute("""
+            let doubled = try await database.execute(
+                """
                 SELECT CAST(count(*) AS TEXT) FROM (SELECT intent_fingerprint FROM agentretry_record GROUP BY 1 HAVING count(*) > 1) AS d
-                """, database: name)
+                """,
+                database: name
+            )
             #expect(doubled == ["0"])
         }
     }
 }
 
 /// Runs `count` copies of `body` at once and collects their results.
-private func concurrently<T: Sendable>(_ count: Int, _ body: @escaping @Sendable (Int) async throws -> T) async throws -> [T] {
+private func concurrently<T: Sendable>(
+    _ count: Int,
+    _ body: @escaping @Sendable (Int) async throws -> T
+) async throws -> [T] {
     try await withThrowingTaskGroup(of: T.self) { group in
         for index in 0..<count { group.addTask { try await body(index) } }
         var results: [T] = []

@@ -25,14 +25,27 @@ struct StripeCheckoutTaskTests {
         }
     }
 
-    @Test("Timeout-but-success on create or confirm: one charge, one PaymentIntent", arguments: [
-        FaultRule(method: "POST", path: "/v1/payment_intents", action: .dropAfterCommit, count: 1),
-        FaultRule(method: "POST", path: "/v1/payment_intents/*/confirm", action: .dropAfterCommit, count: 1),
-        FaultRule(method: "POST", path: "/v1/payment_intents/*/confirm", action: .statusBefore(status: 503, retryAfter: nil), count: 1),
-        // Stripe saves a 500 under the key and replays it: settled by looking the PaymentIntent up.
-        FaultRule(method: "POST", path: "/v1/payment_intents", action: .statusAfterCommit(status: 500), count: 1),
-        FaultRule(method: "POST", path: "/v1/payment_intents/*/confirm", action: .statusAfterCommit(status: 500), count: 1),
-    ])
+    @Test(
+        "Timeout-but-success on create or confirm: one charge, one PaymentIntent",
+        arguments: [
+            FaultRule(method: "POST", path: "/v1/payment_intents", action: .dropAfterCommit, count: 1),
+            FaultRule(method: "POST", path: "/v1/payment_intents/*/confirm", action: .dropAfterCommit, count: 1),
+            FaultRule(
+                method: "POST",
+                path: "/v1/payment_intents/*/confirm",
+                action: .statusBefore(status: 503, retryAfter: nil),
+                count: 1
+            ),
+            // Stripe saves a 500 under the key and replays it: settled by looking the PaymentIntent up.
+            FaultRule(method: "POST", path: "/v1/payment_intents", action: .statusAfterCommit(status: 500), count: 1),
+            FaultRule(
+                method: "POST",
+                path: "/v1/payment_intents/*/confirm",
+                action: .statusAfterCommit(status: 500),
+                count: 1
+            ),
+        ]
+    )
     func faults(_ rule: FaultRule) async throws {
         var configuration = MockPaymentServer.Configuration()
         configuration.faults = [rule]
@@ -41,8 +54,13 @@ struct StripeCheckoutTaskTests {
             let outcome = try await task.run(taskID: "stripe-fault", cart: testCart, paymentToken: "pm_card_visa")
             #expect(outcome.status == .completed, "\(outcome.reason ?? "")")
             #expect(server.ledger.count == 1)
-            #expect(Set(server.requests("POST", endingIn: "/v1/payment_intents").compactMap(\.idempotencyKey)).count == 1)
-            #expect(server.requests("POST", endingIn: "/v1/payment_intents").count <= 2, "a replayed 500 is not re-sent again and again")
+            #expect(
+                Set(server.requests("POST", endingIn: "/v1/payment_intents").compactMap(\.idempotencyKey)).count == 1
+            )
+            #expect(
+                server.requests("POST", endingIn: "/v1/payment_intents").count <= 2,
+                "a replayed 500 is not re-sent again and again"
+            )
         }
     }
 
@@ -50,10 +68,18 @@ struct StripeCheckoutTaskTests {
     func declined() async throws {
         try await withMockServer { server, transport in
             let task = try await makeCheckoutTask(server, transport, stripe: true)
-            let outcome = try await task.run(taskID: "stripe-declined", cart: testCart, paymentToken: "pm_card_chargeDeclined")
+            let outcome = try await task.run(
+                taskID: "stripe-declined",
+                cart: testCart,
+                paymentToken: "pm_card_chargeDeclined"
+            )
             #expect(outcome.status == .declined)
             #expect(outcome.messages.first?.code == .paymentDeclined)
-            let again = try await task.run(taskID: "stripe-declined", cart: testCart, paymentToken: "pm_card_chargeDeclined")
+            let again = try await task.run(
+                taskID: "stripe-declined",
+                cart: testCart,
+                paymentToken: "pm_card_chargeDeclined"
+            )
             #expect(again.status == .declined)
             #expect(server.requests("POST", endingIn: "/confirm").count == 1)
             #expect(server.ledger.isEmpty)
@@ -65,7 +91,9 @@ struct StripeCheckoutTaskTests {
         try await withMockServer { server, transport in
             let task = try await makeCheckoutTask(server, transport, stripe: true)
             let cart = CheckoutCart(currency: "usd", lines: [.init(id: "item_mug")])
-            let error = await #expect(throws: CheckoutTaskError.self) { try await task.run(taskID: "no-amount", cart: cart, paymentToken: "pm_card_visa") }
+            let error = await #expect(throws: CheckoutTaskError.self) {
+                try await task.run(taskID: "no-amount", cart: cart, paymentToken: "pm_card_visa")
+            }
             #expect(error?.code == .invalidCart)
             #expect(server.journal.isEmpty)
         }

@@ -16,9 +16,13 @@ struct ThirdPartyClientTests {
         }
     }
 
-    @Test("ACP responses, errors, the tests' requests and the checkout task's bodies validate against the 2026-04-17 JSON Schema")
+    @Test(
+        "ACP responses, errors, the tests' requests and the checkout task's bodies validate against the 2026-04-17 JSON Schema"
+    )
     func acpSchema() async throws {
-        let schema = try #require(Bundle.module.url(forResource: "acp-2026-04-17/schema.agentic_checkout", withExtension: "json"))
+        let schema = try #require(
+            Bundle.module.url(forResource: "acp-2026-04-17/schema.agentic_checkout", withExtension: "json")
+        )
         try await withMockServer { server, transport in
             var payloads: [(definition: String, json: JSONValue)] = []
             func check(_ definition: String, _ response: HTTPResponse) {
@@ -27,36 +31,94 @@ struct ThirdPartyClientTests {
             payloads.append(("CheckoutSessionCreateRequest", try JSONValue(parsing: Array(sessionBody().utf8))))
             // The bodies AgentRetryACP's checkout task sends.
             let task = try await makeCheckoutTask(server, transport)
-            payloads.append(("CheckoutSessionCreateRequest", CheckoutTask.createRequest(cart: testCart, taskID: "schema", generation: 2).acpJSON))
-            let session = try await ACPClient(client: task.client, configuration: .init(baseURL: server.baseURL, apiKey: testKey)).create(
+            payloads.append(
+                (
+                    "CheckoutSessionCreateRequest",
+                    CheckoutTask.createRequest(cart: testCart, taskID: "schema", generation: 2).acpJSON
+                )
+            )
+            let session = try await ACPClient(
+                client: task.client,
+                configuration: .init(baseURL: server.baseURL, apiKey: testKey)
+            ).create(
                 CheckoutTask.createRequest(cart: testCart, taskID: "schema", generation: 0),
-                intent: IdempotencyIntent(namespace: "schema", operation: "create", inputs: "schema")).body
+                intent: IdempotencyIntent(namespace: "schema", operation: "create", inputs: "schema")
+            ).body
             let express = try #require(session.fulfillmentOptions.first { $0.id == "ship_express" })
-            payloads.append(("CheckoutSessionUpdateRequest", CheckoutTask.updateRequest(selecting: express, in: session).acpJSON))
-            payloads.append(("CheckoutSessionCompleteRequest", task.completeRequest(session, cart: testCart, token: "spt_test_success").acpJSON))
-            payloads.append(("CancelSessionRequest", CheckoutSessionCancelRequest(reasonCode: "timing_deferred").acpJSON))
-            payloads.append(("CheckoutSessionCompleteRequest", try JSONValue(parsing: Array(completeBody(token: "spt_test_success").utf8))))
-            let created = try await transport.execute(acpPost(server, "/checkout_sessions", sessionBody(items: ["item_tshirt", "item_ebook"]), key: "a"))
+            payloads.append(
+                ("CheckoutSessionUpdateRequest", CheckoutTask.updateRequest(selecting: express, in: session).acpJSON)
+            )
+            payloads.append(
+                (
+                    "CheckoutSessionCompleteRequest",
+                    task.completeRequest(session, cart: testCart, token: "spt_test_success").acpJSON
+                )
+            )
+            payloads.append(
+                ("CancelSessionRequest", CheckoutSessionCancelRequest(reasonCode: "timing_deferred").acpJSON)
+            )
+            payloads.append(
+                (
+                    "CheckoutSessionCompleteRequest",
+                    try JSONValue(parsing: Array(completeBody(token: "spt_test_success").utf8))
+                )
+            )
+            let created = try await transport.execute(
+                acpPost(server, "/checkout_sessions", sessionBody(items: ["item_tshirt", "item_ebook"]), key: "a")
+            )
             check("CheckoutSession", created)
             let id = created.json["id"]?.stringValue ?? ""
-            let notReady = try await transport.execute(acpPost(server, "/checkout_sessions", sessionBody(items: ["item_hoodie"], address: false), key: "b"))
+            let notReady = try await transport.execute(
+                acpPost(server, "/checkout_sessions", sessionBody(items: ["item_hoodie"], address: false), key: "b")
+            )
             check("CheckoutSession", notReady)
             check("CheckoutSession", try await transport.execute(acpGet(server, "/checkout_sessions/\(id)")))
-            let declined = try await transport.execute(acpPost(server, "/checkout_sessions/\(id)/complete", completeBody(token: "spt_test_declined"), key: "d"))
+            let declined = try await transport.execute(
+                acpPost(server, "/checkout_sessions/\(id)/complete", completeBody(token: "spt_test_declined"), key: "d")
+            )
             check("CheckoutSession", declined)
-            check("Error", try await transport.execute(acpPost(server, "/checkout_sessions/\(id)/complete", completeBody(token: "spt_test_3ds"), key: "3")))
-            check("CheckoutSessionWithOrder", try await transport.execute(acpPost(server, "/checkout_sessions/\(id)/complete",
-                completeBody(token: "spt_test_3ds", authentication: "authenticated"), key: "c")))
+            check(
+                "Error",
+                try await transport.execute(
+                    acpPost(server, "/checkout_sessions/\(id)/complete", completeBody(token: "spt_test_3ds"), key: "3")
+                )
+            )
+            check(
+                "CheckoutSessionWithOrder",
+                try await transport.execute(
+                    acpPost(
+                        server,
+                        "/checkout_sessions/\(id)/complete",
+                        completeBody(token: "spt_test_3ds", authentication: "authenticated"),
+                        key: "c"
+                    )
+                )
+            )
             check("Error", try await transport.execute(acpPost(server, "/checkout_sessions", sessionBody(), key: nil)))
-            check("Error", try await transport.execute(acpPost(server, "/checkout_sessions", sessionBody(), key: "v", version: nil)))
+            check(
+                "Error",
+                try await transport.execute(
+                    acpPost(server, "/checkout_sessions", sessionBody(), key: "v", version: nil)
+                )
+            )
             let other = try await transport.execute(acpPost(server, "/checkout_sessions", sessionBody(), key: "e"))
-            check("CheckoutSession", try await transport.execute(acpPost(server, "/checkout_sessions/\(other.json["id"]?.stringValue ?? "")/cancel", "", key: "x")))
+            check(
+                "CheckoutSession",
+                try await transport.execute(
+                    acpPost(server, "/checkout_sessions/\(other.json["id"]?.stringValue ?? "")/cancel", "", key: "x")
+                )
+            )
 
             for (definition, json) in payloads {
-                let file = FileManager.default.temporaryDirectory.appendingPathComponent("payload-\(UUID().uuidString).json")
+                let file = FileManager.default.temporaryDirectory.appendingPathComponent(
+                    "payload-\(UUID().uuidString).json"
+                )
                 try Data(json.serialized()).write(to: file)
                 defer { try? FileManager.default.removeItem(at: file) }
-                let outcome = try await PythonCheck.run(Self.schemaScript, arguments: [schema.path, definition, file.path])
+                let outcome = try await PythonCheck.run(
+                    Self.schemaScript,
+                    arguments: [schema.path, definition, file.path]
+                )
                 #expect(outcome.status == 0, "\(definition) does not validate: \(outcome.output)\n\(json)")
             }
         }

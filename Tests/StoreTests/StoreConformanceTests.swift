@@ -5,8 +5,11 @@ import Testing
 /// PostgreSQL and the in-memory store.
 @Suite("Store conformance", .serialized)
 struct StoreConformanceTests {
-    @Test("Every store passes every check of the shipped conformance suite",
-        arguments: StoreKind.allCases, IdempotencyStoreConformance.Check.all)
+    @Test(
+        "Every store passes every check of the shipped conformance suite",
+        arguments: StoreKind.allCases,
+        IdempotencyStoreConformance.Check.all
+    )
     func conformance(kind: StoreKind, check: IdempotencyStoreConformance.Check) async throws {
         try await kind.conformance.run(check)
     }

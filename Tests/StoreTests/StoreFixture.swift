@@ -26,15 +26,20 @@ enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
         IdempotencyStoreConformance { [self] in
             guard self != .inMemory else {
                 let store = InMemoryIdempotencyStore()
-                return .init(store: store, countRecords: { identity in
-                    store.records.filter { identity == nil || $0.intentFingerprint == identity }.count
-                })
+                return .init(
+                    store: store,
+                    countRecords: { identity in
+                        store.records.filter { identity == nil || $0.intentFingerprint == identity }.count
+                    }
+                )
             }
             let fixture = try await StoreFixture.make(self)
             return .init(
-                store: fixture.store, openAnother: { try await fixture.openAnother() },
+                store: fixture.store,
+                openAnother: { try await fixture.openAnother() },
                 countRecords: { identity in try await fixture.countRecords(identity: identity) },
-                close: { await fixture.close() })
+                close: { await fixture.close() }
+            )
         }
     }
 
@@ -78,7 +83,9 @@ final class StoreFixture: Sendable {
     static func make(_ kind: StoreKind) async throws -> StoreFixture {
         switch kind {
         case .sqlite:
-            let path = FileManager.default.temporaryDirectory.appendingPathComponent("store-\(UUID().uuidString).sqlite").path
+            let path = FileManager.default.temporaryDirectory.appendingPathComponent(
+                "store-\(UUID().uuidString).sqlite"
+            ).path
             return StoreFixture(kind: kind, store: try await Self.openSQLite(path), location: .file(path), opened: [])
         case .postgres:
             let server = try await PostgresTestServer.shared()

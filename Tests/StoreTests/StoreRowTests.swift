@@ -8,14 +8,19 @@ import Testing
 /// against SQLite and PostgreSQL.
 @Suite("Stored rows and schemas", .serialized)
 struct StoreRowTests {
-    @Test("A store's records table has the columns StoreColumn describes, in order, nullable where described",
-        arguments: StoreKind.databases)
+    @Test(
+        "A store's records table has the columns StoreColumn describes, in order, nullable where described",
+        arguments: StoreKind.databases
+    )
     func describedColumns(kind: StoreKind) async throws {
         try await kind.withFixture { fixture async throws in
-            let query = kind == .postgres ? """
+            let query =
+                kind == .postgres
+                ? """
                 SELECT column_name || ' ' || is_nullable FROM information_schema.columns
                 WHERE table_name = '\(fixture.recordTable)' ORDER BY ordinal_position
-                """ : """
+                """
+                : """
                 SELECT name || ' ' || CASE "notnull" WHEN 1 THEN 'NO' ELSE 'YES' END
                 FROM pragma_table_info('\(fixture.recordTable)') ORDER BY cid
                 """
@@ -24,14 +29,18 @@ struct StoreRowTests {
         }
     }
 
-    @Test("A corrupt row is a typed error naming its key; the row stays as it was and other rows still read",
-        arguments: [("state", "'exploded'"), ("outcome_headers", "'not json'")], StoreKind.databases)
+    @Test(
+        "A corrupt row is a typed error naming its key; the row stays as it was and other rows still read",
+        arguments: [("state", "'exploded'"), ("outcome_headers", "'not json'")],
+        StoreKind.databases
+    )
     func corruptRow(corruption: (column: String, value: String), kind: StoreKind) async throws {
         let (column, value) = corruption
         try await kind.withFixture { fixture async throws in
             let broken = makeRecord(
                 state: .succeeded,
-                outcome: .init(status: 200, headers: ["Content-Type": "application/json"], body: [1, 2]))
+                outcome: .init(status: 200, headers: ["Content-Type": "application/json"], body: [1, 2])
+            )
             let healthy = makeRecord()
             _ = try await fixture.store.insertIfAbsent(broken)
             _ = try await fixture.store.insertIfAbsent(healthy)
@@ -45,7 +54,12 @@ struct StoreRowTests {
             #expect(read?.message.contains(broken.key.rawValue) == true)
             let firstWrite = await storeError {
                 _ = try await fixture.store.insertAndLease(
-                    broken, owner: "me", leaseExpiresAt: epoch + 30, now: epoch, adoptingFinished: true)
+                    broken,
+                    owner: "me",
+                    leaseExpiresAt: epoch + 30,
+                    now: epoch,
+                    adoptingFinished: true
+                )
             }
             #expect(firstWrite?.code == .corruptRecord)
             // Removing expired records works beside it (and this one is not expired).
@@ -55,37 +69,54 @@ struct StoreRowTests {
         }
     }
 
-    @Test("A row in a newer record format is refused with a typed error and never leased, rewritten or removed",
-        arguments: StoreKind.databases)
+    @Test(
+        "A row in a newer record format is refused with a typed error and never leased, rewritten or removed",
+        arguments: StoreKind.databases
+    )
     func newerRowFormat(kind: StoreKind) async throws {
         try await kind.withFixture { fixture async throws in
             let future = makeRecord(state: .failed, outcome: .init(status: 402, headers: [:], body: []))
             _ = try await fixture.store.insertIfAbsent(future)
-            try await fixture.sql("""
+            try await fixture.sql(
+                """
                 UPDATE \(fixture.recordTable) SET format = 2, psp_expires_at = 0 WHERE key = '\(future.key.rawValue)'
-                """)
+                """
+            )
 
             let read = await storeError { _ = try await fixture.store.record(for: future.key) }
             #expect(read?.code == .unsupportedSchema)
             let firstWrite = await storeError {
                 _ = try await fixture.store.insertAndLease(
-                    future, owner: "me", leaseExpiresAt: epoch + 30, now: epoch, adoptingFinished: true)
+                    future,
+                    owner: "me",
+                    leaseExpiresAt: epoch + 30,
+                    now: epoch,
+                    adoptingFinished: true
+                )
             }
             #expect(firstWrite?.code == .unsupportedSchema)
             let lease = try await fixture.store.acquireLease(
-                key: future.key, owner: "me", expiresAt: epoch + 30, now: epoch)
+                key: future.key,
+                owner: "me",
+                expiresAt: epoch + 30,
+                now: epoch
+            )
             #expect(lease == nil)
             #expect(await storeError { try await fixture.store.finish(future, owner: "me") }?.code == .leaseLost)
             #expect(try await fixture.store.removeFinishedRecords(expiredBefore: .distantFuture, now: epoch) == 0)
-            let raw = try await fixture.sql("""
+            let raw = try await fixture.sql(
+                """
                 SELECT CAST(format AS TEXT) || ' ' || coalesce(lease_owner, '-') FROM \(fixture.recordTable)
-                """)
+                """
+            )
             #expect(raw == ["2 -"])
         }
     }
 
-    @Test("A store whose schema a newer AgentRetry migrated is refused on opening, with a typed error",
-        arguments: StoreKind.databases)
+    @Test(
+        "A store whose schema a newer AgentRetry migrated is refused on opening, with a typed error",
+        arguments: StoreKind.databases
+    )
     func newerSchema(kind: StoreKind) async throws {
         try await kind.withFixture { fixture async throws in
             let record = makeRecord()

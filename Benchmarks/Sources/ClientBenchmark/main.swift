@@ -9,8 +9,8 @@
 // finishes a record: the full durable path, not a store hit.
 
 import AgentRetry
-import Foundation
 import AgentRetryTesting
+import Foundation
 
 #if canImport(Glibc)
 import Glibc
@@ -18,7 +18,9 @@ import Glibc
 
 func argument(_ name: String, default value: Int) -> Int {
     let arguments = CommandLine.arguments
-    guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count, let parsed = Int(arguments[index + 1]) else {
+    guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count,
+        let parsed = Int(arguments[index + 1])
+    else {
         return value
     }
     return parsed
@@ -32,7 +34,10 @@ func seconds(_ duration: Duration) -> Double {
 func fsyncCost(in directory: URL, samples: Int = 200) -> Double {
     let path = directory.appendingPathComponent("fsync-probe").path
     let descriptor = open(path, O_CREAT | O_WRONLY | O_TRUNC, 0o600)
-    defer { close(descriptor); unlink(path) }
+    defer {
+        close(descriptor)
+        unlink(path)
+    }
     let bytes = [UInt8](repeating: 7, count: 512)
     let clock = ContinuousClock()
     var times: [Double] = []
@@ -71,8 +76,15 @@ func clientRound(_ round: Int) async throws -> Double {
     let clock = ContinuousClock()
     let started = clock.now
     for index in 0..<calls {
-        let intent = IdempotencyIntent(namespace: "bench", operation: "post", inputs: ["task_id": .string("r\(round)-\(index)")])
-        let result = try await client.send(HTTPRequest(method: .post, url: url, body: "amount=100&currency=usd"), intent: intent)
+        let intent = IdempotencyIntent(
+            namespace: "bench",
+            operation: "post",
+            inputs: ["task_id": .string("r\(round)-\(index)")]
+        )
+        let result = try await client.send(
+            HTTPRequest(method: .post, url: url, body: "amount=100&currency=usd"),
+            intent: intent
+        )
         precondition(result.status == .succeeded)
     }
     return seconds(clock.now - started) / Double(calls)
@@ -85,14 +97,35 @@ var durable: [Double] = []
 for round in 1...rounds {
     bare.append(try await bareRound())
     durable.append(try await clientRound(round))
-    print(String(format: "round %d: bare transport %.1f µs/call, idempotent client %.1f µs/call", round, bare.last! * 1e6, durable.last! * 1e6))
+    print(
+        String(
+            format: "round %d: bare transport %.1f µs/call, idempotent client %.1f µs/call",
+            round,
+            bare.last! * 1e6,
+            durable.last! * 1e6
+        )
+    )
 }
 let fsyncSeconds = fsyncCost(in: directory)
 let bareMedian = bare.sorted()[rounds / 2]
 let durableMedian = durable.sorted()[rounds / 2]
 print(String(format: "bare transport (median): %.1f µs per call", bareMedian * 1e6))
-print(String(format: "idempotent client, SQLite WAL + synchronous=FULL (median): %.1f µs per call", durableMedian * 1e6))
-print(String(format: "ratio (client time / bare time): %.1f×; client overhead %.1f µs per call", durableMedian / bareMedian, (durableMedian - bareMedian) * 1e6))
-print(String(format: "fsync of 512 bytes on this disk (median of 200): %.1f µs; overhead ≈ %.1f fsyncs per call", fsyncSeconds * 1e6, (durableMedian - bareMedian) / fsyncSeconds))
+print(
+    String(format: "idempotent client, SQLite WAL + synchronous=FULL (median): %.1f µs per call", durableMedian * 1e6)
+)
+print(
+    String(
+        format: "ratio (client time / bare time): %.1f×; client overhead %.1f µs per call",
+        durableMedian / bareMedian,
+        (durableMedian - bareMedian) * 1e6
+    )
+)
+print(
+    String(
+        format: "fsync of 512 bytes on this disk (median of 200): %.1f µs; overhead ≈ %.1f fsyncs per call",
+        fsyncSeconds * 1e6,
+        (durableMedian - bareMedian) / fsyncSeconds
+    )
+)
 await transport.shutdown()
 try await server.shutdown()

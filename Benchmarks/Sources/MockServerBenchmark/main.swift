@@ -10,27 +10,34 @@
 // alternate between the two servers; each figure is the median of its rounds.
 
 import AgentRetry
+import AgentRetryTesting
 import Foundation
 import MockPaymentServer
-import AgentRetryTesting
 
 func argument(_ name: String, default value: Int) -> Int {
     let arguments = CommandLine.arguments
-    guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count, let parsed = Int(arguments[index + 1]) else {
+    guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count,
+        let parsed = Int(arguments[index + 1])
+    else {
         return value
     }
     return parsed
 }
 
-func round(_ transport: HTTPTransport, url: String, requests: Int, concurrency: Int, tag: String) async throws -> Double {
+func round(_ transport: HTTPTransport, url: String, requests: Int, concurrency: Int, tag: String) async throws -> Double
+{
     let clock = ContinuousClock()
     let started = clock.now
     try await withThrowingTaskGroup(of: Void.self) { group in
         for worker in 0..<concurrency {
             group.addTask {
                 for index in stride(from: worker, to: requests, by: concurrency) {
-                    var request = HTTPRequest(method: .post, url: url,
-                        body: "amount=1000&currency=usd&payment_method=pm_card_visa&confirm=true&metadata%5Btask_id%5D=\(tag)-\(index)")
+                    var request = HTTPRequest(
+                        method: .post,
+                        url: url,
+                        body:
+                            "amount=1000&currency=usd&payment_method=pm_card_visa&confirm=true&metadata%5Btask_id%5D=\(tag)-\(index)"
+                    )
                     request.headers.add(name: "Authorization", value: "Bearer sk_test_bench")
                     request.headers.add(name: "Idempotency-Key", value: "\(tag)-\(index)")
                     let response = try await transport.execute(request)
@@ -50,18 +57,45 @@ let rounds = argument("--rounds", default: 5)
 let mock = try await MockPaymentServer.start()
 let plain = try await FaultyHTTPServer.start()
 let transport = HTTPTransport()
-print("mock-server-benchmark: \(requests) idempotent POSTs per round, \(concurrency) concurrent, \(rounds) rounds, \(ProcessInfo.processInfo.activeProcessorCount) cores")
+print(
+    "mock-server-benchmark: \(requests) idempotent POSTs per round, \(concurrency) concurrent, \(rounds) rounds, \(ProcessInfo.processInfo.activeProcessorCount) cores"
+)
 _ = try await round(transport, url: plain.baseURL + "/ok", requests: 1000, concurrency: concurrency, tag: "warm-plain")
-_ = try await round(transport, url: mock.baseURL + "/v1/payment_intents", requests: 1000, concurrency: concurrency, tag: "warm-mock")
+_ = try await round(
+    transport,
+    url: mock.baseURL + "/v1/payment_intents",
+    requests: 1000,
+    concurrency: concurrency,
+    tag: "warm-mock"
+)
 
 var plainRates: [Double] = []
 var mockRates: [Double] = []
 for index in 1...rounds {
-    let plainRate = try await round(transport, url: plain.baseURL + "/ok", requests: requests, concurrency: concurrency, tag: "plain-\(index)")
-    let mockRate = try await round(transport, url: mock.baseURL + "/v1/payment_intents", requests: requests, concurrency: concurrency, tag: "mock-\(index)")
+    let plainRate = try await round(
+        transport,
+        url: plain.baseURL + "/ok",
+        requests: requests,
+        concurrency: concurrency,
+        tag: "plain-\(index)"
+    )
+    let mockRate = try await round(
+        transport,
+        url: mock.baseURL + "/v1/payment_intents",
+        requests: requests,
+        concurrency: concurrency,
+        tag: "mock-\(index)"
+    )
     plainRates.append(plainRate)
     mockRates.append(mockRate)
-    print(String(format: "round %d: plain SwiftNIO 200 %.0f req/s, mock payment server %.0f req/s", index, plainRate, mockRate))
+    print(
+        String(
+            format: "round %d: plain SwiftNIO 200 %.0f req/s, mock payment server %.0f req/s",
+            index,
+            plainRate,
+            mockRate
+        )
+    )
 }
 let plainMedian = plainRates.sorted()[rounds / 2]
 let mockMedian = mockRates.sorted()[rounds / 2]

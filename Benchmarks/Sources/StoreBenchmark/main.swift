@@ -17,12 +17,14 @@
 
 import AgentRetry
 import AgentRetryPostgres
-import Foundation
 import AgentRetryTesting
+import Foundation
 
 func argument(_ name: String, default value: Int) -> Int {
     let arguments = CommandLine.arguments
-    guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count, let parsed = Int(arguments[index + 1]) else {
+    guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count,
+        let parsed = Int(arguments[index + 1])
+    else {
         return value
     }
     return parsed
@@ -75,8 +77,11 @@ func round(_ variant: String, concurrency: Int, tag: String) async throws -> Dou
                 for call in 0..<callsPerTask {
                     let request = HTTPRequest(method: .post, url: url, body: "amount=100&currency=usd")
                     if let client = clients[variant] {
-                        let intent = IdempotencyIntent(namespace: namespace, operation: "post",
-                            inputs: ["task_id": .string("\(tag)-\(worker)-\(call)")])
+                        let intent = IdempotencyIntent(
+                            namespace: namespace,
+                            operation: "post",
+                            inputs: ["task_id": .string("\(tag)-\(worker)-\(call)")]
+                        )
                         let result = try await client.send(request, intent: intent)
                         precondition(result.status == .succeeded)
                     } else {
@@ -93,8 +98,10 @@ func round(_ variant: String, concurrency: Int, tag: String) async throws -> Dou
 }
 
 let variants = ["bare transport", "SQLite", "PostgreSQL"]
-print("store-benchmark: \(callsPerTask) calls per task, \(rounds) alternating rounds, PostgreSQL pool of \(poolSize) connections,",
-    "\(ProcessInfo.processInfo.activeProcessorCount) cores")
+print(
+    "store-benchmark: \(callsPerTask) calls per task, \(rounds) alternating rounds, PostgreSQL pool of \(poolSize) connections,",
+    "\(ProcessInfo.processInfo.activeProcessorCount) cores"
+)
 var medians: [Int: [String: Double]] = [:]
 for concurrency in concurrencies {
     var samples: [String: [Double]] = [:]
@@ -102,7 +109,9 @@ for concurrency in concurrencies {
     _ = try await round("PostgreSQL", concurrency: concurrency, tag: "warm-p\(concurrency)")
     for index in 0..<rounds {
         for variant in variants {
-            samples[variant, default: []].append(try await round(variant, concurrency: concurrency, tag: "c\(concurrency)-r\(index)-\(variant)"))
+            samples[variant, default: []].append(
+                try await round(variant, concurrency: concurrency, tag: "c\(concurrency)-r\(index)-\(variant)")
+            )
         }
     }
     medians[concurrency] = samples.mapValues { $0.sorted()[$0.count / 2] }
@@ -116,13 +125,19 @@ func formatted(_ value: Double) -> String {
 }
 
 print("")
-print("| concurrent tasks | bare transport (calls/s) | SQLite store (calls/s) | PostgreSQL store (calls/s) | SQLite / bare | PostgreSQL / bare | PostgreSQL / SQLite |")
+print(
+    "| concurrent tasks | bare transport (calls/s) | SQLite store (calls/s) | PostgreSQL store (calls/s) | SQLite / bare | PostgreSQL / bare | PostgreSQL / SQLite |"
+)
 print("|---|---|---|---|---|---|---|")
 for concurrency in concurrencies {
     let row = medians[concurrency]!
-    let bare = row["bare transport"]!, file = row["SQLite"]!, shared = row["PostgreSQL"]!
-    print("| \(concurrency) | \(formatted(bare)) | \(formatted(file)) | \(formatted(shared)) | "
-        + String(format: "%.2f | %.2f | %.2f |", file / bare, shared / bare, shared / file))
+    let bare = row["bare transport"]!
+    let file = row["SQLite"]!
+    let shared = row["PostgreSQL"]!
+    print(
+        "| \(concurrency) | \(formatted(bare)) | \(formatted(file)) | \(formatted(shared)) | "
+            + String(format: "%.2f | %.2f | %.2f |", file / bare, shared / bare, shared / file)
+    )
 }
 
 await postgres.close()

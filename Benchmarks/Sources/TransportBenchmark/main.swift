@@ -9,13 +9,15 @@
 // the median of its rounds, and the ratio is AgentRetry's over the baseline's (goal: at least 0.9).
 
 import AgentRetry
+import AgentRetryTesting
 import CLibcurl
 import Foundation
-import AgentRetryTesting
 
 func argument(_ name: String, default value: Int) -> Int {
     let arguments = CommandLine.arguments
-    guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count, let parsed = Int(arguments[index + 1]) else {
+    guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count,
+        let parsed = Int(arguments[index + 1])
+    else {
         return value
     }
     return parsed
@@ -88,7 +90,9 @@ let url = "\(server.baseURL)/ok"
 let transport = HTTPTransport()
 let baseline = PlainCurlLoop(url: url)
 
-print("transport-benchmark: \(requests) sequential keep-alive GETs per round, \(rounds) rounds, \(ProcessInfo.processInfo.activeProcessorCount) cores")
+print(
+    "transport-benchmark: \(requests) sequential keep-alive GETs per round, \(rounds) rounds, \(ProcessInfo.processInfo.activeProcessorCount) cores"
+)
 print(HTTPTransport.libcurlVersion)
 _ = await baseline.run(requests: 1000)
 _ = try await transportRound(transport, url: url, requests: 1000)

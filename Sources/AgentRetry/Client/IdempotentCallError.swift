@@ -47,8 +47,13 @@ public struct IdempotentCallError: Error, Sendable, CustomStringConvertible {
     public let underlying: (any Error)?
 
     init(
-        _ code: Code, key: IdempotencyKey?, attempts: Int = 0, retryAfter: Duration? = nil,
-        response: HTTPResponse? = nil, message: String, underlying: (any Error)? = nil
+        _ code: Code,
+        key: IdempotencyKey?,
+        attempts: Int = 0,
+        retryAfter: Duration? = nil,
+        response: HTTPResponse? = nil,
+        message: String,
+        underlying: (any Error)? = nil
     ) {
         self.code = code
         self.key = key

@@ -8,7 +8,11 @@ extension IdempotentClient {
 
     /// Performs the decider's steps until it ends the call: the only loop of a keyed call.
     func perform(
-        _ request: HTTPRequest, decider initial: RetryDecider, leased: Bool, operation: String, lookup: Lookup?
+        _ request: HTTPRequest,
+        decider initial: RetryDecider,
+        leased: Bool,
+        operation: String,
+        lookup: Lookup?
     ) async throws(IdempotentCallError) -> IdempotentResult {
         var decider = initial
         var request = request
@@ -26,15 +30,28 @@ extension IdempotentClient {
                     // The key and the attempt are on disk before the first byte leaves.
                     try await self.storeCall(key) { try await self.store.update(record, owner: owner) }
                     self.counters.attempts.increment()
-                    await self.configuration.onEvent?(.persistedBeforeSending(key: key, operation: operation,
-                        attempt: record.attempts))
-                    let result = await self.execute(request, key: key, operation: operation, profile: decider.settings.profile)
+                    await self.configuration.onEvent?(
+                        .persistedBeforeSending(
+                            key: key,
+                            operation: operation,
+                            attempt: record.attempts
+                        )
+                    )
+                    let result = await self.execute(
+                        request,
+                        key: key,
+                        operation: operation,
+                        profile: decider.settings.profile
+                    )
                     step = decider.received(result, now: self.environment.now(), jitter: self.environment.unitRandom())
                 case .sleep(let delay, let reason):
                     self.counters.retry(reason)
-                    self.logger.debug("retrying", metadata: [
-                        "key": "\(key)", "reason": "\(reason.rawValue)", "delay": "\(delay)",
-                    ])
+                    self.logger.debug(
+                        "retrying",
+                        metadata: [
+                            "key": "\(key)", "reason": "\(reason.rawValue)", "delay": "\(delay)",
+                        ]
+                    )
                     do {
                         try await self.environment.sleep(for: delay)
                         step = decider.slept(now: self.environment.now())
@@ -42,8 +59,13 @@ extension IdempotentClient {
                         step = decider.sleepCancelled(now: self.environment.now())
                     }
                 case .lookUp(let persist):
-                    if let persist { try await self.storeCall(key) { try await self.store.update(persist, owner: owner) } }
-                    step = decider.lookedUp(await self.look(up: decider.record, with: lookup), now: self.environment.now())
+                    if let persist {
+                        try await self.storeCall(key) { try await self.store.update(persist, owner: owner) }
+                    }
+                    step = decider.lookedUp(
+                        await self.look(up: decider.record, with: lookup),
+                        now: self.environment.now()
+                    )
                 case .end(let ending):
                     return try await self.end(ending, key: key)
                 }
@@ -58,11 +80,16 @@ extension IdempotentClient {
 
     /// Sends one attempt and reports what came back.
     private func execute(
-        _ request: HTTPRequest, key: IdempotencyKey, operation: String, profile: PSPProfile
+        _ request: HTTPRequest,
+        key: IdempotencyKey,
+        operation: String,
+        profile: PSPProfile
     ) async -> Result<HTTPResponse, HTTPTransportError> {
         do {
             let response = try await self.transport.execute(request, logger: nil)
-            await self.configuration.onEvent?(.responseReceived(key: key, operation: operation, status: response.status))
+            await self.configuration.onEvent?(
+                .responseReceived(key: key, operation: operation, status: response.status)
+            )
             if profile.isReplay(response) { self.counters.replays.increment() }
             return .success(response)
         } catch {
@@ -83,7 +110,10 @@ extension IdempotentClient {
     }
 
     /// The call's last write (the only place a lease is given up), its counters and its log line.
-    private func end(_ ending: RetryDecider.Ending, key: IdempotencyKey) async throws(IdempotentCallError) -> IdempotentResult {
+    private func end(
+        _ ending: RetryDecider.Ending,
+        key: IdempotencyKey
+    ) async throws(IdempotentCallError) -> IdempotentResult {
         let owner = self.configuration.owner
         switch ending.write {
         case .finish(let record): try await self.storeCall(key) { try await self.store.finish(record, owner: owner) }
@@ -93,10 +123,13 @@ extension IdempotentClient {
         switch ending.result {
         case .success(let result):
             if result.fromStore { self.counters.storeHits.increment() }
-            self.logger.info("idempotent call ended", metadata: [
-                "key": "\(key)", "status": "\(result.status.rawValue)", "attempts": "\(result.attempts)",
-                "replayed": "\(result.replayed)", "from_store": "\(result.fromStore)",
-            ])
+            self.logger.info(
+                "idempotent call ended",
+                metadata: [
+                    "key": "\(key)", "status": "\(result.status.rawValue)", "attempts": "\(result.attempts)",
+                    "replayed": "\(result.replayed)", "from_store": "\(result.fromStore)",
+                ]
+            )
             return result
         case .failure(let error):
             switch error.code {
@@ -107,9 +140,12 @@ extension IdempotentClient {
             case .inFlightAtServer: self.counters.conflict("in_flight")
             default: break
             }
-            self.logger.info("idempotent call ended with an error", metadata: [
-                "key": "\(key)", "error": "\(error.code)", "attempts": "\(error.attempts)",
-            ])
+            self.logger.info(
+                "idempotent call ended with an error",
+                metadata: [
+                    "key": "\(key)", "error": "\(error.code)", "attempts": "\(error.attempts)",
+                ]
+            )
             throw error
         }
     }

@@ -28,11 +28,18 @@ public final class IdempotentClient: Sendable {
         /// to nothing.
         public var onEvent: (@Sendable (ClientEvent) async -> Void)?
         /// Creates settings with the documented defaults.
-        public init(policy: RetryPolicy = .standard, leaseDuration: Duration = .seconds(60), leaseWait: Duration = .seconds(5), owner: String? = nil) {
+        public init(
+            policy: RetryPolicy = .standard,
+            leaseDuration: Duration = .seconds(60),
+            leaseWait: Duration = .seconds(5),
+            owner: String? = nil
+        ) {
             self.policy = policy
             self.leaseDuration = leaseDuration
             self.leaseWait = leaseWait
-            self.owner = owner ?? "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8))"
+            self.owner =
+                owner
+                ?? "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8))"
         }
     }
 
@@ -66,7 +73,9 @@ public final class IdempotentClient: Sendable {
 
     /// The secret kept in the store (made at random by whichever process asks first), so every
     /// process sharing the store derives the same keys.
-    public static func storedSecret(in store: any IdempotencyStore) async throws(IdempotencyStoreError) -> IdempotencyKeyDeriver.Secret {
+    public static func storedSecret(
+        in store: any IdempotencyStore
+    ) async throws(IdempotencyStoreError) -> IdempotencyKeyDeriver.Secret {
         let bytes = try await store.setting(named: "namespace_secret") { IdempotencyKeyDeriver.Secret.random().bytes }
         do {
             return try IdempotencyKeyDeriver.Secret(bytes: bytes)
@@ -107,30 +116,59 @@ public final class IdempotentClient: Sendable {
         // An intent without a time bucket that already ended under another secret's key keeps that
         // outcome: it is answered from the store, never sent again.
         let first = IdempotencyRecord(
-            key: derivedKey, namespace: intent.namespace, operation: intent.operation,
-            intentFingerprint: intentFingerprint, requestFingerprint: fingerprint, profile: profile.name,
-            state: .prepared, attempts: 0, createdAt: now, updatedAt: now,
-            clientExpiresAt: now + profile.clientRetention.timeInterval, pspExpiresAt: now + profile.retention.timeInterval)
+            key: derivedKey,
+            namespace: intent.namespace,
+            operation: intent.operation,
+            intentFingerprint: intentFingerprint,
+            requestFingerprint: fingerprint,
+            profile: profile.name,
+            state: .prepared,
+            attempts: 0,
+            createdAt: now,
+            updatedAt: now,
+            clientExpiresAt: now + profile.clientRetention.timeInterval,
+            pspExpiresAt: now + profile.retention.timeInterval
+        )
         let (stored, leased) = try await self.storeCall(derivedKey) {
-            try await self.store.insertAndLease(first, owner: self.configuration.owner,
-                leaseExpiresAt: now + self.configuration.leaseDuration.timeInterval, now: now,
-                adoptingFinished: intent.timeBucket == nil)
+            try await self.store.insertAndLease(
+                first,
+                owner: self.configuration.owner,
+                leaseExpiresAt: now + self.configuration.leaseDuration.timeInterval,
+                now: now,
+                adoptingFinished: intent.timeBucket == nil
+            )
         }
-        self.logger.debug("idempotent call", metadata: [
-            "key": "\(stored.key)", "operation": "\(intent.operation)", "state": "\(stored.state)",
-        ])
-        let settings = RetryDecider.Settings(policy: self.configuration.policy, profile: profile,
-            leaseDuration: self.configuration.leaseDuration, canLookUp: reconcile != nil, anchor: anchor)
+        self.logger.debug(
+            "idempotent call",
+            metadata: [
+                "key": "\(stored.key)", "operation": "\(intent.operation)", "state": "\(stored.state)",
+            ]
+        )
+        let settings = RetryDecider.Settings(
+            policy: self.configuration.policy,
+            profile: profile,
+            leaseDuration: self.configuration.leaseDuration,
+            canLookUp: reconcile != nil,
+            anchor: anchor
+        )
         let decider = RetryDecider(record: stored, requestFingerprint: fingerprint, settings: settings)
-        return try await self.perform(request, decider: decider, leased: leased, operation: intent.operation,
-            lookup: reconcile)
+        return try await self.perform(
+            request,
+            decider: decider,
+            leased: leased,
+            operation: intent.operation,
+            lookup: reconcile
+        )
     }
 
     /// The intent's record, if the store has one; nothing is sent and no lease is taken: under the
     /// key derived now, else, for an intent without a time bucket, the newest record of the same
     /// intent identity (kept under a key derived from another secret). Tasks use it to find how far
     /// an earlier invocation got (its generations, its anchor).
-    public func storedRecord(for intent: IdempotencyIntent, profile: PSPProfile = .stripe) async throws(IdempotentCallError) -> IdempotencyRecord? {
+    public func storedRecord(
+        for intent: IdempotencyIntent,
+        profile: PSPProfile = .stripe
+    ) async throws(IdempotentCallError) -> IdempotencyRecord? {
         let (key, intentFingerprint) = try self.derive(intent, profile: profile)
         if let record = try await self.storeCall(key, { try await self.store.record(for: key) }) { return record }
         guard intent.timeBucket == nil else { return nil }
@@ -138,10 +176,19 @@ public final class IdempotentClient: Sendable {
     }
 
     /// The intent's key under this client's secret, and its identity fingerprint.
-    private func derive(_ intent: IdempotencyIntent, profile: PSPProfile) throws(IdempotentCallError) -> (IdempotencyKey, String) {
+    private func derive(
+        _ intent: IdempotencyIntent,
+        profile: PSPProfile
+    ) throws(IdempotentCallError) -> (IdempotencyKey, String) {
         do {
-            let key = try self.deriver.key(for: intent, format: profile.keyFormat, maximumLength: profile.maximumKeyLength)
-            let fingerprint = SHA256.hash(data: try intent.identityForm()).map { String($0, radix: 16).leftPadded(to: 2) }.joined()
+            let key = try self.deriver.key(
+                for: intent,
+                format: profile.keyFormat,
+                maximumLength: profile.maximumKeyLength
+            )
+            let fingerprint = SHA256.hash(data: try intent.identityForm()).map {
+                String($0, radix: 16).leftPadded(to: 2)
+            }.joined()
             return (key, fingerprint)
         } catch {
             throw IdempotentCallError(.keyDerivation, key: nil, message: "\(error)", underlying: error)
@@ -154,20 +201,34 @@ public final class IdempotentClient: Sendable {
         while true {
             let now = self.environment.now()
             let leased = try await self.storeCall(key) {
-                try await self.store.acquireLease(key: key, owner: self.configuration.owner,
-                    expiresAt: now + self.configuration.leaseDuration.timeInterval, now: now)
+                try await self.store.acquireLease(
+                    key: key,
+                    owner: self.configuration.owner,
+                    expiresAt: now + self.configuration.leaseDuration.timeInterval,
+                    now: now
+                )
             }
             if let leased { return leased }
-            if let current = try await self.storeCall(key, { try await self.store.record(for: key) }), current.state.isTerminal {
+            if let current = try await self.storeCall(key, { try await self.store.record(for: key) }),
+                current.state.isTerminal
+            {
                 return current
             }
             guard now.timeIntervalSince(started) < wait.timeInterval else {
-                throw IdempotentCallError(.inProgressElsewhere, key: key, message: "another invocation holds this intent's lease")
+                throw IdempotentCallError(
+                    .inProgressElsewhere,
+                    key: key,
+                    message: "another invocation holds this intent's lease"
+                )
             }
             do {
                 try await self.environment.sleep(for: .milliseconds(50))
             } catch {
-                throw IdempotentCallError(.inProgressElsewhere, key: key, message: "cancelled while waiting for another invocation's lease")
+                throw IdempotentCallError(
+                    .inProgressElsewhere,
+                    key: key,
+                    message: "cancelled while waiting for another invocation's lease"
+                )
             }
         }
     }
@@ -184,7 +245,9 @@ public final class IdempotentClient: Sendable {
     static func fingerprint(of request: HTTPRequest) -> RequestFingerprint {
         let body = request.body ?? []
         let contentType = request.headers.first(name: "Content-Type")?.lowercased() ?? ""
-        if contentType.contains("json"), let json = try? JSONValue(parsing: body), let fingerprint = try? RequestFingerprint.json(json) {
+        if contentType.contains("json"), let json = try? JSONValue(parsing: body),
+            let fingerprint = try? RequestFingerprint.json(json)
+        {
             return fingerprint
         }
         if contentType.isEmpty || contentType.contains("x-www-form-urlencoded") {

@@ -43,7 +43,13 @@ final class CurlEasyHandle: @unchecked Sendable {
         set(agentretry_easy_setopt_long(h, CURLOPT_NOSIGNAL, 1))
         set(agentretry_easy_setopt_long(h, CURLOPT_FOLLOWLOCATION, 0))
         set(agentretry_easy_setopt_string(h, CURLOPT_PROXY, configuration.proxy ?? ""))
-        set(agentretry_easy_setopt_off_t(h, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(configuration.maximumResponseBodySize)))
+        set(
+            agentretry_easy_setopt_off_t(
+                h,
+                CURLOPT_MAXFILESIZE_LARGE,
+                curl_off_t(configuration.maximumResponseBodySize)
+            )
+        )
         let idleSeconds = max(1, configuration.connectionPool.idleTimeout.clampedMilliseconds / 1000)
         set(agentretry_easy_setopt_long(h, CURLOPT_MAXAGE_CONN, idleSeconds))
 

@@ -163,7 +163,9 @@ final class CurlMultiLoop: @unchecked Sendable {
     private func start(_ job: Job) {
         // A cancellation that came after the hand-over but before this start found nothing to abort.
         guard !job.ticket.isCancelled else {
-            job.continuation.resume(returning: .interrupted(.cancelled, message: "the calling task was cancelled before sending"))
+            job.continuation.resume(
+                returning: .interrupted(.cancelled, message: "the calling task was cancelled before sending")
+            )
             return
         }
         let easy = job.transfer.easy
@@ -184,7 +186,8 @@ final class CurlMultiLoop: @unchecked Sendable {
     }
 
     private func abort(_ id: UInt64) {
-        guard let handle = self.handlesByID.removeValue(forKey: id), let job = self.active.removeValue(forKey: handle) else {
+        guard let handle = self.handlesByID.removeValue(forKey: id), let job = self.active.removeValue(forKey: handle)
+        else {
             return
         }
         self.multi.remove(job.transfer.easy)
@@ -197,11 +200,12 @@ final class CurlMultiLoop: @unchecked Sendable {
         }
         for job in self.active.values {
             self.multi.remove(job.transfer.easy)
-            job.continuation.resume(returning: .interrupted(.transportShutDown, message: "the transport was shut down mid-transfer"))
+            job.continuation.resume(
+                returning: .interrupted(.transportShutDown, message: "the transport was shut down mid-transfer")
+            )
         }
         self.active.removeAll()
         self.handlesByID.removeAll()
         self.awaitingFirstPerform.removeAll()
     }
 }
-

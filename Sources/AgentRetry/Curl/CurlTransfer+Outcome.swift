@@ -21,15 +21,23 @@ extension CurlTransfer {
         case .finished(let code), .refused(let code):
             if self.bodyCapExceeded || code == .filesizeExceeded {
                 let message = "response body larger than the \(self.options.maximumResponseBodySize)-byte limit"
-                return .failure(self.error(.responseBodyTooLarge, .definitive, code, info, status: status, message: message))
+                return .failure(
+                    self.error(.responseBodyTooLarge, .definitive, code, info, status: status, message: message)
+                )
             }
             if self.resendBlocked {
-                let message = "the reused connection closed before any response byte arrived; libcurl would have "
+                let message =
+                    "the reused connection closed before any response byte arrived; libcurl would have "
                     + "re-sent the \(self.method) request and the StaleConnectionResend policy forbids it"
-                return .failure(self.error(.resendPrevented, .mayHaveBeenProcessed, code, info, status: status, message: message))
+                return .failure(
+                    self.error(.resendPrevented, .mayHaveBeenProcessed, code, info, status: status, message: message)
+                )
             }
             let raw = self.easy.errorMessage.isEmpty ? code.description : self.easy.errorMessage
-            let message = RedactedURL.scrubbingCredentials(in: raw, of: [self.url] + (self.options.proxy.map { [$0] } ?? []))
+            let message = RedactedURL.scrubbingCredentials(
+                in: raw,
+                of: [self.url] + (self.options.proxy.map { [$0] } ?? [])
+            )
             let failureClass = code.failureClass(given: evidence)
             return .failure(self.error(.curl(code), failureClass, code, info, status: status, message: message))
         }

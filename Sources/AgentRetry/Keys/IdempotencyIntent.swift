@@ -21,7 +21,13 @@ public struct IdempotencyIntent: Sendable, Hashable {
     public var timeBucket: JSONValue?
 
     /// Creates an intent.
-    public init(namespace: String, operation: String, inputs: JSONValue, generation: Int = 0, timeBucket: JSONValue? = nil) {
+    public init(
+        namespace: String,
+        operation: String,
+        inputs: JSONValue,
+        generation: Int = 0,
+        timeBucket: JSONValue? = nil
+    ) {
         self.namespace = namespace
         self.operation = operation
         self.inputs = inputs

@@ -14,7 +14,9 @@ public struct IdempotencyKeyDeriver: Sendable {
 
         /// A secret of at least 16 bytes.
         public init(bytes: [UInt8]) throws(IdempotencyKeyError) {
-            guard bytes.count >= 16 else { throw IdempotencyKeyError(code: .secretTooShort, message: "a namespace secret needs at least 16 bytes") }
+            guard bytes.count >= 16 else {
+                throw IdempotencyKeyError(code: .secretTooShort, message: "a namespace secret needs at least 16 bytes")
+            }
             self.bytes = bytes
         }
 
@@ -54,7 +56,10 @@ public struct IdempotencyKeyDeriver: Sendable {
         maximumLength: Int = 255
     ) throws(IdempotencyKeyError) -> IdempotencyKey {
         guard format.length <= maximumLength else {
-            throw IdempotencyKeyError(code: .keyTooLong, message: "a \(format) key has \(format.length) characters; the limit is \(maximumLength)")
+            throw IdempotencyKeyError(
+                code: .keyTooLong,
+                message: "a \(format) key has \(format.length) characters; the limit is \(maximumLength)"
+            )
         }
         let canonical: [UInt8]
         do {

@@ -24,8 +24,13 @@ public struct PSPProfile: Sendable, Hashable {
 
     /// Creates a custom profile.
     public init(
-        name: String, headerName: String, maximumKeyLength: Int, retention: Duration, keyFormat: IdempotencyKey.Format = .standard,
-        replaysServerErrors: Bool = false, conflictReader: IdempotencyConflictReader = .byStatus,
+        name: String,
+        headerName: String,
+        maximumKeyLength: Int,
+        retention: Duration,
+        keyFormat: IdempotencyKey.Format = .standard,
+        replaysServerErrors: Bool = false,
+        conflictReader: IdempotencyConflictReader = .byStatus,
         replayHeaderNames: [String] = ["Idempotent-Replayed"]
     ) {
         self.name = name
@@ -45,15 +50,35 @@ public struct PSPProfile: Sendable, Hashable {
 
     /// Stripe API v1: `Idempotency-Key`, 255 characters, keys kept at least 24 hours, 5xx results
     /// saved and replayed.
-    public static let stripe = PSPProfile(name: "stripe", headerName: "Idempotency-Key", maximumKeyLength: 255, retention: .seconds(24 * 3600),
-        replaysServerErrors: true)
+    public static let stripe = PSPProfile(
+        name: "stripe",
+        headerName: "Idempotency-Key",
+        maximumKeyLength: 255,
+        retention: .seconds(24 * 3600),
+        replaysServerErrors: true
+    )
     /// ACP 2026-04-17: `Idempotency-Key`, 255 characters, kept at least 24 hours (§6.6).
-    public static let acp = PSPProfile(name: "acp", headerName: "Idempotency-Key", maximumKeyLength: 255, retention: .seconds(24 * 3600))
+    public static let acp = PSPProfile(
+        name: "acp",
+        headerName: "Idempotency-Key",
+        maximumKeyLength: 255,
+        retention: .seconds(24 * 3600)
+    )
     /// PayPal REST: `PayPal-Request-Id`. PayPal publishes retention per API, not globally: 24 hours
     /// is assumed (a shorter assumption is the safe side); override it for your API.
-    public static let paypal = PSPProfile(name: "paypal", headerName: "PayPal-Request-Id", maximumKeyLength: 108, retention: .seconds(24 * 3600))
+    public static let paypal = PSPProfile(
+        name: "paypal",
+        headerName: "PayPal-Request-Id",
+        maximumKeyLength: 108,
+        retention: .seconds(24 * 3600)
+    )
     /// Adyen: `Idempotency-Key`, 64 characters, kept at least 31 days.
-    public static let adyen = PSPProfile(name: "adyen", headerName: "Idempotency-Key", maximumKeyLength: 64, retention: .seconds(31 * 24 * 3600))
+    public static let adyen = PSPProfile(
+        name: "adyen",
+        headerName: "Idempotency-Key",
+        maximumKeyLength: 64,
+        retention: .seconds(31 * 24 * 3600)
+    )
 
     /// The named built-in profiles.
     public static let builtIn: [String: PSPProfile] = [

@@ -6,7 +6,11 @@ extension RetryDecider {
     ///   - result: The response, or the transport's error.
     ///   - now: The time it ended.
     ///   - jitter: A uniformly random draw in `0...1`, for the backoff before a re-send.
-    package mutating func received(_ result: Result<HTTPResponse, HTTPTransportError>, now: Date, jitter: Double) -> Step {
+    package mutating func received(
+        _ result: Result<HTTPResponse, HTTPTransportError>,
+        now: Date,
+        jitter: Double
+    ) -> Step {
         let verdict: AttemptVerdict
         var response: HTTPResponse?
         switch result {
@@ -39,13 +43,33 @@ extension RetryDecider {
             return self.finish(.failed, response, replayed: replayed, now: now)
         case .conflict(.payloadMismatch):
             let record = self.written(.conflict, response, now: now)
-            return .end(Ending(write: .finish(record), result: .failure(self.error(.payloadMismatch,
-                "the server says this key was used with another request; not re-sent", response: response))))
+            return .end(
+                Ending(
+                    write: .finish(record),
+                    result: .failure(
+                        self.error(
+                            .payloadMismatch,
+                            "the server says this key was used with another request; not re-sent",
+                            response: response
+                        )
+                    )
+                )
+            )
         case .conflict(.inFlight(let retryAfter)):
             let record = self.written(.pending, now: now)
-            return .end(Ending(write: .finish(record), result: .failure(self.error(.inFlightAtServer,
-                "the server is still processing the first request with this key; not re-sent, resumable",
-                retryAfter: retryAfter, response: response))))
+            return .end(
+                Ending(
+                    write: .finish(record),
+                    result: .failure(
+                        self.error(
+                            .inFlightAtServer,
+                            "the server is still processing the first request with this key; not re-sent, resumable",
+                            retryAfter: retryAfter,
+                            response: response
+                        )
+                    )
+                )
+            )
         case .retry(let reason, let serverDelay):
             return self.retry(reason, serverDelay: serverDelay, response: response, now: now, jitter: jitter)
         }
@@ -53,7 +77,11 @@ extension RetryDecider {
 
     /// Waits and re-sends, or stops: out of attempts, out of time, or asked to wait too long.
     mutating func retry(
-        _ reason: RetryReason, serverDelay: Duration?, response: HTTPResponse?, now: Date, jitter: Double
+        _ reason: RetryReason,
+        serverDelay: Duration?,
+        response: HTTPResponse?,
+        now: Date,
+        jitter: Double
     ) -> Step {
         guard self.sends < self.policy.maximumAttempts else { return self.stop(now: now) }
         let elapsed = Duration.seconds(now.timeIntervalSince(self.startedAt ?? now))
@@ -63,34 +91,52 @@ extension RetryDecider {
         case .outOfTime:
             return self.stop(now: now)
         case .beyondLimit(let asked):
-            return self.stop(failing: self.error(.retryAfterBeyondLimit,
-                "the server asked to wait \(asked), beyond the retry-after cap or the deadline",
-                retryAfter: asked, response: response), now: now)
+            return self.stop(
+                failing: self.error(
+                    .retryAfterBeyondLimit,
+                    "the server asked to wait \(asked), beyond the retry-after cap or the deadline",
+                    retryAfter: asked,
+                    response: response
+                ),
+                now: now
+            )
         }
     }
 
     /// Ends with a kept outcome.
     mutating func finish(
-        _ state: IdempotencyRecord.State, _ response: HTTPResponse?, replayed: Bool, now: Date
+        _ state: IdempotencyRecord.State,
+        _ response: HTTPResponse?,
+        replayed: Bool,
+        now: Date
     ) -> Step {
         let record = self.written(state, response, now: now)
-        let result = IdempotentResult(status: state == .succeeded ? .succeeded : .failed, response: response,
-            key: self.key, attempts: record.attempts, replayed: replayed && response != nil, fromStore: false,
-            anchor: state == .succeeded ? record.anchor : nil)
+        let result = IdempotentResult(
+            status: state == .succeeded ? .succeeded : .failed,
+            response: response,
+            key: self.key,
+            attempts: record.attempts,
+            replayed: replayed && response != nil,
+            fromStore: false,
+            anchor: state == .succeeded ? record.anchor : nil
+        )
         return .end(Ending(write: .finish(record), result: .success(result)))
     }
 
     /// Looks the outcome up when the caller can; else ends with ``IdempotentCallError/Code-swift.struct/needsReconciliation``.
     mutating func lookUp(_ reason: LookupReason, persist: IdempotencyRecord?, response: HTTPResponse? = nil) -> Step {
         guard self.settings.canLookUp else {
-            let message = switch reason {
-            case .retentionPassed:
-                "the outcome is unknown and the \(self.settings.profile.name) key retention has passed; nothing was sent"
-            case .replayedServerError(let status):
-                "the \(self.settings.profile.name) key replays a saved \(status); the outcome must be looked up, not re-sent"
-            }
+            let message =
+                switch reason {
+                case .retentionPassed:
+                    "the outcome is unknown and the \(self.settings.profile.name) key retention has passed; nothing was sent"
+                case .replayedServerError(let status):
+                    "the \(self.settings.profile.name) key replays a saved \(status); the outcome must be looked up, not re-sent"
+                }
             let write: Ending.Write = persist.map { .finish($0) } ?? .releaseLease
-            return .end(Ending(write: write, result: .failure(self.error(.needsReconciliation, message, response: response))))
+            return .end(
+                Ending(write: write, result: .failure(self.error(.needsReconciliation, message, response: response)))
+            )
         }
         self.lookupReason = reason
         return .lookUp(persist: persist)
@@ -101,25 +147,41 @@ extension RetryDecider {
         switch result {
         case .failed:
             // Still unknown, and the next invocation looks again.
-            let pending = IdempotentResult(status: .pending, response: nil, key: self.key, attempts: self.record.attempts,
-                replayed: false, fromStore: false)
+            let pending = IdempotentResult(
+                status: .pending,
+                response: nil,
+                key: self.key,
+                attempts: self.record.attempts,
+                replayed: false,
+                fromStore: false
+            )
             return .end(Ending(write: .releaseLease, result: .success(pending)))
         case .nothing:
-            let message = switch self.lookupReason {
-            case .replayedServerError:
-                "the \(self.settings.profile.name) key replays a saved server error and the lookup found nothing; not sent again"
-            case .retentionPassed, nil:
-                "the outcome is unknown and the \(self.settings.profile.name) key retention has passed; nothing was sent"
-            }
+            let message =
+                switch self.lookupReason {
+                case .replayedServerError:
+                    "the \(self.settings.profile.name) key replays a saved server error and the lookup found nothing; not sent again"
+                case .retentionPassed, nil:
+                    "the outcome is unknown and the \(self.settings.profile.name) key retention has passed; nothing was sent"
+                }
             return .end(Ending(write: .releaseLease, result: .failure(self.error(.needsReconciliation, message))))
         case .found(let response):
             let succeeded = (200..<300).contains(response.status)
-            if succeeded, let anchor = self.settings.anchor { self.record.anchor = anchor(response) ?? self.record.anchor }
+            if succeeded, let anchor = self.settings.anchor {
+                self.record.anchor = anchor(response) ?? self.record.anchor
+            }
             var record = self.written(succeeded ? .succeeded : .failed, now: now)
             record.outcome = .init(status: response.status, headers: [:], body: response.body)
             self.record = record
-            let result = IdempotentResult(status: succeeded ? .succeeded : .failed, response: response, key: self.key,
-                attempts: record.attempts, replayed: false, fromStore: false, anchor: record.anchor)
+            let result = IdempotentResult(
+                status: succeeded ? .succeeded : .failed,
+                response: response,
+                key: self.key,
+                attempts: record.attempts,
+                replayed: false,
+                fromStore: false,
+                anchor: record.anchor
+            )
             return .end(Ending(write: .finish(record), result: .success(result)))
         }
     }

@@ -28,7 +28,10 @@ package struct RetryDecider: Sendable {
 
         /// Creates settings.
         package init(
-            policy: RetryPolicy, profile: PSPProfile, leaseDuration: Duration, canLookUp: Bool = false,
+            policy: RetryPolicy,
+            profile: PSPProfile,
+            leaseDuration: Duration,
+            canLookUp: Bool = false,
             anchor: (@Sendable (HTTPResponse) -> String?)? = nil
         ) {
             self.policy = policy
@@ -69,16 +72,34 @@ package struct RetryDecider: Sendable {
     /// The first step, given whether the store's first write took the lease.
     package mutating func begin(leased: Bool, now: Date) -> Step {
         guard self.record.requestFingerprint == self.requestFingerprint else {
-            return .end(Ending(write: .none, result: .failure(self.error(.bodyChanged,
-                "this intent was first sent with another body; start a new generation of the intent to send a different request"))))
+            return .end(
+                Ending(
+                    write: .none,
+                    result: .failure(
+                        self.error(
+                            .bodyChanged,
+                            "this intent was first sent with another body; start a new generation of the intent to send a different request"
+                        )
+                    )
+                )
+            )
         }
         if self.record.state.isTerminal {
             return .end(Ending(write: .none, result: .success(Self.storedResult(self.record))))
         }
         if self.record.state == .conflict {
-            return .end(Ending(write: leased ? .releaseLease : .none, result: .failure(self.error(.payloadMismatch,
-                "the server said this key was used with another request; kept, not re-sent",
-                response: Self.storedResult(self.record).response))))
+            return .end(
+                Ending(
+                    write: leased ? .releaseLease : .none,
+                    result: .failure(
+                        self.error(
+                            .payloadMismatch,
+                            "the server said this key was used with another request; kept, not re-sent",
+                            response: Self.storedResult(self.record).response
+                        )
+                    )
+                )
+            )
         }
         return leased ? self.leased(self.record, now: now) : .acquireLease
     }
@@ -118,13 +139,23 @@ package struct RetryDecider: Sendable {
     /// can have been sent), the result pending unless `error` says more.
     mutating func stop(failing error: IdempotentCallError? = nil, now: Date) -> Step {
         let record = self.written(self.mayHaveBeenProcessed ? .pending : .prepared, now: now)
-        let pending = IdempotentResult(status: .pending, response: nil, key: self.key, attempts: record.attempts,
-            replayed: false, fromStore: false)
+        let pending = IdempotentResult(
+            status: .pending,
+            response: nil,
+            key: self.key,
+            attempts: record.attempts,
+            replayed: false,
+            fromStore: false
+        )
         return .end(Ending(write: .finish(record), result: error.map { .failure($0) } ?? .success(pending)))
     }
 
     /// The record with `state`, `response`'s outcome and the write's times, as the decider's own.
-    mutating func written(_ state: IdempotencyRecord.State, _ response: HTTPResponse? = nil, now: Date) -> IdempotencyRecord {
+    mutating func written(
+        _ state: IdempotencyRecord.State,
+        _ response: HTTPResponse? = nil,
+        now: Date
+    ) -> IdempotencyRecord {
         self.record.state = state
         self.record.updatedAt = now
         self.record.leaseExpiresAt = now + self.settings.leaseDuration.secondsValue
@@ -139,19 +170,42 @@ package struct RetryDecider: Sendable {
     }
 
     func error(
-        _ code: IdempotentCallError.Code, _ message: String, retryAfter: Duration? = nil, response: HTTPResponse? = nil
+        _ code: IdempotentCallError.Code,
+        _ message: String,
+        retryAfter: Duration? = nil,
+        response: HTTPResponse? = nil
     ) -> IdempotentCallError {
-        IdempotentCallError(code, key: self.key, attempts: self.record.attempts, retryAfter: retryAfter,
-            response: response, message: message)
+        IdempotentCallError(
+            code,
+            key: self.key,
+            attempts: self.record.attempts,
+            retryAfter: retryAfter,
+            response: response,
+            message: message
+        )
     }
 
     /// The result a finished record answers with, from the store.
     package static func storedResult(_ record: IdempotencyRecord) -> IdempotentResult {
         let response = record.outcome.map { outcome in
-            HTTPResponse(status: outcome.status, headers: HTTPHeaders(outcome.headers.sorted { $0.key < $1.key }
-                .map { ($0.key, $0.value) }), body: outcome.body, wireSends: 0)
+            HTTPResponse(
+                status: outcome.status,
+                headers: HTTPHeaders(
+                    outcome.headers.sorted { $0.key < $1.key }
+                        .map { ($0.key, $0.value) }
+                ),
+                body: outcome.body,
+                wireSends: 0
+            )
         }
-        return IdempotentResult(status: record.state == .succeeded ? .succeeded : .failed, response: response,
-            key: record.key, attempts: record.attempts, replayed: false, fromStore: true, anchor: record.anchor)
+        return IdempotentResult(
+            status: record.state == .succeeded ? .succeeded : .failed,
+            response: response,
+            key: record.key,
+            attempts: record.attempts,
+            replayed: false,
+            fromStore: true,
+            anchor: record.anchor
+        )
     }
 }

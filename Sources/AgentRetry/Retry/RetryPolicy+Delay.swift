@@ -23,7 +23,8 @@ extension RetryPolicy {
     ///   - serverDelay: The server's `Retry-After`, if it gave one.
     ///   - elapsed: The time the call has taken so far.
     ///   - jitter: A uniformly random draw in `0...1`; clamped into it.
-    package func delay(beforeRetry retry: Int, serverDelay: Duration?, elapsed: Duration, jitter: Double) -> RetryDelay {
+    package func delay(beforeRetry retry: Int, serverDelay: Duration?, elapsed: Duration, jitter: Double) -> RetryDelay
+    {
         if let serverDelay {
             guard serverDelay <= self.retryAfterCap, elapsed + serverDelay <= self.deadline else {
                 return .beyondLimit(serverDelay)

@@ -31,8 +31,12 @@ public struct RetryPolicy: Sendable, Hashable {
     ) throws(RetryPolicyError) {
         guard maximumAttempts >= 1 else { throw RetryPolicyError("maximumAttempts must be at least 1") }
         guard initialBackoff > .zero else { throw RetryPolicyError("initialBackoff must be positive") }
-        guard backoffMultiplier >= 1, backoffMultiplier.isFinite else { throw RetryPolicyError("backoffMultiplier must be at least 1") }
-        guard maximumBackoff >= initialBackoff else { throw RetryPolicyError("maximumBackoff must be at least initialBackoff") }
+        guard backoffMultiplier >= 1, backoffMultiplier.isFinite else {
+            throw RetryPolicyError("backoffMultiplier must be at least 1")
+        }
+        guard maximumBackoff >= initialBackoff else {
+            throw RetryPolicyError("maximumBackoff must be at least initialBackoff")
+        }
         guard deadline > .zero else { throw RetryPolicyError("deadline must be positive") }
         guard retryAfterCap >= .zero else { throw RetryPolicyError("retryAfterCap must not be negative") }
         self.maximumAttempts = maximumAttempts

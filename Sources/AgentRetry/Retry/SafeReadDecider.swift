@@ -43,7 +43,11 @@ package struct SafeReadDecider: Sendable {
     }
 
     /// A request ended: with a response, or with a classified transport failure.
-    package mutating func received(_ result: Result<HTTPResponse, HTTPTransportError>, now: Date, jitter: Double) -> Step {
+    package mutating func received(
+        _ result: Result<HTTPResponse, HTTPTransportError>,
+        now: Date,
+        jitter: Double
+    ) -> Step {
         self.sends += 1
         let verdict: AttemptVerdict
         switch result {
@@ -55,10 +59,11 @@ package struct SafeReadDecider: Sendable {
             if error.code == .cancelled || error.failureClass == .definitive { return .fail(.definitive(error.code)) }
             verdict = self.policy.verdict(for: error)
         }
-        let giveUp: Step = switch result {
-        case .success(let response): .finish(response)
-        case .failure: .fail(.exhausted)
-        }
+        let giveUp: Step =
+            switch result {
+            case .success(let response): .finish(response)
+            case .failure: .fail(.exhausted)
+            }
         guard case .retry(_, let serverDelay) = verdict, self.sends < self.policy.maximumAttempts else { return giveUp }
         let elapsed = Duration.seconds(now.timeIntervalSince(self.startedAt))
         switch self.policy.delay(beforeRetry: self.sends, serverDelay: serverDelay, elapsed: elapsed, jitter: jitter) {
@@ -70,6 +75,11 @@ package struct SafeReadDecider: Sendable {
 
 extension PSPProfile {
     /// The profile of a request without an idempotency key: no response is a conflict.
-    static let readOnly = PSPProfile(name: "read-only", headerName: "", maximumKeyLength: 0, retention: .zero,
-        conflictReader: IdempotencyConflictReader(name: "none") { _ in nil })
+    static let readOnly = PSPProfile(
+        name: "read-only",
+        headerName: "",
+        maximumKeyLength: 0,
+        retention: .zero,
+        conflictReader: IdempotencyConflictReader(name: "none") { _ in nil }
+    )
 }

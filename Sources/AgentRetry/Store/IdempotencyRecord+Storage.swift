@@ -53,14 +53,21 @@ extension IdempotencyRecord {
         }
         self.init(
             key: IdempotencyKey(rawValue: try row.required(.key, \.text)),
-            namespace: try row.required(.namespace, \.text), operation: try row.required(.operation, \.text),
+            namespace: try row.required(.namespace, \.text),
+            operation: try row.required(.operation, \.text),
             intentFingerprint: try row.required(.intentFingerprint, \.text),
             requestFingerprint: RequestFingerprint(rawValue: try row.required(.requestFingerprint, \.text)),
-            profile: try row.required(.profile, \.text), state: state, attempts: try row.required(.attempts, \.integer),
-            createdAt: try row.date(.createdAt), updatedAt: try row.date(.updatedAt),
-            clientExpiresAt: try row.date(.clientExpiresAt), pspExpiresAt: try row.date(.pspExpiresAt),
-            outcome: outcome, anchor: try row.optional(.anchor, \.text),
-            leaseOwner: try row.optional(.leaseOwner, \.text), leaseExpiresAt: try row.optionalDate(.leaseExpiresAt)
+            profile: try row.required(.profile, \.text),
+            state: state,
+            attempts: try row.required(.attempts, \.integer),
+            createdAt: try row.date(.createdAt),
+            updatedAt: try row.date(.updatedAt),
+            clientExpiresAt: try row.date(.clientExpiresAt),
+            pspExpiresAt: try row.date(.pspExpiresAt),
+            outcome: outcome,
+            anchor: try row.optional(.anchor, \.text),
+            leaseOwner: try row.optional(.leaseOwner, \.text),
+            leaseExpiresAt: try row.optionalDate(.leaseExpiresAt)
         )
     }
 
@@ -73,10 +80,13 @@ extension IdempotencyRecord {
     /// - Throws: ``IdempotencyStoreError`` `unsupportedSchema` for a newer format than ``storageFormat``.
     static func checkStoredFormat(_ format: Int, key: String?) throws(IdempotencyStoreError) {
         guard format <= Self.storageFormat else {
-            throw IdempotencyStoreError(code: .unsupportedSchema, message: """
-                record \(key ?? "?") is in format \(format), written by a newer AgentRetry \
-                (this one reads format \(Self.storageFormat))
-                """)
+            throw IdempotencyStoreError(
+                code: .unsupportedSchema,
+                message: """
+                    record \(key ?? "?") is in format \(format), written by a newer AgentRetry \
+                    (this one reads format \(Self.storageFormat))
+                    """
+            )
         }
     }
 }

@@ -78,10 +78,22 @@ public struct IdempotencyRecord: Sendable, Hashable {
 
     /// Creates a record.
     public init(
-        key: IdempotencyKey, namespace: String, operation: String, intentFingerprint: String,
-        requestFingerprint: RequestFingerprint, profile: String, state: State, attempts: Int,
-        createdAt: Date, updatedAt: Date, clientExpiresAt: Date, pspExpiresAt: Date,
-        outcome: Outcome? = nil, anchor: String? = nil, leaseOwner: String? = nil, leaseExpiresAt: Date? = nil
+        key: IdempotencyKey,
+        namespace: String,
+        operation: String,
+        intentFingerprint: String,
+        requestFingerprint: RequestFingerprint,
+        profile: String,
+        state: State,
+        attempts: Int,
+        createdAt: Date,
+        updatedAt: Date,
+        clientExpiresAt: Date,
+        pspExpiresAt: Date,
+        outcome: Outcome? = nil,
+        anchor: String? = nil,
+        leaseOwner: String? = nil,
+        leaseExpiresAt: Date? = nil
     ) {
         self.key = key
         self.namespace = namespace

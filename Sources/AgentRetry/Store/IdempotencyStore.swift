@@ -35,14 +35,21 @@ public protocol IdempotencyStore: Sendable {
     /// in-memory store under its lock, and the PostgreSQL store as a server-side function built
     /// from the same statements as SQLite's.
     func insertAndLease(
-        _ record: IdempotencyRecord, owner: String, leaseExpiresAt: Date, now: Date, adoptingFinished: Bool
+        _ record: IdempotencyRecord,
+        owner: String,
+        leaseExpiresAt: Date,
+        now: Date,
+        adoptingFinished: Bool
     ) async throws(IdempotencyStoreError) -> (record: IdempotencyRecord, leased: Bool)
 
     /// Takes the record's lease for `owner` until `expiresAt`, if it is free, expired at `now`, or
     /// already `owner`'s: compare-and-set. Returns the leased record, or `nil` when another owner
     /// holds a live lease.
     func acquireLease(
-        key: IdempotencyKey, owner: String, expiresAt: Date, now: Date
+        key: IdempotencyKey,
+        owner: String,
+        expiresAt: Date,
+        now: Date
     ) async throws(IdempotencyStoreError) -> IdempotencyRecord?
 
     /// Writes the record's state, attempts, outcome and anchor, if `owner` still holds a live lease
@@ -70,7 +77,10 @@ public protocol IdempotencyStore: Sendable {
 
     /// A value the store keeps for its users, such as the namespace secret; created once with
     /// `makeValue` by whichever process asks first.
-    func setting(named name: String, orInsert makeValue: @escaping @Sendable () -> [UInt8]) async throws(IdempotencyStoreError) -> [UInt8]
+    func setting(
+        named name: String,
+        orInsert makeValue: @escaping @Sendable () -> [UInt8]
+    ) async throws(IdempotencyStoreError) -> [UInt8]
 }
 
 /// A store that could not do what was asked. Nothing is lost: a failed write leaves the previous

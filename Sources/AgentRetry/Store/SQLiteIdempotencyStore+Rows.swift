@@ -38,23 +38,27 @@ extension SQLiteIdempotencyStore {
 
     /// Runs the query `statement` and reads its first row's first column.
     static func fetchValue<Value: DatabaseValueConvertible>(
-        _ type: Value.Type, _ statement: StoreStatement, in db: Database
+        _ type: Value.Type,
+        _ statement: StoreStatement,
+        in db: Database
     ) throws -> Value? {
         try Value.fetchOne(db, sql: statement.sql { _ in "?" }, arguments: Self.arguments(statement.values))
     }
 
     /// The values as GRDB binds them.
     static func arguments(_ values: [StoredValue]) -> StatementArguments {
-        StatementArguments(values.map { value -> DatabaseValue in
-            switch value {
-            case .null: .null
-            case .text(let text): text.databaseValue
-            case .integer(let integer): integer.databaseValue
-            case .real(let real): real.databaseValue
-            case .blob(let bytes): Data(bytes).databaseValue
-            case .boolean(let flag): flag.databaseValue
+        StatementArguments(
+            values.map { value -> DatabaseValue in
+                switch value {
+                case .null: .null
+                case .text(let text): text.databaseValue
+                case .integer(let integer): integer.databaseValue
+                case .real(let real): real.databaseValue
+                case .blob(let bytes): Data(bytes).databaseValue
+                case .boolean(let flag): flag.databaseValue
+                }
             }
-        })
+        )
     }
 
     /// Reads a row back; a row that does not read as a record is a typed error, and the row stays.
@@ -66,12 +70,13 @@ extension SQLiteIdempotencyStore {
     static func cell(_ column: StoreColumn, of row: Row) -> StoredRow.Cell {
         guard row.hasColumn(column.name) else { return .missing }
         do {
-            let value: StoredValue? = switch column.kind {
-            case .text: try row.decode(String?.self, forColumn: column.name).map { .text($0) }
-            case .integer, .integer32: try row.decode(Int?.self, forColumn: column.name).map { .integer($0) }
-            case .real: try row.decode(Double?.self, forColumn: column.name).map { .real($0) }
-            case .blob: try row.decode(Data?.self, forColumn: column.name).map { .blob([UInt8]($0)) }
-            }
+            let value: StoredValue? =
+                switch column.kind {
+                case .text: try row.decode(String?.self, forColumn: column.name).map { .text($0) }
+                case .integer, .integer32: try row.decode(Int?.self, forColumn: column.name).map { .integer($0) }
+                case .real: try row.decode(Double?.self, forColumn: column.name).map { .real($0) }
+                case .blob: try row.decode(Data?.self, forColumn: column.name).map { .blob([UInt8]($0)) }
+                }
             return .value(value ?? .null)
         } catch {
             return .unreadable

@@ -29,7 +29,9 @@ public final class SQLiteIdempotencyStore: IdempotencyStore {
                 let migrator = Self.migrator
                 if try database.read({ try migrator.hasBeenSuperseded($0) }) {
                     throw IdempotencyStoreError(
-                        code: .unsupportedSchema, message: "the store at \(path) was written by a newer AgentRetry")
+                        code: .unsupportedSchema,
+                        message: "the store at \(path) was written by a newer AgentRetry"
+                    )
                 }
                 try migrator.migrate(database)
                 self.database = database
@@ -43,7 +45,10 @@ public final class SQLiteIdempotencyStore: IdempotencyStore {
             usleep(UInt32.random(in: 10_000...50_000))
         }
         throw IdempotencyStoreError(
-            code: .unavailable, message: "cannot open the SQLite store at \(path)", underlying: lastError)
+            code: .unavailable,
+            message: "cannot open the SQLite store at \(path)",
+            underlying: lastError
+        )
     }
 
     public func record(for key: IdempotencyKey) async throws(IdempotencyStoreError) -> IdempotencyRecord? {
@@ -66,7 +71,11 @@ public final class SQLiteIdempotencyStore: IdempotencyStore {
     }
 
     public func insertAndLease(
-        _ record: IdempotencyRecord, owner: String, leaseExpiresAt: Date, now: Date, adoptingFinished: Bool
+        _ record: IdempotencyRecord,
+        owner: String,
+        leaseExpiresAt: Date,
+        now: Date,
+        adoptingFinished: Bool
     ) async throws(IdempotencyStoreError) -> (record: IdempotencyRecord, leased: Bool) {
         try await self.run("insert and lease a record") { db -> (record: IdempotencyRecord, leased: Bool) in
             // The algorithm of IdempotencyStore.insertAndLease, in one write transaction (SQLite's
@@ -76,30 +85,56 @@ public final class SQLiteIdempotencyStore: IdempotencyStore {
             let identity: StoreStatement = "\(record.intentFingerprint)"
             let (finished, unfinished) = (IdempotencyRecord.State.finished, IdempotencyRecord.State.unfinished)
             if adoptingFinished,
-               try Self.fetchValue(Int.self, schema.selectRecord(key: key, columns: "1"), in: db) == nil,
-               let adopted = try Self.fetchRecord(
-                   schema.selectLatestRecord(identity: identity, otherThan: key, in: finished), in: db) {
+                try Self.fetchValue(Int.self, schema.selectRecord(key: key, columns: "1"), in: db) == nil,
+                let adopted = try Self.fetchRecord(
+                    schema.selectLatestRecord(identity: identity, otherThan: key, in: finished),
+                    in: db
+                )
+            {
                 return (adopted, false)
             }
-            let unfinishedKey = try Self.fetchValue(String.self, schema.selectLatestRecord(
-                identity: identity, otherThan: key, in: unfinished, columns: "key"), in: db)
+            let unfinishedKey = try Self.fetchValue(
+                String.self,
+                schema.selectLatestRecord(
+                    identity: identity,
+                    otherThan: key,
+                    in: unfinished,
+                    columns: "key"
+                ),
+                in: db
+            )
             if unfinishedKey == nil {
                 try Self.execute(schema.insertRecord(record), in: db)
             }
             let target = unfinishedKey ?? record.key.rawValue
-            let leased = try Self.execute(schema.takeLease(
-                key: "\(target)", owner: "\(owner)", until: "\(leaseExpiresAt)", now: "\(now)",
-                request: "\(record.requestFingerprint.rawValue)"), in: db) == 1
+            let leased =
+                try Self.execute(
+                    schema.takeLease(
+                        key: "\(target)",
+                        owner: "\(owner)",
+                        until: "\(leaseExpiresAt)",
+                        now: "\(now)",
+                        request: "\(record.requestFingerprint.rawValue)"
+                    ),
+                    in: db
+                ) == 1
             return (try Self.stored(target, in: db), leased)
         }
     }
 
     public func acquireLease(
-        key: IdempotencyKey, owner: String, expiresAt: Date, now: Date
+        key: IdempotencyKey,
+        owner: String,
+        expiresAt: Date,
+        now: Date
     ) async throws(IdempotencyStoreError) -> IdempotencyRecord? {
         try await self.run("take a lease") { db -> IdempotencyRecord? in
             let taking = Self.schema.takeLease(
-                key: "\(key.rawValue)", owner: "\(owner)", until: "\(expiresAt)", now: "\(now)")
+                key: "\(key.rawValue)",
+                owner: "\(owner)",
+                until: "\(expiresAt)",
+                now: "\(now)"
+            )
             guard try Self.execute(taking, in: db) == 1 else { return nil }
             return try Self.fetchRecord(Self.schema.selectRecord(key: "\(key.rawValue)"), in: db)
         }
@@ -120,7 +155,8 @@ public final class SQLiteIdempotencyStore: IdempotencyStore {
     }
 
     public func removeFinishedRecords(
-        expiredBefore cutoff: Date, now: Date
+        expiredBefore cutoff: Date,
+        now: Date
     ) async throws(IdempotencyStoreError) -> Int {
         try await self.run("remove expired records") { db -> Int in
             let removable = StoreSchema.removable(expiredBefore: cutoff, now: now)
@@ -129,7 +165,8 @@ public final class SQLiteIdempotencyStore: IdempotencyStore {
     }
 
     public func setting(
-        named name: String, orInsert makeValue: @escaping @Sendable () -> [UInt8]
+        named name: String,
+        orInsert makeValue: @escaping @Sendable () -> [UInt8]
     ) async throws(IdempotencyStoreError) -> [UInt8] {
         try await self.run("read a setting") { db -> [UInt8] in
             try Self.execute(Self.schema.insertSetting(named: name, value: makeValue()), in: db)
@@ -139,14 +176,18 @@ public final class SQLiteIdempotencyStore: IdempotencyStore {
 
     /// The lease-guarded write of a record: the last write of a call, too, with `releasingLease`.
     private func write(
-        _ record: IdempotencyRecord, owner: String, releasingLease: Bool
+        _ record: IdempotencyRecord,
+        owner: String,
+        releasingLease: Bool
     ) async throws(IdempotencyStoreError) {
         let changed = try await self.run(releasingLease ? "finish a record" : "write a record") { db -> Int in
             try Self.execute(Self.schema.writeRecord(record, owner: owner, releasingLease: releasingLease), in: db)
         }
         guard changed == 1 else {
             throw IdempotencyStoreError(
-                code: .leaseLost, message: "the lease on \(record.key) is no longer held by this caller")
+                code: .leaseLost,
+                message: "the lease on \(record.key) is no longer held by this caller"
+            )
         }
     }
 
@@ -161,7 +202,9 @@ public final class SQLiteIdempotencyStore: IdempotencyStore {
     /// Runs one transaction, turning failures into typed errors: a write on GRDB's writer queue, or
     /// a read on its reader pool (WAL lets reads run beside writers).
     private func run<T: Sendable>(
-        _ what: String, reading: Bool = false, _ body: @escaping @Sendable (Database) throws -> T
+        _ what: String,
+        reading: Bool = false,
+        _ body: @escaping @Sendable (Database) throws -> T
     ) async throws(IdempotencyStoreError) -> T {
         do {
             if reading { return try await self.database.read(body) }

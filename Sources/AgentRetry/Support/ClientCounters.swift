@@ -12,7 +12,9 @@ struct ClientCounters: Sendable {
     let replays = Counter(label: "agentretry_client_replays_total")
     let storeHits = Counter(label: "agentretry_client_store_hits_total")
     private let retries: [RetryReason: Counter] = Dictionary(
-        uniqueKeysWithValues: RetryReason.allCases.map { ($0, Counter(label: "agentretry_client_retries_total", dimensions: [("reason", $0.rawValue)])) }
+        uniqueKeysWithValues: RetryReason.allCases.map {
+            ($0, Counter(label: "agentretry_client_retries_total", dimensions: [("reason", $0.rawValue)]))
+        }
     )
     private let conflicts: [String: Counter] = Dictionary(
         uniqueKeysWithValues: ["payload_mismatch", "in_flight", "body_changed"].map {

@@ -36,7 +36,8 @@ public final class HTTPTransport: HTTPClientTransport {
     public init(configuration: Configuration = Configuration(), backgroundLogger: Logger? = nil) {
         self.configuration = configuration
         self.loop = CurlMultiLoop(pool: configuration.connectionPool)
-        self.backgroundLogger = backgroundLogger ?? Logger(label: "agentretry.transport", factory: { _ in SwiftLogNoOpLogHandler() })
+        self.backgroundLogger =
+            backgroundLogger ?? Logger(label: "agentretry.transport", factory: { _ in SwiftLogNoOpLogHandler() })
         self.counters = TransportCounters()
         self.handles = CurlEasyHandlePool(configuration: configuration, capacity: 64)
     }
@@ -58,7 +59,8 @@ public final class HTTPTransport: HTTPClientTransport {
     ///     value or a body. Defaults to the transport's background logger.
     /// - Returns: The response.
     /// - Throws: ``HTTPTransportError``.
-    public func execute(_ request: HTTPRequest, logger: Logger? = nil) async throws(HTTPTransportError) -> HTTPResponse {
+    public func execute(_ request: HTTPRequest, logger: Logger? = nil) async throws(HTTPTransportError) -> HTTPResponse
+    {
         let logger = logger ?? self.backgroundLogger
         if let problem = request.validationProblem() {
             throw self.refused(request, problem.code, problem.message, logger: logger)
@@ -67,7 +69,12 @@ public final class HTTPTransport: HTTPClientTransport {
         do {
             easy = try self.handles.take()
         } catch {
-            throw self.refused(request, .curl(error.code), "libcurl could not set up a handle: \(error.code)", logger: logger)
+            throw self.refused(
+                request,
+                .curl(error.code),
+                "libcurl could not set up a handle: \(error.code)",
+                logger: logger
+            )
         }
         let options = TransferOptions(configuration: self.configuration, request: request)
         let transfer = CurlTransfer(id: self.loop.nextTransferID(), request: request, options: options, easy: easy)
@@ -87,7 +94,8 @@ public final class HTTPTransport: HTTPClientTransport {
             logger.debug(
                 "HTTP exchange",
                 metadata: [
-                    "http.method": "\(request.method)", "http.url": "\(RedactedURL.removingCredentials(from: request.url))",
+                    "http.method": "\(request.method)",
+                    "http.url": "\(RedactedURL.removingCredentials(from: request.url))",
                     "http.status": "\(response.status)", "http.wire_sends": "\(response.wireSends)",
                     "http.total_ms": "\(response.metrics.totalTime.clampedMilliseconds)",
                 ]
@@ -113,7 +121,9 @@ public final class HTTPTransport: HTTPClientTransport {
         return await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<CurlTransfer.Ending, Never>) in
                 guard ticket.handOver() else {
-                    continuation.resume(returning: .interrupted(.cancelled, message: "the calling task was cancelled before sending"))
+                    continuation.resume(
+                        returning: .interrupted(.cancelled, message: "the calling task was cancelled before sending")
+                    )
                     return
                 }
                 self.loop.submit(CurlMultiLoop.Job(transfer: transfer, ticket: ticket, continuation: continuation))
@@ -147,11 +157,20 @@ public final class HTTPTransport: HTTPClientTransport {
         }
     }
 
-    private func refused(_ request: HTTPRequest, _ code: HTTPTransportError.Code, _ message: String, logger: Logger)
+    private func refused(
+        _ request: HTTPRequest,
+        _ code: HTTPTransportError.Code,
+        _ message: String,
+        logger: Logger
+    )
         -> HTTPTransportError
     {
         let error = HTTPTransportError(
-            code: code, failureClass: .notSent, message: message, method: request.method, url: request.url
+            code: code,
+            failureClass: .notSent,
+            message: message,
+            method: request.method,
+            url: request.url
         )
         self.counters.record(error)
         logger.debug("HTTP request refused before sending", metadata: ["error.message": "\(message)"])

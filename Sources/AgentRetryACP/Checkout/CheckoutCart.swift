@@ -20,7 +20,8 @@ public struct CheckoutCart: ACPObject {
         public var members: [String: JSONValue]
         /// The known fields.
         public static let fields: [ACPField] = [
-            .required("id", String.self), .optional("quantity", Int.self), .optional("unit_amount", Int.self), .optional("name", String.self),
+            .required("id", String.self), .optional("quantity", Int.self), .optional("unit_amount", Int.self),
+            .optional("name", String.self),
         ]
         /// Creates a line from members without checking them.
         public init(uncheckedMembers members: [String: JSONValue]) { self.members = members }
@@ -51,7 +52,13 @@ public struct CheckoutCart: ACPObject {
     public init(uncheckedMembers members: [String: JSONValue]) { self.members = members }
 
     /// A cart of `lines` in `currency`.
-    public init(currency: String, lines: [Line], buyer: ACPBuyer? = nil, fulfillmentDetails: FulfillmentDetails? = nil, fulfillmentOptionID: String? = nil) {
+    public init(
+        currency: String,
+        lines: [Line],
+        buyer: ACPBuyer? = nil,
+        fulfillmentDetails: FulfillmentDetails? = nil,
+        fulfillmentOptionID: String? = nil
+    ) {
         self.members = ["currency": .string(currency), "line_items": lines.acpJSON]
         self.setValue("buyer", buyer)
         self.setValue("fulfillment_details", fulfillmentDetails)
@@ -81,7 +88,11 @@ public struct CheckoutCart: ACPObject {
         var merged: [String: Line] = [:]
         for line in self.lines {
             let quantity = (merged[line.id]?.quantity ?? 0).addingReportingOverflow(line.quantity).partialValue
-            merged[line.id] = Line(id: line.id, quantity: quantity, unitAmount: line.unitAmount ?? merged[line.id]?.unitAmount)
+            merged[line.id] = Line(
+                id: line.id,
+                quantity: quantity,
+                unitAmount: line.unitAmount ?? merged[line.id]?.unitAmount
+            )
         }
         return merged.keys.sorted().compactMap { merged[$0] }
     }
@@ -118,35 +129,63 @@ public struct CheckoutCart: ACPObject {
     /// ``maximumQuantity`` (per item and in all), unit amounts from 0 to ``maximumUnitAmount`` and
     /// the same for every line of one item.
     public func validate() throws(ACPDecodingError) {
-        guard !self.lines.isEmpty else { throw ACPDecodingError(code: .missingField, path: "$.line_items", message: "a cart needs at least one line") }
+        guard !self.lines.isEmpty else {
+            throw ACPDecodingError(code: .missingField, path: "$.line_items", message: "a cart needs at least one line")
+        }
         let limit = Self.maximumQuantity
         var units = 0
         var unitAmounts: [String: Int] = [:]
         for (index, line) in self.lines.enumerated() {
             let path = "$.line_items[\(index)]"
-            guard !line.id.isEmpty else { throw ACPDecodingError(code: .missingField, path: "\(path).id", message: "an item id is required") }
+            guard !line.id.isEmpty else {
+                throw ACPDecodingError(code: .missingField, path: "\(path).id", message: "an item id is required")
+            }
             guard (1...limit).contains(line.quantity) else {
-                throw ACPDecodingError(code: .typeMismatch, path: "\(path).quantity", message: "quantity must be from 1 to \(limit)")
+                throw ACPDecodingError(
+                    code: .typeMismatch,
+                    path: "\(path).quantity",
+                    message: "quantity must be from 1 to \(limit)"
+                )
             }
             units += line.quantity
             guard units <= limit else {
-                throw ACPDecodingError(code: .typeMismatch, path: "\(path).quantity", message: "a cart holds at most \(limit) units in all")
+                throw ACPDecodingError(
+                    code: .typeMismatch,
+                    path: "\(path).quantity",
+                    message: "a cart holds at most \(limit) units in all"
+                )
             }
             if let unit = line.unitAmount {
                 guard (0...Self.maximumUnitAmount).contains(unit) else {
-                    throw ACPDecodingError(code: .typeMismatch, path: "\(path).unit_amount", message: "unit_amount must be from 0 to \(Self.maximumUnitAmount)")
+                    throw ACPDecodingError(
+                        code: .typeMismatch,
+                        path: "\(path).unit_amount",
+                        message: "unit_amount must be from 0 to \(Self.maximumUnitAmount)"
+                    )
                 }
                 guard unitAmounts[line.id, default: unit] == unit else {
-                    throw ACPDecodingError(code: .typeMismatch, path: "\(path).unit_amount", message: "lines of one item must have the same unit_amount")
+                    throw ACPDecodingError(
+                        code: .typeMismatch,
+                        path: "\(path).unit_amount",
+                        message: "lines of one item must have the same unit_amount"
+                    )
                 }
                 unitAmounts[line.id] = unit
             }
         }
         guard (try? self.canonicalJSON.canonicalized()) != nil else {
-            throw ACPDecodingError(code: .typeMismatch, path: "$", message: "the cart holds a number JSON cannot carry (NaN or infinity)")
+            throw ACPDecodingError(
+                code: .typeMismatch,
+                path: "$",
+                message: "the cart holds a number JSON cannot carry (NaN or infinity)"
+            )
         }
         guard self.currency.count == 3, self.currency.allSatisfy(\.isLetter) else {
-            throw ACPDecodingError(code: .typeMismatch, path: "$.currency", message: "currency must be a three-letter ISO 4217 code")
+            throw ACPDecodingError(
+                code: .typeMismatch,
+                path: "$.currency",
+                message: "currency must be a three-letter ISO 4217 code"
+            )
         }
     }
 }

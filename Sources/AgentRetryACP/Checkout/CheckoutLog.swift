@@ -33,14 +33,22 @@ struct CheckoutLog: Sendable {
 
     /// Records a POST that ended in an error, from the idempotent call's error.
     mutating func note(_ error: ACPClientError) {
-        if let call = error.call { self.note(call); return }
+        if let call = error.call {
+            self.note(call)
+            return
+        }
         guard let callError = error.idempotentCallError, let key = callError.key else { return }
         if !self.keys.contains(key) { self.keys.append(key) }
         self.attempts += callError.attempts
         self.fromStore = false
     }
 
-    func outcome(_ status: CheckoutOutcome.Status, session: CheckoutSession? = nil, messages: [ACPMessage] = [], reason: String? = nil) -> CheckoutOutcome {
+    func outcome(
+        _ status: CheckoutOutcome.Status,
+        session: CheckoutSession? = nil,
+        messages: [ACPMessage] = [],
+        reason: String? = nil
+    ) -> CheckoutOutcome {
         var outcome = CheckoutOutcome(status: status, taskID: self.taskID, generation: self.generation)
         if self.stripe { outcome.paymentIntentID = self.anchor } else { outcome.checkoutSessionID = self.anchor }
         outcome.session = session
@@ -55,21 +63,30 @@ struct CheckoutLog: Sendable {
     }
 
     func error(_ code: CheckoutTaskError.Code, _ message: String, underlying: (any Error)? = nil) -> CheckoutTaskError {
-        CheckoutTaskError(code: code, message: message, generation: self.generation, anchor: self.anchor, idempotencyKeys: self.keys, underlying: underlying)
+        CheckoutTaskError(
+            code: code,
+            message: message,
+            generation: self.generation,
+            anchor: self.anchor,
+            idempotencyKeys: self.keys,
+            underlying: underlying
+        )
     }
 
     /// The task error for a failed call that is not a merchant answer the task can act on.
     func error(from failure: ACPClientError) -> CheckoutTaskError {
         if let callError = failure.idempotentCallError {
             let leaseLost = (callError.underlying as? IdempotencyStoreError)?.code == .leaseLost
-            let code: CheckoutTaskError.Code = switch callError.code {
-            case .needsReconciliation: .needsReconciliation
-            case .inProgressElsewhere: .inProgressElsewhere
-            case .store where leaseLost: .inProgressElsewhere
-            case .store, .keyDerivation: .store
-            default: .conflict
-            }
-            let message = callError.code == .bodyChanged
+            let code: CheckoutTaskError.Code =
+                switch callError.code {
+                case .needsReconciliation: .needsReconciliation
+                case .inProgressElsewhere: .inProgressElsewhere
+                case .store where leaseLost: .inProgressElsewhere
+                case .store, .keyDerivation: .store
+                default: .conflict
+                }
+            let message =
+                callError.code == .bodyChanged
                 ? "task \(self.taskID) was started with another cart or another step body; a different purchase needs another task id"
                 : callError.message
             return self.error(code, message, underlying: callError)

@@ -58,8 +58,13 @@ public struct CheckoutTask: Sendable {
         public var onEvent: (@Sendable (CheckoutEvent) async -> Void)?
 
         /// Creates settings with the documented defaults.
-        public init(namespace: String = "default", maximumGenerations: Int = 3, settleDeadline: Duration = .seconds(30),
-                    pollInterval: Duration = .milliseconds(200), paymentHandlerID: String? = nil) {
+        public init(
+            namespace: String = "default",
+            maximumGenerations: Int = 3,
+            settleDeadline: Duration = .seconds(30),
+            pollInterval: Duration = .milliseconds(200),
+            paymentHandlerID: String? = nil
+        ) {
             self.namespace = namespace
             self.maximumGenerations = max(1, maximumGenerations)
             self.settleDeadline = settleDeadline
@@ -87,7 +92,11 @@ public struct CheckoutTask: Sendable {
     /// - Returns: completed, declined, needs input, canceled, expired or pending.
     /// - Throws: ``CheckoutTaskError`` for an unusable cart, conflicts, leases held elsewhere,
     ///   reconciliation, store failures and malformed merchant answers.
-    public func run(taskID: String, cart: CheckoutCart, paymentToken: String) async throws(CheckoutTaskError) -> CheckoutOutcome {
+    public func run(
+        taskID: String,
+        cart: CheckoutCart,
+        paymentToken: String
+    ) async throws(CheckoutTaskError) -> CheckoutOutcome {
         do {
             try cart.validate()
         } catch {
@@ -98,10 +107,18 @@ public struct CheckoutTask: Sendable {
         }
         switch self.merchant {
         case .acp(let configuration):
-            return try await self.runACP(ACPClient(client: self.client, configuration: configuration), taskID: taskID, cart: cart, token: paymentToken)
+            return try await self.runACP(
+                ACPClient(client: self.client, configuration: configuration),
+                taskID: taskID,
+                cart: cart,
+                token: paymentToken
+            )
         case .stripe(_, let apiKey):
             guard cart.amount != nil else {
-                throw CheckoutTaskError(code: .invalidCart, message: "the Stripe path needs unit_amount on every line (a PSP has no catalog)")
+                throw CheckoutTaskError(
+                    code: .invalidCart,
+                    message: "the Stripe path needs unit_amount on every line (a PSP has no catalog)"
+                )
             }
             let stripe = StripeCheckout(client: self.client, baseURL: self.merchant.baseURL, apiKey: apiKey)
             return try await self.runStripe(stripe, taskID: taskID, cart: cart, token: paymentToken)
@@ -112,13 +129,20 @@ public struct CheckoutTask: Sendable {
     /// bound to it through the create body's fingerprint (its `cart_digest`), so the same task id
     /// with another cart is a conflict, never a second purchase.
     func createIntent(_ operation: String, taskID: String, generation: Int) -> IdempotencyIntent {
-        IdempotencyIntent(namespace: self.configuration.namespace, operation: operation,
-            inputs: ["task_id": .string(taskID), "merchant": .string(self.merchant.baseURL)], generation: generation)
+        IdempotencyIntent(
+            namespace: self.configuration.namespace,
+            operation: operation,
+            inputs: ["task_id": .string(taskID), "merchant": .string(self.merchant.baseURL)],
+            generation: generation
+        )
     }
 
     /// The latest generation an earlier invocation started (its create record exists), or 0.
     func latestGeneration(
-        _ operation: String, profile: PSPProfile, taskID: String, log: CheckoutLog
+        _ operation: String,
+        profile: PSPProfile,
+        taskID: String,
+        log: CheckoutLog
     ) async throws(CheckoutTaskError) -> (generation: Int, resumed: Bool) {
         var latest: Int?
         for generation in 0..<self.configuration.maximumGenerations {
@@ -130,7 +154,11 @@ public struct CheckoutTask: Sendable {
     }
 
     /// The intent's stored record, if any; no request is sent.
-    func storedRecord(_ intent: IdempotencyIntent, profile: PSPProfile, log: CheckoutLog) async throws(CheckoutTaskError) -> IdempotencyRecord? {
+    func storedRecord(
+        _ intent: IdempotencyIntent,
+        profile: PSPProfile,
+        log: CheckoutLog
+    ) async throws(CheckoutTaskError) -> IdempotencyRecord? {
         do {
             return try await self.client.storedRecord(for: intent, profile: profile)
         } catch {

@@ -40,7 +40,14 @@ public struct CheckoutTaskError: Error, Sendable, CustomStringConvertible {
     public let underlying: (any Error)?
 
     /// Creates an error.
-    public init(code: Code, message: String, generation: Int = 0, anchor: String? = nil, idempotencyKeys: [IdempotencyKey] = [], underlying: (any Error)? = nil) {
+    public init(
+        code: Code,
+        message: String,
+        generation: Int = 0,
+        anchor: String? = nil,
+        idempotencyKeys: [IdempotencyKey] = [],
+        underlying: (any Error)? = nil
+    ) {
         self.code = code
         self.message = message
         self.generation = generation

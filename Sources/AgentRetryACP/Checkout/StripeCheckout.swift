@@ -20,7 +20,9 @@ struct StripeCheckout: Sendable, CustomReflectable {
         var isPaid: Bool { self.status == "succeeded" || self.status == "requires_capture" }
 
         init?(_ body: [UInt8]) {
-            guard let json = try? JSONValue(parsing: body), let id = json["id"]?.stringValue, let status = json["status"]?.stringValue else { return nil }
+            guard let json = try? JSONValue(parsing: body), let id = json["id"]?.stringValue,
+                let status = json["status"]?.stringValue
+            else { return nil }
             self.id = id
             self.status = status
             self.json = json
@@ -28,7 +30,10 @@ struct StripeCheckout: Sendable, CustomReflectable {
     }
 
     func headers() -> HTTPHeaders {
-        ["Authorization": "Bearer \(self.apiKey)", "Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json"]
+        [
+            "Authorization": "Bearer \(self.apiKey)", "Content-Type": "application/x-www-form-urlencoded",
+            "Accept": "application/json",
+        ]
     }
 
     /// The form body of `fields`, in their order, percent-encoded.
@@ -38,32 +43,55 @@ struct StripeCheckout: Sendable, CustomReflectable {
 
     /// POSTs `fields` for `intent`.
     func post(
-        _ path: String, fields: [(String, String)], intent: IdempotencyIntent, anchored: Bool = false,
+        _ path: String,
+        fields: [(String, String)],
+        intent: IdempotencyIntent,
+        anchored: Bool = false,
         reconcile: (@Sendable (IdempotencyRecord) async throws -> HTTPResponse?)? = nil
     ) async throws(ACPClientError) -> (IdempotentResult, HTTPResponse) {
-        let request = HTTPRequest(method: .post, url: self.baseURL + path, headers: self.headers(), body: Array(Self.formBody(fields).utf8))
+        let request = HTTPRequest(
+            method: .post,
+            url: self.baseURL + path,
+            headers: self.headers(),
+            body: Array(Self.formBody(fields).utf8)
+        )
         var anchor: (@Sendable (HTTPResponse) -> String?)?
         if anchored { anchor = { (response: HTTPResponse) -> String? in PaymentIntent(response.body)?.id } }
         let result: IdempotentResult
         do {
-            result = try await self.client.send(request, intent: intent, profile: .stripe, reconcile: reconcile, anchor: anchor)
+            result = try await self.client.send(
+                request,
+                intent: intent,
+                profile: .stripe,
+                reconcile: reconcile,
+                anchor: anchor
+            )
         } catch {
             throw ACPClientError(idempotentCall: error)
         }
         guard let response = result.response, result.status != .pending else {
-            throw ACPClientError(code: .pending, message: "the outcome of \(intent.operation) is unknown after the retries", call: result)
+            throw ACPClientError(
+                code: .pending,
+                message: "the outcome of \(intent.operation) is unknown after the retries",
+                call: result
+            )
         }
         return (result, response)
     }
 
     /// `GET /v1/payment_intents/{id}`; `nil` on 404.
     func retrieve(_ id: String) async throws(ACPClientError) -> PaymentIntent? {
-        let response = try await SafeRead(client: self.client).get("\(self.baseURL)/v1/payment_intents/\(try ACPClient.pathSegment(id))",
-            headers: ["Authorization": "Bearer \(self.apiKey)", "Accept": "application/json"])
+        let response = try await SafeRead(client: self.client).get(
+            "\(self.baseURL)/v1/payment_intents/\(try ACPClient.pathSegment(id))",
+            headers: ["Authorization": "Bearer \(self.apiKey)", "Accept": "application/json"]
+        )
         if response.status == 404 { return nil }
         guard (200..<300).contains(response.status), let intent = PaymentIntent(response.body) else {
-            throw ACPClientError(code: response.status < 300 ? .malformedResponse : .rejected,
-                message: "retrieving PaymentIntent \(id) answered \(response.status)", status: response.status)
+            throw ACPClientError(
+                code: response.status < 300 ? .malformedResponse : .rejected,
+                message: "retrieving PaymentIntent \(id) answered \(response.status)",
+                status: response.status
+            )
         }
         return intent
     }
@@ -75,11 +103,23 @@ struct StripeCheckout: Sendable, CustomReflectable {
         var after: String?
         for _ in 0..<10 {
             let query = "limit=100" + (after.map { "&starting_after=\($0)" } ?? "")
-            let response = try await SafeRead(client: self.client).get("\(self.baseURL)/v1/payment_intents?\(query)",
-                headers: ["Authorization": "Bearer \(self.apiKey)", "Accept": "application/json"])
-            guard response.status == 200, let page = try? JSONValue(parsing: response.body), let data = page["data"]?.arrayValue else { return nil }
-            if let found = data.first(where: { $0["metadata"]?["task_id"]?.stringValue == taskID && $0["metadata"]?["generation"]?.stringValue == String(generation) }) {
-                return HTTPResponse(status: 200, headers: ["Content-Type": "application/json"], body: found.serialized(), wireSends: 0)
+            let response = try await SafeRead(client: self.client).get(
+                "\(self.baseURL)/v1/payment_intents?\(query)",
+                headers: ["Authorization": "Bearer \(self.apiKey)", "Accept": "application/json"]
+            )
+            guard response.status == 200, let page = try? JSONValue(parsing: response.body),
+                let data = page["data"]?.arrayValue
+            else { return nil }
+            if let found = data.first(where: {
+                $0["metadata"]?["task_id"]?.stringValue == taskID
+                    && $0["metadata"]?["generation"]?.stringValue == String(generation)
+            }) {
+                return HTTPResponse(
+                    status: 200,
+                    headers: ["Content-Type": "application/json"],
+                    body: found.serialized(),
+                    wireSends: 0
+                )
             }
             guard page["has_more"] == true, let last = data.last?["id"]?.stringValue else { return nil }
             after = last
@@ -93,16 +133,28 @@ struct StripeCheckout: Sendable, CustomReflectable {
     func findConfirmed(_ id: String, token: String) async throws -> HTTPResponse? {
         guard let intent = try await self.retrieve(id) else { return nil }
         let headers: HTTPHeaders = ["Content-Type": "application/json"]
-        if intent.isPaid { return HTTPResponse(status: 200, headers: headers, body: intent.json.serialized(), wireSends: 0) }
+        if intent.isPaid {
+            return HTTPResponse(status: 200, headers: headers, body: intent.json.serialized(), wireSends: 0)
+        }
         if intent.status == "requires_payment_method", let error = intent.json["last_payment_error"], error != .null,
-           error["payment_method"]?["id"]?.stringValue == token || intent.json["payment_method"]?.stringValue == token {
+            error["payment_method"]?["id"]?.stringValue == token || intent.json["payment_method"]?.stringValue == token
+        {
             var body = error.objectValue ?? [:]
             body["payment_intent"] = intent.json
-            return HTTPResponse(status: 402, headers: headers, body: JSONValue.object(["error": .object(body)]).serialized(), wireSends: 0)
+            return HTTPResponse(
+                status: 402,
+                headers: headers,
+                body: JSONValue.object(["error": .object(body)]).serialized(),
+                wireSends: 0
+            )
         }
         if intent.status == "canceled" {
-            let error: JSONValue = ["error": ["type": "invalid_request_error", "code": "payment_intent_unexpected_state",
-                "message": "This PaymentIntent is canceled.", "payment_intent": intent.json]]
+            let error: JSONValue = [
+                "error": [
+                    "type": "invalid_request_error", "code": "payment_intent_unexpected_state",
+                    "message": "This PaymentIntent is canceled.", "payment_intent": intent.json,
+                ]
+            ]
             return HTTPResponse(status: 400, headers: headers, body: error.serialized(), wireSends: 0)
         }
         return nil

@@ -22,7 +22,13 @@ public struct ACPClient: Sendable {
         public var userAgent: String
 
         /// Creates settings with the documented defaults.
-        public init(baseURL: String, apiKey: String, apiVersion: String = "2026-04-17", acceptLanguage: String? = nil, userAgent: String = "AgentRetry") {
+        public init(
+            baseURL: String,
+            apiKey: String,
+            apiVersion: String = "2026-04-17",
+            acceptLanguage: String? = nil,
+            userAgent: String = "AgentRetry"
+        ) {
             self.baseURL = Self.trimmingSlash(baseURL)
             self.apiKey = apiKey
             self.apiVersion = apiVersion
@@ -36,7 +42,9 @@ public struct ACPClient: Sendable {
         }
 
         /// The settings without the API key.
-        public var description: String { "ACPClient.Configuration(baseURL: \(self.baseURL), apiVersion: \(self.apiVersion), apiKey: redacted)" }
+        public var description: String {
+            "ACPClient.Configuration(baseURL: \(self.baseURL), apiVersion: \(self.apiVersion), apiKey: redacted)"
+        }
 
         /// What `dump` and debuggers show: no API key.
         public var customMirror: Mirror {
@@ -57,25 +65,49 @@ public struct ACPClient: Sendable {
 
     /// `POST /checkout_sessions`; the returned session's id is kept as the intent's anchor, in the
     /// same commit as the outcome.
-    public func create(_ body: CheckoutSessionCreateRequest, intent: IdempotencyIntent) async throws(ACPClientError) -> ACPResponse<CheckoutSession> {
-        try await self.post("/checkout_sessions", body: body.acpJSON, intent: intent, anchor: { response in
-            (try? JSONValue(parsing: response.body))?["id"]?.stringValue
-        })
+    public func create(
+        _ body: CheckoutSessionCreateRequest,
+        intent: IdempotencyIntent
+    ) async throws(ACPClientError) -> ACPResponse<CheckoutSession> {
+        try await self.post(
+            "/checkout_sessions",
+            body: body.acpJSON,
+            intent: intent,
+            anchor: { response in
+                (try? JSONValue(parsing: response.body))?["id"]?.stringValue
+            }
+        )
     }
 
     /// `POST /checkout_sessions/{id}`.
-    public func update(_ id: String, _ body: CheckoutSessionUpdateRequest, intent: IdempotencyIntent) async throws(ACPClientError) -> ACPResponse<CheckoutSession> {
+    public func update(
+        _ id: String,
+        _ body: CheckoutSessionUpdateRequest,
+        intent: IdempotencyIntent
+    ) async throws(ACPClientError) -> ACPResponse<CheckoutSession> {
         try await self.post("/checkout_sessions/\(try Self.pathSegment(id))", body: body.acpJSON, intent: intent)
     }
 
     /// `POST /checkout_sessions/{id}/complete`: a 2xx session, `completed` with its order, or
     /// still open with a `payment_declined` message.
-    public func complete(_ id: String, _ body: CheckoutSessionCompleteRequest, intent: IdempotencyIntent) async throws(ACPClientError) -> ACPResponse<CheckoutSession> {
-        try await self.post("/checkout_sessions/\(try Self.pathSegment(id))/complete", body: body.acpJSON, intent: intent)
+    public func complete(
+        _ id: String,
+        _ body: CheckoutSessionCompleteRequest,
+        intent: IdempotencyIntent
+    ) async throws(ACPClientError) -> ACPResponse<CheckoutSession> {
+        try await self.post(
+            "/checkout_sessions/\(try Self.pathSegment(id))/complete",
+            body: body.acpJSON,
+            intent: intent
+        )
     }
 
     /// `POST /checkout_sessions/{id}/cancel`.
-    public func cancel(_ id: String, _ body: CheckoutSessionCancelRequest = .init(), intent: IdempotencyIntent) async throws(ACPClientError) -> ACPResponse<CheckoutSession> {
+    public func cancel(
+        _ id: String,
+        _ body: CheckoutSessionCancelRequest = .init(),
+        intent: IdempotencyIntent
+    ) async throws(ACPClientError) -> ACPResponse<CheckoutSession> {
         try await self.post("/checkout_sessions/\(try Self.pathSegment(id))/cancel", body: body.acpJSON, intent: intent)
     }
 
@@ -91,12 +123,22 @@ public struct ACPClient: Sendable {
     /// key and a changed body (a new payment credential) is a new intent. The body enters by its
     /// RFC 8785 fingerprint, so the intent never holds a payment credential; the merchant and the
     /// task keep two merchants' equal session ids apart.
-    public func stepIntent(namespace: String, taskID: String, anchor: String, step: String, body: some ACPObject) -> IdempotencyIntent {
+    public func stepIntent(
+        namespace: String,
+        taskID: String,
+        anchor: String,
+        step: String,
+        body: some ACPObject
+    ) -> IdempotencyIntent {
         let fingerprint = (try? RequestFingerprint.json(body.acpJSON))?.rawValue ?? ""
-        return IdempotencyIntent(namespace: namespace, operation: "acp.checkout_session.\(step)", inputs: [
-            "merchant": .string(self.configuration.baseURL), "task_id": .string(taskID),
-            "checkout_session_id": .string(anchor), "body_sha256": .string(fingerprint),
-        ])
+        return IdempotencyIntent(
+            namespace: namespace,
+            operation: "acp.checkout_session.\(step)",
+            inputs: [
+                "merchant": .string(self.configuration.baseURL), "task_id": .string(taskID),
+                "checkout_session_id": .string(anchor), "body_sha256": .string(fingerprint),
+            ]
+        )
     }
 
     func headers(json: Bool) -> HTTPHeaders {
@@ -111,9 +153,17 @@ public struct ACPClient: Sendable {
     }
 
     private func post(
-        _ path: String, body: JSONValue, intent: IdempotencyIntent, anchor: (@Sendable (HTTPResponse) -> String?)? = nil
+        _ path: String,
+        body: JSONValue,
+        intent: IdempotencyIntent,
+        anchor: (@Sendable (HTTPResponse) -> String?)? = nil
     ) async throws(ACPClientError) -> ACPResponse<CheckoutSession> {
-        let request = HTTPRequest(method: .post, url: self.configuration.baseURL + path, headers: self.headers(json: true), body: body.serialized())
+        let request = HTTPRequest(
+            method: .post,
+            url: self.configuration.baseURL + path,
+            headers: self.headers(json: true),
+            body: body.serialized()
+        )
         let result: IdempotentResult
         do {
             result = try await self.client.send(request, intent: intent, profile: .acp, anchor: anchor)
@@ -121,24 +171,45 @@ public struct ACPClient: Sendable {
             throw ACPClientError(idempotentCall: error)
         }
         guard let response = result.response, result.status != .pending else {
-            throw ACPClientError(code: .pending, message: "the outcome of \(intent.operation) is unknown after the retries; resumable with the same key",
-                call: result)
+            throw ACPClientError(
+                code: .pending,
+                message: "the outcome of \(intent.operation) is unknown after the retries; resumable with the same key",
+                call: result
+            )
         }
-        return ACPResponse(body: try Self.decode(response, key: result.key, call: result), status: response.status, call: result)
+        return ACPResponse(
+            body: try Self.decode(response, key: result.key, call: result),
+            status: response.status,
+            call: result
+        )
     }
 
     /// A 2xx body as a session; any other status as the ACP error it carries.
-    static func decode(_ response: HTTPResponse, key: IdempotencyKey?, call: IdempotentResult? = nil) throws(ACPClientError) -> CheckoutSession {
+    static func decode(
+        _ response: HTTPResponse,
+        key: IdempotencyKey?,
+        call: IdempotentResult? = nil
+    ) throws(ACPClientError) -> CheckoutSession {
         guard (200..<300).contains(response.status) else {
             let error = try? ACPError(parsing: response.body)
-            throw ACPClientError(code: .rejected, message: "the merchant answered \(response.status)\(error.map { " \($0.code): \($0.message)" } ?? "")",
-                status: response.status, error: error, call: call)
+            throw ACPClientError(
+                code: .rejected,
+                message: "the merchant answered \(response.status)\(error.map { " \($0.code): \($0.message)" } ?? "")",
+                status: response.status,
+                error: error,
+                call: call
+            )
         }
         do {
             return try CheckoutSession(parsing: response.body)
         } catch {
-            throw ACPClientError(code: .malformedResponse, message: "the merchant's \(response.status) body is not a checkout session: \(error)",
-                status: response.status, call: call, underlying: error)
+            throw ACPClientError(
+                code: .malformedResponse,
+                message: "the merchant's \(response.status) body is not a checkout session: \(error)",
+                status: response.status,
+                call: call,
+                underlying: error
+            )
         }
     }
 
@@ -146,7 +217,10 @@ public struct ACPClient: Sendable {
     static func pathSegment(_ id: String) throws(ACPClientError) -> String {
         let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-_"))
         guard !id.isEmpty, id.utf8.count <= 255, id.unicodeScalars.allSatisfy(allowed.contains) else {
-            throw ACPClientError(code: .invalidArgument, message: "an object id in a path must be 1 to 255 letters, digits, '-' or '_'")
+            throw ACPClientError(
+                code: .invalidArgument,
+                message: "an object id in a path must be 1 to 255 letters, digits, '-' or '_'"
+            )
         }
         return id
     }

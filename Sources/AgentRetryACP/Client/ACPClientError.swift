@@ -4,7 +4,9 @@ import AgentRetry
 public struct ACPClientError: Error, Sendable, CustomStringConvertible {
     /// What went wrong.
     public struct Code: Sendable, Hashable, CustomStringConvertible {
-        enum Base: Hashable { case rejected, pending, conflict, idempotency, malformedResponse, unreachable, invalidArgument }
+        enum Base: Hashable {
+            case rejected, pending, conflict, idempotency, malformedResponse, unreachable, invalidArgument
+        }
         let base: Base
         /// The merchant answered with an error status (4xx, or a 5xx after the retries); ``ACPClientError/error`` has its body.
         public static let rejected = Code(base: .rejected)
@@ -38,7 +40,14 @@ public struct ACPClientError: Error, Sendable, CustomStringConvertible {
     public let underlying: (any Error)?
 
     /// Creates an error.
-    public init(code: Code, message: String, status: Int? = nil, error: ACPError? = nil, call: IdempotentResult? = nil, underlying: (any Error)? = nil) {
+    public init(
+        code: Code,
+        message: String,
+        status: Int? = nil,
+        error: ACPError? = nil,
+        call: IdempotentResult? = nil,
+        underlying: (any Error)? = nil
+    ) {
         self.code = code
         self.message = message
         self.status = status
@@ -48,12 +57,18 @@ public struct ACPClientError: Error, Sendable, CustomStringConvertible {
     }
 
     init(idempotentCall error: IdempotentCallError) {
-        let code: Code = switch error.code {
-        case .payloadMismatch, .inFlightAtServer: .conflict
-        default: .idempotency
-        }
-        self.init(code: code, message: error.message, status: error.response?.status,
-            error: error.response.flatMap { try? ACPError(parsing: $0.body) }, underlying: error)
+        let code: Code =
+            switch error.code {
+            case .payloadMismatch, .inFlightAtServer: .conflict
+            default: .idempotency
+            }
+        self.init(
+            code: code,
+            message: error.message,
+            status: error.response?.status,
+            error: error.response.flatMap { try? ACPError(parsing: $0.body) },
+            underlying: error
+        )
     }
 
     /// The idempotent call's error, if this is one.

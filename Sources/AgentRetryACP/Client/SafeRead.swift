@@ -25,18 +25,26 @@ struct SafeRead: Sendable {
                 return response
             case .fail(.definitive):
                 // Cancellation, a bad URL, failed TLS verification, a body over the cap.
-                throw ACPClientError(code: .unreachable, message: "GET failed: \(lastError.map { "\($0)" } ?? "")",
-                    underlying: lastError)
+                throw ACPClientError(
+                    code: .unreachable,
+                    message: "GET failed: \(lastError.map { "\($0)" } ?? "")",
+                    underlying: lastError
+                )
             case .fail(.exhausted):
-                throw ACPClientError(code: .unreachable,
+                throw ACPClientError(
+                    code: .unreachable,
                     message: "GET failed after its retries: \(lastError.map { "\($0)" } ?? "no attempt was made")",
-                    underlying: lastError)
+                    underlying: lastError
+                )
             case .sleep(let delay):
                 do {
                     try await environment.sleep(for: delay)
                 } catch {
-                    throw ACPClientError(code: .unreachable, message: "cancelled while waiting to retry a GET",
-                        underlying: error)
+                    throw ACPClientError(
+                        code: .unreachable,
+                        message: "cancelled while waiting to retry a GET",
+                        underlying: error
+                    )
                 }
             }
         }

@@ -16,13 +16,28 @@ public struct ACPAddress: ACPObject {
     public init(uncheckedMembers members: [String: JSONValue]) { self.members = members }
 
     /// `name`.
-    public var name: String { get { self.value("name") ?? "" } set { self.setValue("name", newValue) } }
+    public var name: String {
+        get { self.value("name") ?? "" }
+        set { self.setValue("name", newValue) }
+    }
     /// `line_one`.
-    public var lineOne: String { get { self.value("line_one") ?? "" } set { self.setValue("line_one", newValue) } }
+    public var lineOne: String {
+        get { self.value("line_one") ?? "" }
+        set { self.setValue("line_one", newValue) }
+    }
     /// `city`.
-    public var city: String { get { self.value("city") ?? "" } set { self.setValue("city", newValue) } }
+    public var city: String {
+        get { self.value("city") ?? "" }
+        set { self.setValue("city", newValue) }
+    }
     /// `country`, ISO 3166-1 alpha-2.
-    public var country: String { get { self.value("country") ?? "" } set { self.setValue("country", newValue) } }
+    public var country: String {
+        get { self.value("country") ?? "" }
+        set { self.setValue("country", newValue) }
+    }
     /// `postal_code`.
-    public var postalCode: String { get { self.value("postal_code") ?? "" } set { self.setValue("postal_code", newValue) } }
+    public var postalCode: String {
+        get { self.value("postal_code") ?? "" }
+        set { self.setValue("postal_code", newValue) }
+    }
 }

@@ -15,9 +15,18 @@ public struct ACPBuyer: ACPObject {
     public init(uncheckedMembers members: [String: JSONValue]) { self.members = members }
 
     /// `email`.
-    public var email: String { get { self.value("email") ?? "" } set { self.setValue("email", newValue) } }
+    public var email: String {
+        get { self.value("email") ?? "" }
+        set { self.setValue("email", newValue) }
+    }
     /// `first_name`.
-    public var firstName: String? { get { self.value("first_name") } set { self.setValue("first_name", newValue) } }
+    public var firstName: String? {
+        get { self.value("first_name") }
+        set { self.setValue("first_name", newValue) }
+    }
     /// `last_name`.
-    public var lastName: String? { get { self.value("last_name") } set { self.setValue("last_name", newValue) } }
+    public var lastName: String? {
+        get { self.value("last_name") }
+        set { self.setValue("last_name", newValue) }
+    }
 }

@@ -8,7 +8,8 @@ public struct ACPDiscoveryResponse: ACPObject {
 
     /// The known fields.
     public static let fields: [ACPField] = [
-        .required("protocol", JSONValue.self), .required("api_base_url", String.self), .optional("transports", [String].self),
+        .required("protocol", JSONValue.self), .required("api_base_url", String.self),
+        .optional("transports", [String].self),
         .optional("capabilities", JSONValue.self),
     ]
 
@@ -16,7 +17,10 @@ public struct ACPDiscoveryResponse: ACPObject {
     public init(uncheckedMembers members: [String: JSONValue]) { self.members = members }
 
     /// `api_base_url`.
-    public var apiBaseURL: String { get { self.value("api_base_url") ?? "" } set { self.setValue("api_base_url", newValue) } }
+    public var apiBaseURL: String {
+        get { self.value("api_base_url") ?? "" }
+        set { self.setValue("api_base_url", newValue) }
+    }
     /// `protocol.supported_versions`, if listed.
     public var supportedVersions: [String] {
         self.members["protocol"]?["supported_versions"]?.arrayValue?.compactMap(\.stringValue) ?? []

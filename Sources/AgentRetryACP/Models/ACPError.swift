@@ -30,11 +30,23 @@ public struct ACPError: ACPObject {
     public init(uncheckedMembers members: [String: JSONValue]) { self.members = members }
 
     /// `type`.
-    public var type: Kind { get { self.value("type") ?? "" } set { self.setValue("type", newValue) } }
+    public var type: Kind {
+        get { self.value("type") ?? "" }
+        set { self.setValue("type", newValue) }
+    }
     /// `code`: implementation-defined, such as `idempotency_conflict`, `requires_3ds`, `invalid_item_id`.
-    public var code: String { get { self.value("code") ?? "" } set { self.setValue("code", newValue) } }
+    public var code: String {
+        get { self.value("code") ?? "" }
+        set { self.setValue("code", newValue) }
+    }
     /// `message`.
-    public var message: String { get { self.value("message") ?? "" } set { self.setValue("message", newValue) } }
+    public var message: String {
+        get { self.value("message") ?? "" }
+        set { self.setValue("message", newValue) }
+    }
     /// `param`: the JSONPath of the offending field.
-    public var param: String? { get { self.value("param") } set { self.setValue("param", newValue) } }
+    public var param: String? {
+        get { self.value("param") }
+        set { self.setValue("param", newValue) }
+    }
 }

@@ -7,7 +7,9 @@ public struct ACPItem: ACPObject {
     public var members: [String: JSONValue]
 
     /// The known fields.
-    public static let fields: [ACPField] = [.required("id", String.self), .optional("name", String.self), .optional("unit_amount", Int.self)]
+    public static let fields: [ACPField] = [
+        .required("id", String.self), .optional("name", String.self), .optional("unit_amount", Int.self),
+    ]
 
     /// Creates an item from members without checking them.
     public init(uncheckedMembers members: [String: JSONValue]) { self.members = members }
@@ -20,9 +22,18 @@ public struct ACPItem: ACPObject {
     }
 
     /// `id`.
-    public var id: String { get { self.value("id") ?? "" } set { self.setValue("id", newValue) } }
+    public var id: String {
+        get { self.value("id") ?? "" }
+        set { self.setValue("id", newValue) }
+    }
     /// `name`.
-    public var name: String? { get { self.value("name") } set { self.setValue("name", newValue) } }
+    public var name: String? {
+        get { self.value("name") }
+        set { self.setValue("name", newValue) }
+    }
     /// `unit_amount`, minor units.
-    public var unitAmount: Int? { get { self.value("unit_amount") } set { self.setValue("unit_amount", newValue) } }
+    public var unitAmount: Int? {
+        get { self.value("unit_amount") }
+        set { self.setValue("unit_amount", newValue) }
+    }
 }

@@ -73,13 +73,28 @@ public struct ACPMessage: ACPObject {
     public init(uncheckedMembers members: [String: JSONValue]) { self.members = members }
 
     /// `type`.
-    public var type: Kind { get { self.value("type") ?? "" } set { self.setValue("type", newValue) } }
+    public var type: Kind {
+        get { self.value("type") ?? "" }
+        set { self.setValue("type", newValue) }
+    }
     /// `code` (warnings and errors).
-    public var code: Code? { get { self.value("code") } set { self.setValue("code", newValue) } }
+    public var code: Code? {
+        get { self.value("code") }
+        set { self.setValue("code", newValue) }
+    }
     /// `param`: the JSONPath the message is about.
-    public var param: String? { get { self.value("param") } set { self.setValue("param", newValue) } }
+    public var param: String? {
+        get { self.value("param") }
+        set { self.setValue("param", newValue) }
+    }
     /// `content`: text for the buyer.
-    public var content: String { get { self.value("content") ?? "" } set { self.setValue("content", newValue) } }
+    public var content: String {
+        get { self.value("content") ?? "" }
+        set { self.setValue("content", newValue) }
+    }
     /// `resolution`.
-    public var resolution: Resolution? { get { self.value("resolution") } set { self.setValue("resolution", newValue) } }
+    public var resolution: Resolution? {
+        get { self.value("resolution") }
+        set { self.setValue("resolution", newValue) }
+    }
 }

@@ -25,12 +25,16 @@ public struct ACPField: Sendable {
 
     /// A field the object must have.
     public static func required<T: ACPValue>(_ name: String, _ type: T.Type) -> ACPField {
-        ACPField(name: name, required: true) { json, path throws(ACPDecodingError) in _ = try T(acpJSON: json, path: path) }
+        ACPField(name: name, required: true) { json, path throws(ACPDecodingError) in
+            _ = try T(acpJSON: json, path: path)
+        }
     }
 
     /// A field the object may have; `null` is accepted and kept.
     public static func optional<T: ACPValue>(_ name: String, _ type: T.Type) -> ACPField {
-        ACPField(name: name, required: false) { json, path throws(ACPDecodingError) in _ = try T(acpJSON: json, path: path) }
+        ACPField(name: name, required: false) { json, path throws(ACPDecodingError) in
+            _ = try T(acpJSON: json, path: path)
+        }
     }
 }
 
@@ -102,28 +106,37 @@ extension ACPObject {
 
     /// What `dump` and debuggers show: the redacted JSON, never a credential.
     public var customMirror: Mirror {
-        Mirror(self, children: ["members": String(decoding: ACPRedaction.redacted(self.acpJSON).serialized(), as: UTF8.self)])
+        Mirror(
+            self,
+            children: ["members": String(decoding: ACPRedaction.redacted(self.acpJSON).serialized(), as: UTF8.self)]
+        )
     }
 }
 
 /// Removes values that must never reach a log: tokens, card numbers, security codes.
 enum ACPRedaction {
     static let sensitiveNames: Set<String> = [
-        "token", "payment_token", "number", "cvc", "three_ds_cryptogram", "cryptogram", "secret", "api_key", "authorization",
+        "token", "payment_token", "number", "cvc", "three_ds_cryptogram", "cryptogram", "secret", "api_key",
+        "authorization",
     ]
 
     /// Known names, and any name ending in `token`, `secret` or `password` (`access_token`, `client_secret`).
     static func isSensitive(_ name: String) -> Bool {
         let lowered = name.lowercased()
-        return Self.sensitiveNames.contains(lowered) || ["token", "secret", "password"].contains { lowered.hasSuffix($0) }
+        return Self.sensitiveNames.contains(lowered)
+            || ["token", "secret", "password"].contains { lowered.hasSuffix($0) }
     }
 
     static func redacted(_ json: JSONValue) -> JSONValue {
         switch json {
         case .object(let members):
-            return .object(Dictionary(uniqueKeysWithValues: members.map { name, value in
-                (name, Self.isSensitive(name) && value != .null ? .string("[redacted]") : Self.redacted(value))
-            }))
+            return .object(
+                Dictionary(
+                    uniqueKeysWithValues: members.map { name, value in
+                        (name, Self.isSensitive(name) && value != .null ? .string("[redacted]") : Self.redacted(value))
+                    }
+                )
+            )
         case .array(let elements):
             return .array(elements.map(Self.redacted))
         default:

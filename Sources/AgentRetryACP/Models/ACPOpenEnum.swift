@@ -2,7 +2,8 @@ import AgentRetry
 
 /// An ACP enumeration that tolerates values newer than this code: any string decodes, the known
 /// ones have names.
-public protocol ACPOpenEnum: ACPValue, RawRepresentable, Hashable, Codable, CustomStringConvertible, ExpressibleByStringLiteral
+public protocol ACPOpenEnum: ACPValue, RawRepresentable, Hashable, Codable, CustomStringConvertible,
+    ExpressibleByStringLiteral
 where RawValue == String {
     /// Creates the value; unknown strings are kept as they are.
     init(rawValue: String)

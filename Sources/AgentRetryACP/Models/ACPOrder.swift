@@ -10,7 +10,8 @@ public struct ACPOrder: ACPObject {
 
     /// The known fields.
     public static let fields: [ACPField] = [
-        .optional("id", String.self), .optional("checkout_session_id", String.self), .optional("permalink_url", String.self),
+        .optional("id", String.self), .optional("checkout_session_id", String.self),
+        .optional("permalink_url", String.self),
         .optional("type", String.self), .optional("status", String.self), .optional("order_number", String.self),
         .optional("totals", [ACPTotal].self),
     ]
@@ -19,13 +20,23 @@ public struct ACPOrder: ACPObject {
     public init(uncheckedMembers members: [String: JSONValue]) { self.members = members }
 
     /// `id`.
-    public var id: String { get { self.value("id") ?? "" } set { self.setValue("id", newValue) } }
+    public var id: String {
+        get { self.value("id") ?? "" }
+        set { self.setValue("id", newValue) }
+    }
     /// `checkout_session_id`.
     public var checkoutSessionID: String {
-        get { self.value("checkout_session_id") ?? "" } set { self.setValue("checkout_session_id", newValue) }
+        get { self.value("checkout_session_id") ?? "" }
+        set { self.setValue("checkout_session_id", newValue) }
     }
     /// `permalink_url`: where the buyer sees the order.
-    public var permalinkURL: String? { get { self.value("permalink_url") } set { self.setValue("permalink_url", newValue) } }
+    public var permalinkURL: String? {
+        get { self.value("permalink_url") }
+        set { self.setValue("permalink_url", newValue) }
+    }
     /// `status`: `created`, `confirmed`, `shipped`, ... (an open set).
-    public var status: String? { get { self.value("status") } set { self.setValue("status", newValue) } }
+    public var status: String? {
+        get { self.value("status") }
+        set { self.setValue("status", newValue) }
+    }
 }

@@ -37,9 +37,18 @@ public struct ACPTotal: ACPObject {
     public init(uncheckedMembers members: [String: JSONValue]) { self.members = members }
 
     /// `type`.
-    public var type: Kind { get { self.value("type") ?? "" } set { self.setValue("type", newValue) } }
+    public var type: Kind {
+        get { self.value("type") ?? "" }
+        set { self.setValue("type", newValue) }
+    }
     /// `display_text`.
-    public var displayText: String? { get { self.value("display_text") } set { self.setValue("display_text", newValue) } }
+    public var displayText: String? {
+        get { self.value("display_text") }
+        set { self.setValue("display_text", newValue) }
+    }
     /// `amount`, minor units.
-    public var amount: Int { get { self.value("amount") ?? 0 } set { self.setValue("amount", newValue) } }
+    public var amount: Int {
+        get { self.value("amount") ?? 0 }
+        set { self.setValue("amount", newValue) }
+    }
 }

@@ -13,7 +13,13 @@ public struct ACPWebhookEvent: ACPObject {
     public init(uncheckedMembers members: [String: JSONValue]) { self.members = members }
 
     /// `type`: `order_create` or `order_update`.
-    public var type: String { get { self.value("type") ?? "" } set { self.setValue("type", newValue) } }
+    public var type: String {
+        get { self.value("type") ?? "" }
+        set { self.setValue("type", newValue) }
+    }
     /// `data`: the order.
-    public var order: ACPOrder? { get { self.value("data") } set { self.setValue("data", newValue) } }
+    public var order: ACPOrder? {
+        get { self.value("data") }
+        set { self.setValue("data", newValue) }
+    }
 }

@@ -20,11 +20,16 @@ public struct AuthenticationResult: ACPObject {
     public var members: [String: JSONValue]
 
     /// The known fields.
-    public static let fields: [ACPField] = [.required("outcome", Outcome.self), .optional("outcome_details", JSONValue.self)]
+    public static let fields: [ACPField] = [
+        .required("outcome", Outcome.self), .optional("outcome_details", JSONValue.self),
+    ]
 
     /// Creates a result from members without checking them.
     public init(uncheckedMembers members: [String: JSONValue]) { self.members = members }
 
     /// `outcome`.
-    public var outcome: Outcome { get { self.value("outcome") ?? "" } set { self.setValue("outcome", newValue) } }
+    public var outcome: Outcome {
+        get { self.value("outcome") ?? "" }
+        set { self.setValue("outcome", newValue) }
+    }
 }

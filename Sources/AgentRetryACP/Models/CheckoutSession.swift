@@ -44,51 +44,92 @@ public struct CheckoutSession: ACPObject {
         .required("id", String.self), .required("status", Status.self), .required("currency", String.self),
         .optional("line_items", [LineItem].self), .optional("totals", [ACPTotal].self),
         .optional("fulfillment_options", [FulfillmentOption].self), .optional("messages", [ACPMessage].self),
-        .optional("links", [ACPLink].self), .optional("capabilities", JSONValue.self), .optional("buyer", ACPBuyer.self),
+        .optional("links", [ACPLink].self), .optional("capabilities", JSONValue.self),
+        .optional("buyer", ACPBuyer.self),
         .optional("fulfillment_details", FulfillmentDetails.self),
         .optional("selected_fulfillment_options", [SelectedFulfillmentOption].self), .optional("order", ACPOrder.self),
-        .optional("expires_at", String.self), .optional("created_at", String.self), .optional("updated_at", String.self),
+        .optional("expires_at", String.self), .optional("created_at", String.self),
+        .optional("updated_at", String.self),
     ]
 
     /// Creates a session from members without checking them.
     public init(uncheckedMembers members: [String: JSONValue]) { self.members = members }
 
     /// `id`: the `checkout_session_id`.
-    public var id: String { get { self.value("id") ?? "" } set { self.setValue("id", newValue) } }
+    public var id: String {
+        get { self.value("id") ?? "" }
+        set { self.setValue("id", newValue) }
+    }
     /// `status`.
-    public var status: Status { get { self.value("status") ?? "" } set { self.setValue("status", newValue) } }
+    public var status: Status {
+        get { self.value("status") ?? "" }
+        set { self.setValue("status", newValue) }
+    }
     /// `currency`, lower-case ISO 4217.
-    public var currency: String { get { self.value("currency") ?? "" } set { self.setValue("currency", newValue) } }
+    public var currency: String {
+        get { self.value("currency") ?? "" }
+        set { self.setValue("currency", newValue) }
+    }
     /// `line_items`.
-    public var lineItems: [LineItem] { get { self.value("line_items") ?? [] } set { self.setValue("line_items", newValue) } }
+    public var lineItems: [LineItem] {
+        get { self.value("line_items") ?? [] }
+        set { self.setValue("line_items", newValue) }
+    }
     /// `totals`.
-    public var totals: [ACPTotal] { get { self.value("totals") ?? [] } set { self.setValue("totals", newValue) } }
+    public var totals: [ACPTotal] {
+        get { self.value("totals") ?? [] }
+        set { self.setValue("totals", newValue) }
+    }
     /// `fulfillment_options`: what the buyer can choose from.
     public var fulfillmentOptions: [FulfillmentOption] {
-        get { self.value("fulfillment_options") ?? [] } set { self.setValue("fulfillment_options", newValue) }
+        get { self.value("fulfillment_options") ?? [] }
+        set { self.setValue("fulfillment_options", newValue) }
     }
     /// `selected_fulfillment_options`.
     public var selectedFulfillmentOptions: [SelectedFulfillmentOption] {
-        get { self.value("selected_fulfillment_options") ?? [] } set { self.setValue("selected_fulfillment_options", newValue) }
+        get { self.value("selected_fulfillment_options") ?? [] }
+        set { self.setValue("selected_fulfillment_options", newValue) }
     }
     /// `messages`: info, warnings and errors about the session.
-    public var messages: [ACPMessage] { get { self.value("messages") ?? [] } set { self.setValue("messages", newValue) } }
+    public var messages: [ACPMessage] {
+        get { self.value("messages") ?? [] }
+        set { self.setValue("messages", newValue) }
+    }
     /// `links`: terms, privacy policy and others.
-    public var links: [ACPLink] { get { self.value("links") ?? [] } set { self.setValue("links", newValue) } }
+    public var links: [ACPLink] {
+        get { self.value("links") ?? [] }
+        set { self.setValue("links", newValue) }
+    }
     /// `capabilities`, as JSON (payment handlers, interventions, extensions).
-    public var capabilities: JSONValue? { get { self.value("capabilities") } set { self.setValue("capabilities", newValue) } }
+    public var capabilities: JSONValue? {
+        get { self.value("capabilities") }
+        set { self.setValue("capabilities", newValue) }
+    }
     /// `buyer`.
-    public var buyer: ACPBuyer? { get { self.value("buyer") } set { self.setValue("buyer", newValue) } }
+    public var buyer: ACPBuyer? {
+        get { self.value("buyer") }
+        set { self.setValue("buyer", newValue) }
+    }
     /// `fulfillment_details`.
     public var fulfillmentDetails: FulfillmentDetails? {
-        get { self.value("fulfillment_details") } set { self.setValue("fulfillment_details", newValue) }
+        get { self.value("fulfillment_details") }
+        set { self.setValue("fulfillment_details", newValue) }
     }
     /// `order`: present on a completed session (`CheckoutSessionWithOrder`).
-    public var order: ACPOrder? { get { self.value("order") } set { self.setValue("order", newValue) } }
+    public var order: ACPOrder? {
+        get { self.value("order") }
+        set { self.setValue("order", newValue) }
+    }
     /// `metadata`, as JSON.
-    public var metadata: JSONValue? { get { self.value("metadata") } set { self.setValue("metadata", newValue) } }
+    public var metadata: JSONValue? {
+        get { self.value("metadata") }
+        set { self.setValue("metadata", newValue) }
+    }
     /// `expires_at`, RFC 3339.
-    public var expiresAt: String? { get { self.value("expires_at") } set { self.setValue("expires_at", newValue) } }
+    public var expiresAt: String? {
+        get { self.value("expires_at") }
+        set { self.setValue("expires_at", newValue) }
+    }
 
     /// The amount of the `total` line of `totals`, in minor units.
     public var totalAmount: Int? { self.totals.first { $0.type == .total }?.amount }

@@ -22,9 +22,13 @@ public struct CheckoutSessionCompleteRequest: ACPObject {
     }
 
     /// `payment_data`.
-    public var paymentData: PaymentData? { get { self.value("payment_data") } set { self.setValue("payment_data", newValue) } }
+    public var paymentData: PaymentData? {
+        get { self.value("payment_data") }
+        set { self.setValue("payment_data", newValue) }
+    }
     /// `authentication_result`.
     public var authenticationResult: AuthenticationResult? {
-        get { self.value("authentication_result") } set { self.setValue("authentication_result", newValue) }
+        get { self.value("authentication_result") }
+        set { self.setValue("authentication_result", newValue) }
     }
 }

@@ -8,7 +8,8 @@ public struct CheckoutSessionCreateRequest: ACPObject {
 
     /// The known fields.
     public static let fields: [ACPField] = [
-        .required("line_items", [ACPItem].self), .required("currency", String.self), .optional("capabilities", JSONValue.self),
+        .required("line_items", [ACPItem].self), .required("currency", String.self),
+        .optional("capabilities", JSONValue.self),
         .optional("buyer", ACPBuyer.self), .optional("fulfillment_details", FulfillmentDetails.self),
         .optional("metadata", JSONValue.self), .optional("order_notes", String.self),
     ]
@@ -18,8 +19,12 @@ public struct CheckoutSessionCreateRequest: ACPObject {
 
     /// A request for `lineItems` (one entry per unit) in `currency`.
     public init(
-        lineItems: [ACPItem], currency: String, capabilities: JSONValue = ["interventions": ["supported": []]],
-        buyer: ACPBuyer? = nil, fulfillmentDetails: FulfillmentDetails? = nil, metadata: JSONValue? = nil
+        lineItems: [ACPItem],
+        currency: String,
+        capabilities: JSONValue = ["interventions": ["supported": []]],
+        buyer: ACPBuyer? = nil,
+        fulfillmentDetails: FulfillmentDetails? = nil,
+        metadata: JSONValue? = nil
     ) {
         self.members = ["line_items": lineItems.acpJSON, "currency": .string(currency), "capabilities": capabilities]
         self.buyer = buyer
@@ -28,15 +33,28 @@ public struct CheckoutSessionCreateRequest: ACPObject {
     }
 
     /// `line_items`.
-    public var lineItems: [ACPItem] { get { self.value("line_items") ?? [] } set { self.setValue("line_items", newValue) } }
+    public var lineItems: [ACPItem] {
+        get { self.value("line_items") ?? [] }
+        set { self.setValue("line_items", newValue) }
+    }
     /// `currency`.
-    public var currency: String { get { self.value("currency") ?? "" } set { self.setValue("currency", newValue) } }
+    public var currency: String {
+        get { self.value("currency") ?? "" }
+        set { self.setValue("currency", newValue) }
+    }
     /// `buyer`.
-    public var buyer: ACPBuyer? { get { self.value("buyer") } set { self.setValue("buyer", newValue) } }
+    public var buyer: ACPBuyer? {
+        get { self.value("buyer") }
+        set { self.setValue("buyer", newValue) }
+    }
     /// `fulfillment_details`.
     public var fulfillmentDetails: FulfillmentDetails? {
-        get { self.value("fulfillment_details") } set { self.setValue("fulfillment_details", newValue) }
+        get { self.value("fulfillment_details") }
+        set { self.setValue("fulfillment_details", newValue) }
     }
     /// `metadata`, such as `{"task_id": ...}`.
-    public var metadata: JSONValue? { get { self.value("metadata") } set { self.setValue("metadata", newValue) } }
+    public var metadata: JSONValue? {
+        get { self.value("metadata") }
+        set { self.setValue("metadata", newValue) }
+    }
 }

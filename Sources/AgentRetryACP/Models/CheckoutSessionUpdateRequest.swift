@@ -10,15 +10,20 @@ public struct CheckoutSessionUpdateRequest: ACPObject {
     public static let fields: [ACPField] = [
         .optional("line_items", [ACPItem].self), .optional("buyer", ACPBuyer.self),
         .optional("fulfillment_details", FulfillmentDetails.self),
-        .optional("selected_fulfillment_options", [SelectedFulfillmentOption].self), .optional("order_notes", String.self),
+        .optional("selected_fulfillment_options", [SelectedFulfillmentOption].self),
+        .optional("order_notes", String.self),
     ]
 
     /// Creates a request from members without checking them.
     public init(uncheckedMembers members: [String: JSONValue]) { self.members = members }
 
     /// A request that changes only what is given.
-    public init(lineItems: [ACPItem]? = nil, buyer: ACPBuyer? = nil, fulfillmentDetails: FulfillmentDetails? = nil,
-                selectedFulfillmentOptions: [SelectedFulfillmentOption]? = nil) {
+    public init(
+        lineItems: [ACPItem]? = nil,
+        buyer: ACPBuyer? = nil,
+        fulfillmentDetails: FulfillmentDetails? = nil,
+        selectedFulfillmentOptions: [SelectedFulfillmentOption]? = nil
+    ) {
         self.members = [:]
         self.setValue("line_items", lineItems)
         self.setValue("buyer", buyer)
@@ -28,6 +33,7 @@ public struct CheckoutSessionUpdateRequest: ACPObject {
 
     /// `selected_fulfillment_options`.
     public var selectedFulfillmentOptions: [SelectedFulfillmentOption]? {
-        get { self.value("selected_fulfillment_options") } set { self.setValue("selected_fulfillment_options", newValue) }
+        get { self.value("selected_fulfillment_options") }
+        set { self.setValue("selected_fulfillment_options", newValue) }
     }
 }

@@ -15,7 +15,13 @@ public struct FulfillmentDetails: ACPObject {
     public init(uncheckedMembers members: [String: JSONValue]) { self.members = members }
 
     /// `name`.
-    public var name: String? { get { self.value("name") } set { self.setValue("name", newValue) } }
+    public var name: String? {
+        get { self.value("name") }
+        set { self.setValue("name", newValue) }
+    }
     /// `address`.
-    public var address: ACPAddress? { get { self.value("address") } set { self.setValue("address", newValue) } }
+    public var address: ACPAddress? {
+        get { self.value("address") }
+        set { self.setValue("address", newValue) }
+    }
 }

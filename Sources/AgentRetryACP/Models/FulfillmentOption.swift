@@ -32,11 +32,23 @@ public struct FulfillmentOption: ACPObject {
     public init(uncheckedMembers members: [String: JSONValue]) { self.members = members }
 
     /// `type`.
-    public var kind: Kind { get { self.value("type") ?? "" } set { self.setValue("type", newValue) } }
+    public var kind: Kind {
+        get { self.value("type") ?? "" }
+        set { self.setValue("type", newValue) }
+    }
     /// `id`: what ``SelectedFulfillmentOption/optionID`` names.
-    public var id: String { get { self.value("id") ?? "" } set { self.setValue("id", newValue) } }
+    public var id: String {
+        get { self.value("id") ?? "" }
+        set { self.setValue("id", newValue) }
+    }
     /// `title`.
-    public var title: String? { get { self.value("title") } set { self.setValue("title", newValue) } }
+    public var title: String? {
+        get { self.value("title") }
+        set { self.setValue("title", newValue) }
+    }
     /// `totals`.
-    public var totals: [ACPTotal] { get { self.value("totals") ?? [] } set { self.setValue("totals", newValue) } }
+    public var totals: [ACPTotal] {
+        get { self.value("totals") ?? [] }
+        set { self.setValue("totals", newValue) }
+    }
 }

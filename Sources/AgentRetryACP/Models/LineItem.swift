@@ -16,15 +16,33 @@ public struct LineItem: ACPObject {
     public init(uncheckedMembers members: [String: JSONValue]) { self.members = members }
 
     /// `id`.
-    public var id: String { get { self.value("id") ?? "" } set { self.setValue("id", newValue) } }
+    public var id: String {
+        get { self.value("id") ?? "" }
+        set { self.setValue("id", newValue) }
+    }
     /// `item`.
-    public var item: ACPItem { get { self.value("item") ?? ACPItem(id: "") } set { self.setValue("item", newValue) } }
+    public var item: ACPItem {
+        get { self.value("item") ?? ACPItem(id: "") }
+        set { self.setValue("item", newValue) }
+    }
     /// `quantity`.
-    public var quantity: Int? { get { self.value("quantity") } set { self.setValue("quantity", newValue) } }
+    public var quantity: Int? {
+        get { self.value("quantity") }
+        set { self.setValue("quantity", newValue) }
+    }
     /// `name`.
-    public var name: String? { get { self.value("name") } set { self.setValue("name", newValue) } }
+    public var name: String? {
+        get { self.value("name") }
+        set { self.setValue("name", newValue) }
+    }
     /// `unit_amount`, minor units.
-    public var unitAmount: Int? { get { self.value("unit_amount") } set { self.setValue("unit_amount", newValue) } }
+    public var unitAmount: Int? {
+        get { self.value("unit_amount") }
+        set { self.setValue("unit_amount", newValue) }
+    }
     /// `totals`.
-    public var totals: [ACPTotal] { get { self.value("totals") ?? [] } set { self.setValue("totals", newValue) } }
+    public var totals: [ACPTotal] {
+        get { self.value("totals") ?? [] }
+        set { self.setValue("totals", newValue) }
+    }
 }

@@ -8,7 +8,8 @@ public struct PaymentData: ACPObject {
 
     /// The known fields.
     public static let fields: [ACPField] = [
-        .optional("handler_id", String.self), .optional("instrument", JSONValue.self), .optional("billing_address", ACPAddress.self),
+        .optional("handler_id", String.self), .optional("instrument", JSONValue.self),
+        .optional("billing_address", ACPAddress.self),
         .optional("purchase_order_number", String.self),
     ]
 
@@ -17,16 +18,28 @@ public struct PaymentData: ACPObject {
 
     /// A tokenized credential through `handlerID`, such as a Shared Payment Token (`spt`) through
     /// `card_tokenized`.
-    public init(handlerID: String, instrumentType: String = "card", credentialType: String = "spt", token: String, billingAddress: ACPAddress? = nil) {
+    public init(
+        handlerID: String,
+        instrumentType: String = "card",
+        credentialType: String = "spt",
+        token: String,
+        billingAddress: ACPAddress? = nil
+    ) {
         self.members = [
             "handler_id": .string(handlerID),
-            "instrument": ["type": .string(instrumentType), "credential": ["type": .string(credentialType), "token": .string(token)]],
+            "instrument": [
+                "type": .string(instrumentType),
+                "credential": ["type": .string(credentialType), "token": .string(token)],
+            ],
         ]
         self.setValue("billing_address", billingAddress)
     }
 
     /// `handler_id`.
-    public var handlerID: String? { get { self.value("handler_id") } set { self.setValue("handler_id", newValue) } }
+    public var handlerID: String? {
+        get { self.value("handler_id") }
+        set { self.setValue("handler_id", newValue) }
+    }
     /// `instrument.credential.token`.
     public var token: String? { self.members["instrument"]?["credential"]?["token"]?.stringValue }
 }

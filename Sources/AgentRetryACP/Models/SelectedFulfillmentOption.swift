@@ -7,7 +7,8 @@ public struct SelectedFulfillmentOption: ACPObject {
 
     /// The known fields.
     public static let fields: [ACPField] = [
-        .required("type", FulfillmentOption.Kind.self), .required("option_id", String.self), .optional("item_ids", [String].self),
+        .required("type", FulfillmentOption.Kind.self), .required("option_id", String.self),
+        .optional("item_ids", [String].self),
     ]
 
     /// Creates a selection from members without checking them.
@@ -19,9 +20,18 @@ public struct SelectedFulfillmentOption: ACPObject {
     }
 
     /// `type`.
-    public var kind: FulfillmentOption.Kind { get { self.value("type") ?? "" } set { self.setValue("type", newValue) } }
+    public var kind: FulfillmentOption.Kind {
+        get { self.value("type") ?? "" }
+        set { self.setValue("type", newValue) }
+    }
     /// `option_id`.
-    public var optionID: String { get { self.value("option_id") ?? "" } set { self.setValue("option_id", newValue) } }
+    public var optionID: String {
+        get { self.value("option_id") ?? "" }
+        set { self.setValue("option_id", newValue) }
+    }
     /// `item_ids`: the line item ids it applies to.
-    public var itemIDs: [String] { get { self.value("item_ids") ?? [] } set { self.setValue("item_ids", newValue) } }
+    public var itemIDs: [String] {
+        get { self.value("item_ids") ?? [] }
+        set { self.setValue("item_ids", newValue) }
+    }
 }

@@ -50,8 +50,12 @@ enum DemoChild {
         }
         let data = await outputData
         let signal = status & 0x7F
-        return Exit(status: signal == 0 ? (status >> 8) & 0xFF : 128 + signal, killed: signal == SIGKILL,
-            json: try? JSONValue(parsing: data), lastError: await lastError)
+        return Exit(
+            status: signal == 0 ? (status >> 8) & 0xFF : 128 + signal,
+            killed: signal == SIGKILL,
+            json: try? JSONValue(parsing: data),
+            lastError: await lastError
+        )
     }
 
     /// Stops spawning, SIGKILLs every child still running and waits (up to a second) until they
@@ -84,7 +88,8 @@ enum DemoChild {
     /// Held while spawning; `true` once the demo is interrupted and spawns no more.
     private static let spawning = Mutex(false)
 
-    private static func spawnAlone(_ arguments: [String], environment: [String: String]) throws -> (pid_t, Int32, Int32) {
+    private static func spawnAlone(_ arguments: [String], environment: [String: String]) throws -> (pid_t, Int32, Int32)
+    {
         var outputPipe: [Int32] = [-1, -1]
         var errorPipe: [Int32] = [-1, -1]
         guard pipe(&outputPipe) == 0 else { throw SpawnError(call: "pipe", code: errno) }

@@ -33,7 +33,13 @@ struct DemoFigures {
     let p99: Duration
     let wall: Duration
 
-    init(strategy: DemoRun.Strategy, results: [DemoRun.TaskResult], journal: [JournalEntry], ledger: [LedgerEntry], wall: Duration) {
+    init(
+        strategy: DemoRun.Strategy,
+        results: [DemoRun.TaskResult],
+        journal: [JournalEntry],
+        ledger: [LedgerEntry],
+        wall: Duration
+    ) {
         self.strategy = strategy
         self.tasks = results.count
         self.requests = journal.count
@@ -48,7 +54,10 @@ struct DemoFigures {
         self.duplicateCharges = charges.values.reduce(0) { $0 + max(0, $1 - 1) }
         self.duplicatedTasks = charges.values.filter { $0 > 1 }.count
         self.unattributedCharges = unattributed
-        var completed = 0, declined = 0, needsInput = 0, otherEnded = 0
+        var completed = 0
+        var declined = 0
+        var needsInput = 0
+        var otherEnded = 0
         var pending: [(String, String)] = []
         var lost: [(String, String)] = []
         for result in results.sorted(by: { $0.id < $1.id }) {
@@ -63,32 +72,39 @@ struct DemoFigures {
             case "needs_input": needsInput += 1
             case "canceled", "expired": otherEnded += 1
             case "pending" where result.reason != nil: pending.append((result.id, result.reason ?? ""))
-            default: lost.append((result.id, "\(result.status); invocations: \(result.history.joined(separator: " | "))"))
+            default:
+                lost.append((result.id, "\(result.status); invocations: \(result.history.joined(separator: " | "))"))
             }
         }
-        (self.completed, self.declined, self.needsInput, self.otherEnded) = (completed, declined, needsInput, otherEnded)
+        (self.completed, self.declined, self.needsInput, self.otherEnded) = (
+            completed, declined, needsInput, otherEnded
+        )
         self.pending = pending
         self.lost = lost
         let times = results.map(\.elapsed).sorted()
         self.p50 = times.isEmpty ? .zero : times[(times.count - 1) / 2]
-        self.p99 = times.isEmpty ? .zero : times[min(times.count - 1, Int((Double(times.count) * 0.99).rounded(.up)) - 1)]
+        self.p99 =
+            times.isEmpty ? .zero : times[min(times.count - 1, Int((Double(times.count) * 0.99).rounded(.up)) - 1)]
         self.wall = wall
     }
 
     var json: JSONValue {
         [
-            "run": .string(self.strategy.rawValue), "tasks": .number(Double(self.tasks)), "requests": .number(Double(self.requests)),
+            "run": .string(self.strategy.rawValue), "tasks": .number(Double(self.tasks)),
+            "requests": .number(Double(self.requests)),
             "faults_injected": .number(Double(self.faults)), "kills": .number(Double(self.kills)),
             "kills_scheduled": .number(Double(self.killsScheduled)),
             "completed": .number(Double(self.completed)), "declined": .number(Double(self.declined)),
             "needs_input": .number(Double(self.needsInput)), "pending": .number(Double(self.pending.count)),
             "pending_tasks": .array(self.pending.map { ["task_id": .string($0.id), "reason": .string($0.reason)] }),
-            "other_ended": .number(Double(self.otherEnded)), "duplicate_charges": .number(Double(self.duplicateCharges)),
+            "other_ended": .number(Double(self.otherEnded)),
+            "duplicate_charges": .number(Double(self.duplicateCharges)),
             "tasks_charged_more_than_once": .number(Double(self.duplicatedTasks)),
             "unattributed_charges": .number(Double(self.unattributedCharges)),
             "lost_tasks": .number(Double(self.lost.count)),
             "lost": .array(self.lost.map { ["task_id": .string($0.id), "why": .string($0.why)] }),
-            "p50_task_ms": .number(Double(Self.milliseconds(self.p50))), "p99_task_ms": .number(Double(Self.milliseconds(self.p99))),
+            "p50_task_ms": .number(Double(Self.milliseconds(self.p50))),
+            "p99_task_ms": .number(Double(Self.milliseconds(self.p99))),
             "wall_seconds": .number((Double(Self.milliseconds(self.wall)) / 100).rounded() / 10),
         ]
     }

@@ -17,8 +17,8 @@ struct DemoPlan: Sendable {
 
     /// A fault action and its share of the faults.
     static let faultMix: [(action: FaultRule.Action, weight: Double)] = [
-        (.dropAfterCommit, 0.35),                          // timeout-but-success: committed, response lost
-        (.stallAfterCommit(milliseconds: 1500), 0.10),     // timeout-but-success the slow way
+        (.dropAfterCommit, 0.35),  // timeout-but-success: committed, response lost
+        (.stallAfterCommit(milliseconds: 1500), 0.10),  // timeout-but-success the slow way
         (.resetBeforeCommit, 0.10),
         (.statusBefore(status: 503, retryAfter: nil), 0.10),
         (.statusAfterCommit(status: 500), 0.10),
@@ -64,7 +64,10 @@ struct DemoPlan: Sendable {
             cart.members["fulfillment_details"] = ["name": "Ada Lovelace", "address": address]
             cart.members["buyer"] = ["email": "ada@example.com", "first_name": "Ada"]
             let declines = unit() < 0.1
-            let token = stripe ? (declines ? "pm_card_chargeDeclined" : "pm_card_visa") : (declines ? "spt_test_declined" : "spt_test_success")
+            let token =
+                stripe
+                ? (declines ? "pm_card_chargeDeclined" : "pm_card_visa")
+                : (declines ? "spt_test_declined" : "spt_test_success")
             // A kill lands at a step of the child's work, chosen at random: what an orchestrator's
             // SIGKILL meets when it comes while the agent talks to the merchant. The last
             // invocation a task may get is never killed, so every task gets to say how it ended.

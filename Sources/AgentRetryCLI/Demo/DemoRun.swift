@@ -72,7 +72,14 @@ struct DemoRun: Sendable {
                     while true {
                         let index = next.take()
                         guard index < self.plan.tasks.count else { return done }
-                        done.append(await self.runTask(self.plan.tasks[index], cart: carts[index], server: server, directory: directory))
+                        done.append(
+                            await self.runTask(
+                                self.plan.tasks[index],
+                                cart: carts[index],
+                                server: server,
+                                directory: directory
+                            )
+                        )
                         progress(1)
                     }
                 }
@@ -80,7 +87,13 @@ struct DemoRun: Sendable {
             return await group.reduce(into: []) { $0 += $1 }
         }
         let wall = clock.now - started
-        let figures = DemoFigures(strategy: self.strategy, results: results, journal: server.journal, ledger: server.ledger, wall: wall)
+        let figures = DemoFigures(
+            strategy: self.strategy,
+            results: results,
+            journal: server.journal,
+            ledger: server.ledger,
+            wall: wall
+        )
         try? await server.shutdown()
         try? FileManager.default.removeItem(at: directory)
         return figures
@@ -96,7 +109,12 @@ struct DemoRun: Sendable {
 
     /// One task, as an orchestrator runs it: invoke, SIGKILL when the schedule says so, re-invoke
     /// after a kill or a non-terminal exit, up to the resubmission limit.
-    private func runTask(_ task: DemoPlan.DemoTask, cart: String, server: MockPaymentServer, directory: URL) async -> TaskResult {
+    private func runTask(
+        _ task: DemoPlan.DemoTask,
+        cart: String,
+        server: MockPaymentServer,
+        directory: URL
+    ) async -> TaskResult {
         let clock = ContinuousClock()
         let started = clock.now
         var kills = 0
@@ -106,11 +124,13 @@ struct DemoRun: Sendable {
         for invocation in 0...self.settings.maximumResubmissions {
             invocations += 1
             // AgentRetry's agents share one store; the baselines' memory dies with each process.
-            let store = self.strategy == .agentRetry
+            let store =
+                self.strategy == .agentRetry
                 ? self.settings.store ?? directory.appendingPathComponent("agentretry.sqlite").path
                 : directory.appendingPathComponent("\(task.id)-\(invocation).sqlite").path
             var arguments = [
-                "--server", server.baseURL, "--api-key", "sk_test_demo", "--store", store, "--namespace", self.settings.namespace, "--task-id", task.id,
+                "--server", server.baseURL, "--api-key", "sk_test_demo", "--store", store, "--namespace",
+                self.settings.namespace, "--task-id", task.id,
                 "--cart", cart, "--protocol", self.settings.protocolName, "--payment-token", task.token,
                 "--request-timeout", "0.5", "--initial-backoff", "0.05", "--max-attempts", "4", "--deadline", "10",
                 "--lease-seconds", "2", "--settle-seconds", "5",
@@ -124,7 +144,10 @@ struct DemoRun: Sendable {
                 if exit.killed {
                     history.append("killed at \(task.killAt[invocation] ?? "?")")
                 } else if let json = exit.json {
-                    history.append((json["status"]?.stringValue ?? "?") + ((json["reason"] ?? json["message"])?.stringValue.map { ": \($0)" } ?? ""))
+                    history.append(
+                        (json["status"]?.stringValue ?? "?")
+                            + ((json["reason"] ?? json["message"])?.stringValue.map { ": \($0)" } ?? "")
+                    )
                 } else {
                     history.append("exit \(exit.status): \(exit.lastError ?? "no output")")
                 }
@@ -150,9 +173,16 @@ struct DemoRun: Sendable {
         } else {
             status = "not started"
         }
-        return TaskResult(id: task.id, status: status, reason: last?.json?["reason"]?.stringValue ?? last?.json?["message"]?.stringValue,
-            invocations: invocations, kills: kills, killsScheduled: task.killAt.prefix(invocations).compactMap { $0 }.count,
-            history: history, elapsed: clock.now - started)
+        return TaskResult(
+            id: task.id,
+            status: status,
+            reason: last?.json?["reason"]?.stringValue ?? last?.json?["message"]?.stringValue,
+            invocations: invocations,
+            kills: kills,
+            killsScheduled: task.killAt.prefix(invocations).compactMap { $0 }.count,
+            history: history,
+            elapsed: clock.now - started
+        )
     }
 }
 

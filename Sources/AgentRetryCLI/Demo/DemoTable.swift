@@ -10,8 +10,10 @@ enum DemoTable {
     static func render(_ runs: [DemoFigures]) -> String {
         let rows = runs.map { figures -> [String] in
             [
-                figures.strategy.rawValue, "\(figures.tasks)", "\(figures.requests)", "\(figures.faults)", "\(figures.kills)",
-                "\(figures.completed)", "\(figures.declined)", "\(figures.needsInput)", "\(figures.pending.count)", "\(figures.otherEnded)",
+                figures.strategy.rawValue, "\(figures.tasks)", "\(figures.requests)", "\(figures.faults)",
+                "\(figures.kills)",
+                "\(figures.completed)", "\(figures.declined)", "\(figures.needsInput)", "\(figures.pending.count)",
+                "\(figures.otherEnded)",
                 "\(figures.duplicateCharges) (\(figures.duplicatedTasks) tasks)", "\(figures.lost.count)",
                 Self.seconds(figures.p50), Self.seconds(figures.p99),
             ]
@@ -21,19 +23,26 @@ enum DemoTable {
         }
         func line(_ cells: [String]) -> String {
             cells.enumerated().map { index, cell in
-                index == 0 ? cell.padding(toLength: widths[index], withPad: " ", startingAt: 0)
+                index == 0
+                    ? cell.padding(toLength: widths[index], withPad: " ", startingAt: 0)
                     : String(repeating: " ", count: widths[index] - cell.count) + cell
             }.joined(separator: "  ")
         }
-        return ([line(Self.columns), line(widths.map { String(repeating: "-", count: $0) })] + rows.map(line)).joined(separator: "\n")
+        return ([line(Self.columns), line(widths.map { String(repeating: "-", count: $0) })] + rows.map(line)).joined(
+            separator: "\n"
+        )
     }
 
     /// The reasons behind the pending and lost counts, a line per task (at most `limit` per run).
     static func notes(_ runs: [DemoFigures], limit: Int = 5) -> String {
         var lines: [String] = []
         for figures in runs {
-            for (id, reason) in figures.pending.prefix(limit) { lines.append("\(figures.strategy.rawValue) pending \(id): \(reason)") }
-            for (id, why) in figures.lost.prefix(limit) { lines.append("\(figures.strategy.rawValue) lost \(id): \(why)") }
+            for (id, reason) in figures.pending.prefix(limit) {
+                lines.append("\(figures.strategy.rawValue) pending \(id): \(reason)")
+            }
+            for (id, why) in figures.lost.prefix(limit) {
+                lines.append("\(figures.strategy.rawValue) lost \(id): \(why)")
+            }
             let more = max(0, figures.pending.count - limit) + max(0, figures.lost.count - limit)
             if more > 0 { lines.append("\(figures.strategy.rawValue): \(more) more in --json") }
         }

@@ -6,7 +6,10 @@ import ArgumentParser
 /// starts it; nobody else should.
 struct DemoWorkerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "demo-worker", abstract: "One child of agent-retry demo (internal).", shouldDisplay: false)
+        commandName: "demo-worker",
+        abstract: "One child of agent-retry demo (internal).",
+        shouldDisplay: false
+    )
 
     @Option(name: .customLong("pause-at"), help: "Pause at this step, to be SIGKILLed there.") var pauseAt: String?
     @Flag(name: .customLong("new-key-every-attempt"), help: "The naive baseline: a new random key on every attempt.")
@@ -19,7 +22,9 @@ struct DemoWorkerCommand: AsyncParsableCommand {
             hooks.transport = { RandomKeyTransport(base: $0, headerName: PSPProfile.acp.headerName) }
         }
         CommandHooks.current = hooks
-        let command = try CheckoutCommand.parse(self.checkout.first == "--" ? Array(self.checkout.dropFirst()) : self.checkout)
+        let command = try CheckoutCommand.parse(
+            self.checkout.first == "--" ? Array(self.checkout.dropFirst()) : self.checkout
+        )
         try await command.run()
     }
 }

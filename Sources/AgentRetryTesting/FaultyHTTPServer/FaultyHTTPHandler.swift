@@ -49,8 +49,14 @@ final class FaultyHTTPHandler: ChannelInboundHandler {
         case "/truncate":
             var headers = HTTPHeaders()
             headers.add(name: "Content-Length", value: "100")
-            context.write(self.wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .ok, headers: headers))), promise: nil)
-            context.write(self.wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: String(repeating: "y", count: 50))))), promise: nil)
+            context.write(
+                self.wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .ok, headers: headers))),
+                promise: nil
+            )
+            context.write(
+                self.wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: String(repeating: "y", count: 50))))),
+                promise: nil
+            )
             context.flush()
             context.close(promise: nil)
         case "/weird-version":
@@ -86,7 +92,10 @@ final class FaultyHTTPHandler: ChannelInboundHandler {
         var headers = HTTPHeaders()
         headers.add(name: "Content-Length", value: "\(body.utf8.count)")
         headers.add(name: "Content-Type", value: "text/plain")
-        context.write(self.wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: status, headers: headers))), promise: nil)
+        context.write(
+            self.wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: status, headers: headers))),
+            promise: nil
+        )
         context.write(self.wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: body)))), promise: nil)
         context.writeAndFlush(self.wrapOutboundOut(.end(nil)), promise: nil)
     }
@@ -94,11 +103,17 @@ final class FaultyHTTPHandler: ChannelInboundHandler {
     private func sendChunked(_ context: ChannelHandlerContext, count: Int) {
         var headers = HTTPHeaders()
         headers.add(name: "Transfer-Encoding", value: "chunked")
-        context.write(self.wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .ok, headers: headers))), promise: nil)
+        context.write(
+            self.wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .ok, headers: headers))),
+            promise: nil
+        )
         var remaining = count
         while remaining > 0 {
             let size = min(remaining, 64 * 1024)
-            context.write(self.wrapOutboundOut(.body(.byteBuffer(ByteBuffer(repeating: UInt8(ascii: "z"), count: size)))), promise: nil)
+            context.write(
+                self.wrapOutboundOut(.body(.byteBuffer(ByteBuffer(repeating: UInt8(ascii: "z"), count: size)))),
+                promise: nil
+            )
             remaining -= size
         }
         context.writeAndFlush(self.wrapOutboundOut(.end(nil)), promise: nil)

@@ -51,13 +51,18 @@ public final class InMemoryIdempotencyStore: IdempotencyStore {
     }
 
     public func insertAndLease(
-        _ record: IdempotencyRecord, owner: String, leaseExpiresAt: Date, now: Date, adoptingFinished: Bool
+        _ record: IdempotencyRecord,
+        owner: String,
+        leaseExpiresAt: Date,
+        now: Date,
+        adoptingFinished: Bool
     ) async throws(IdempotencyStoreError) -> (record: IdempotencyRecord, leased: Bool) {
         self.contents.withLock { contents -> (record: IdempotencyRecord, leased: Bool) in
             // IdempotencyStore.insertAndLease's algorithm, under the one lock.
             let others = contents.records.values.filter { $0.key != record.key }
             if adoptingFinished, contents.records[record.key] == nil,
-               let finished = others.latest(identity: record.intentFingerprint, in: IdempotencyRecord.State.finished) {
+                let finished = others.latest(identity: record.intentFingerprint, in: IdempotencyRecord.State.finished)
+            {
                 return (finished, false)
             }
             let unfinished = others.latest(identity: record.intentFingerprint, in: IdempotencyRecord.State.unfinished)
@@ -66,7 +71,8 @@ public final class InMemoryIdempotencyStore: IdempotencyStore {
                 contents.records[key] = record
             }
             guard var found = contents.records[key] else { preconditionFailure("the record was found or inserted") }
-            let leasable = !found.state.isTerminal && found.requestFingerprint == record.requestFingerprint
+            let leasable =
+                !found.state.isTerminal && found.requestFingerprint == record.requestFingerprint
                 && found.leaseIsAvailable(to: owner, at: now)
             if leasable {
                 found.leaseOwner = owner
@@ -78,7 +84,10 @@ public final class InMemoryIdempotencyStore: IdempotencyStore {
     }
 
     public func acquireLease(
-        key: IdempotencyKey, owner: String, expiresAt: Date, now: Date
+        key: IdempotencyKey,
+        owner: String,
+        expiresAt: Date,
+        now: Date
     ) async throws(IdempotencyStoreError) -> IdempotencyRecord? {
         self.contents.withLock { contents -> IdempotencyRecord? in
             guard var record = contents.records[key], record.leaseIsAvailable(to: owner, at: now) else { return nil }
@@ -107,7 +116,8 @@ public final class InMemoryIdempotencyStore: IdempotencyStore {
     }
 
     public func removeFinishedRecords(
-        expiredBefore cutoff: Date, now: Date
+        expiredBefore cutoff: Date,
+        now: Date
     ) async throws(IdempotencyStoreError) -> Int {
         self.contents.withLock { contents in
             let doomed = contents.records.values.filter { $0.isRemovable(expiredBefore: cutoff, at: now) }
@@ -117,7 +127,8 @@ public final class InMemoryIdempotencyStore: IdempotencyStore {
     }
 
     public func setting(
-        named name: String, orInsert makeValue: @escaping @Sendable () -> [UInt8]
+        named name: String,
+        orInsert makeValue: @escaping @Sendable () -> [UInt8]
     ) async throws(IdempotencyStoreError) -> [UInt8] {
         if let value = self.contents.withLock({ $0.settings[name] }) { return value }
         // Made outside the lock; the first value stored wins.
@@ -134,7 +145,8 @@ public final class InMemoryIdempotencyStore: IdempotencyStore {
     private func write(_ record: IdempotencyRecord, owner: String, releasingLease: Bool) throws(IdempotencyStoreError) {
         let written = self.contents.withLock { contents -> Bool in
             guard var stored = contents.records[record.key], stored.leaseOwner == owner,
-                  let expiry = stored.leaseExpiresAt, expiry > record.updatedAt else { return false }
+                let expiry = stored.leaseExpiresAt, expiry > record.updatedAt
+            else { return false }
             stored.state = record.state
             stored.attempts = record.attempts
             stored.updatedAt = record.updatedAt
@@ -148,7 +160,9 @@ public final class InMemoryIdempotencyStore: IdempotencyStore {
         }
         guard written else {
             throw IdempotencyStoreError(
-                code: .leaseLost, message: "the lease on \(record.key) is no longer held by this caller")
+                code: .leaseLost,
+                message: "the lease on \(record.key) is no longer held by this caller"
+            )
         }
     }
 }

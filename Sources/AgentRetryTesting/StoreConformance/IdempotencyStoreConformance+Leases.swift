@@ -8,15 +8,26 @@ extension IdempotencyStoreConformance.Check {
         let store = subject.store
         let other = try await subject.openAnother()
         let (first, leased) = try await store.insertAndLease(
-            makeRecord(), owner: "a", leaseExpiresAt: epoch + 10, now: epoch, adoptingFinished: true)
+            makeRecord(),
+            owner: "a",
+            leaseExpiresAt: epoch + 10,
+            now: epoch,
+            adoptingFinished: true
+        )
         #expect(leased)
         #expect(try await other.acquireLease(key: first.key, owner: "b", expiresAt: epoch + 40, now: epoch + 5) == nil)
         let early = try await other.insertAndLease(
-            first, owner: "b", leaseExpiresAt: epoch + 40, now: epoch + 9.999, adoptingFinished: true)
+            first,
+            owner: "b",
+            leaseExpiresAt: epoch + 40,
+            now: epoch + 9.999,
+            adoptingFinished: true
+        )
         #expect(early.leased == false)
 
         let taken = try #require(
-            try await other.acquireLease(key: first.key, owner: "b", expiresAt: epoch + 40, now: epoch + 10))
+            try await other.acquireLease(key: first.key, owner: "b", expiresAt: epoch + 40, now: epoch + 10)
+        )
         #expect(taken.leaseOwner == "b" && taken.leaseExpiresAt == epoch + 40)
 
         var late = first
@@ -39,9 +50,19 @@ extension IdempotencyStoreConformance.Check {
     static func checkFirstWriteTakesExpiredLease(_ subject: Subject) async throws {
         let store = subject.store
         let first = try await store.insertAndLease(
-            makeRecord(), owner: "a", leaseExpiresAt: epoch + 10, now: epoch, adoptingFinished: true)
+            makeRecord(),
+            owner: "a",
+            leaseExpiresAt: epoch + 10,
+            now: epoch,
+            adoptingFinished: true
+        )
         let taken = try await store.insertAndLease(
-            first.record, owner: "b", leaseExpiresAt: epoch + 40, now: epoch + 10, adoptingFinished: true)
+            first.record,
+            owner: "b",
+            leaseExpiresAt: epoch + 40,
+            now: epoch + 10,
+            adoptingFinished: true
+        )
         #expect(taken.leased && taken.record.leaseOwner == "b" && taken.record.leaseExpiresAt == epoch + 40)
 
         // An unfinished record under another key (another secret's): its live lease is respected,
@@ -52,10 +73,20 @@ extension IdempotencyStoreConformance.Check {
         _ = try await store.insertIfAbsent(open)
         let derived = makeRecord(identity: open.intentFingerprint)
         let refused = try await store.insertAndLease(
-            derived, owner: "d", leaseExpiresAt: epoch + 40, now: epoch + 5, adoptingFinished: true)
+            derived,
+            owner: "d",
+            leaseExpiresAt: epoch + 40,
+            now: epoch + 5,
+            adoptingFinished: true
+        )
         #expect(!refused.leased && refused.record.key == open.key && refused.record.leaseOwner == "c")
         let resumed = try await store.insertAndLease(
-            derived, owner: "d", leaseExpiresAt: epoch + 40, now: epoch + 10, adoptingFinished: true)
+            derived,
+            owner: "d",
+            leaseExpiresAt: epoch + 40,
+            now: epoch + 10,
+            adoptingFinished: true
+        )
         #expect(resumed.leased && resumed.record.key == open.key && resumed.record.leaseOwner == "d")
         #expect(try await store.record(for: derived.key) == nil)
     }
@@ -63,7 +94,12 @@ extension IdempotencyStoreConformance.Check {
     static func checkLeaseRenewal(_ subject: Subject) async throws {
         let store = subject.store
         var record = try await store.insertAndLease(
-            makeRecord(), owner: "a", leaseExpiresAt: epoch + 10, now: epoch, adoptingFinished: true).record
+            makeRecord(),
+            owner: "a",
+            leaseExpiresAt: epoch + 10,
+            now: epoch,
+            adoptingFinished: true
+        ).record
         record.state = .inFlight
         record.updatedAt = epoch + 9
         record.leaseExpiresAt = epoch + 60
@@ -81,7 +117,12 @@ extension IdempotencyStoreConformance.Check {
     static func checkGuardedTransitions(_ subject: Subject) async throws {
         let stores = [subject.store, try await subject.openAnother()]
         let record = try await subject.store.insertAndLease(
-            makeRecord(), owner: "owner-7", leaseExpiresAt: epoch + 30, now: epoch, adoptingFinished: true).record
+            makeRecord(),
+            owner: "owner-7",
+            leaseExpiresAt: epoch + 30,
+            now: epoch,
+            adoptingFinished: true
+        ).record
         let results = try await concurrently(20) { index -> Bool in
             var finished = record
             finished.state = index % 2 == 0 ? .succeeded : .failed
@@ -105,7 +146,12 @@ extension IdempotencyStoreConformance.Check {
         again.updatedAt = epoch + 2
         #expect(await storeError { try await subject.store.update(again, owner: "owner-7") }?.code == .leaseLost)
         let reopened = try await subject.store.insertAndLease(
-            record, owner: "owner-7", leaseExpiresAt: epoch + 60, now: epoch + 3, adoptingFinished: true)
+            record,
+            owner: "owner-7",
+            leaseExpiresAt: epoch + 60,
+            now: epoch + 3,
+            adoptingFinished: true
+        )
         #expect(!reopened.leased && reopened.record == stored)
     }
 
@@ -115,14 +161,24 @@ extension IdempotencyStoreConformance.Check {
         var changed = original
         changed.requestFingerprint = RequestFingerprint.form("amount=9999")
         let result = try await subject.store.insertAndLease(
-            changed, owner: "me", leaseExpiresAt: epoch + 30, now: epoch, adoptingFinished: true)
+            changed,
+            owner: "me",
+            leaseExpiresAt: epoch + 30,
+            now: epoch,
+            adoptingFinished: true
+        )
         #expect(!result.leased && result.record == original)
     }
 
     static func checkReleaseByHolderOnly(_ subject: Subject) async throws {
         let store = subject.store
         let record = try await store.insertAndLease(
-            makeRecord(), owner: "a", leaseExpiresAt: epoch + 30, now: epoch, adoptingFinished: true).record
+            makeRecord(),
+            owner: "a",
+            leaseExpiresAt: epoch + 30,
+            now: epoch,
+            adoptingFinished: true
+        ).record
         try await store.releaseLease(key: record.key, owner: "b")
         #expect(try await store.record(for: record.key)?.leaseOwner == "a")
         try await store.releaseLease(key: record.key, owner: "a")

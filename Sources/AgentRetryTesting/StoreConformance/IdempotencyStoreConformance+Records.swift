@@ -49,7 +49,12 @@ extension IdempotencyStoreConformance.Check {
         let record = makeRecord()
         let results = try await concurrently(40) { index in
             try await stores[index % 2].insertAndLease(
-                record, owner: "owner-\(index)", leaseExpiresAt: epoch + 30, now: epoch, adoptingFinished: true)
+                record,
+                owner: "owner-\(index)",
+                leaseExpiresAt: epoch + 30,
+                now: epoch,
+                adoptingFinished: true
+            )
         }
         #expect(results.filter(\.leased).count == 1)
         #expect(Set(results.map(\.record.key)) == [record.key])
@@ -63,8 +68,12 @@ extension IdempotencyStoreConformance.Check {
         let keys = (0..<24).map { "secret-\($0)" }
         let results = try await concurrently(keys.count) { index in
             try await stores[index % 2].insertAndLease(
-                makeRecord(key: keys[index], identity: identity), owner: "owner-\(index)",
-                leaseExpiresAt: epoch + 30, now: epoch, adoptingFinished: true)
+                makeRecord(key: keys[index], identity: identity),
+                owner: "owner-\(index)",
+                leaseExpiresAt: epoch + 30,
+                now: epoch,
+                adoptingFinished: true
+            )
         }
         #expect(Set(results.map(\.record.key)).count == 1)
         #expect(results.filter(\.leased).count == 1)
@@ -87,38 +96,69 @@ extension IdempotencyStoreConformance.Check {
         let pending = makeRecord(key: "a-\(UUID().uuidString)", state: .pending)
         _ = try await store.insertIfAbsent(pending)
         let resumed = try await store.insertAndLease(
-            makeRecord(identity: pending.intentFingerprint), owner: "me", leaseExpiresAt: epoch + 30, now: epoch,
-            adoptingFinished: false)
+            makeRecord(identity: pending.intentFingerprint),
+            owner: "me",
+            leaseExpiresAt: epoch + 30,
+            now: epoch,
+            adoptingFinished: false
+        )
         #expect(resumed.record.key == pending.key && resumed.leased)
 
         // Finished under key A: adopted (unleased, nothing inserted) only when asked, and only
         // while the derived key has no record of its own.
         let done = makeRecord(
-            key: "done-\(UUID().uuidString)", state: .succeeded,
-            outcome: .init(status: 200, headers: [:], body: Array("{}".utf8)))
+            key: "done-\(UUID().uuidString)",
+            state: .succeeded,
+            outcome: .init(status: 200, headers: [:], body: Array("{}".utf8))
+        )
         _ = try await store.insertIfAbsent(done)
         let derived = makeRecord(identity: done.intentFingerprint)
         let adopted = try await store.insertAndLease(
-            derived, owner: "me", leaseExpiresAt: epoch + 30, now: epoch, adoptingFinished: true)
+            derived,
+            owner: "me",
+            leaseExpiresAt: epoch + 30,
+            now: epoch,
+            adoptingFinished: true
+        )
         #expect(adopted.record == done && !adopted.leased)
         #expect(try await store.record(for: derived.key) == nil)
         let fresh = try await store.insertAndLease(
-            derived, owner: "me", leaseExpiresAt: epoch + 30, now: epoch, adoptingFinished: false)
+            derived,
+            owner: "me",
+            leaseExpiresAt: epoch + 30,
+            now: epoch,
+            adoptingFinished: false
+        )
         #expect(fresh.record.key == derived.key && fresh.leased)
         let own = try await store.insertAndLease(
-            derived, owner: "me", leaseExpiresAt: epoch + 30, now: epoch, adoptingFinished: true)
+            derived,
+            owner: "me",
+            leaseExpiresAt: epoch + 30,
+            now: epoch,
+            adoptingFinished: true
+        )
         #expect(own.record.key == derived.key)
 
         // Both a finished and an unfinished record under other keys: the finished outcome is kept.
         let both = "both-\(UUID().uuidString)"
         let ended = makeRecord(
-            key: "ended-\(UUID().uuidString)", identity: both, state: .succeeded, createdAt: epoch,
-            outcome: .init(status: 200, headers: [:], body: []))
+            key: "ended-\(UUID().uuidString)",
+            identity: both,
+            state: .succeeded,
+            createdAt: epoch,
+            outcome: .init(status: 200, headers: [:], body: [])
+        )
         _ = try await store.insertIfAbsent(ended)
         _ = try await store.insertIfAbsent(
-            makeRecord(key: "open-\(UUID().uuidString)", identity: both, state: .pending, createdAt: epoch + 1))
+            makeRecord(key: "open-\(UUID().uuidString)", identity: both, state: .pending, createdAt: epoch + 1)
+        )
         let kept = try await store.insertAndLease(
-            makeRecord(identity: both), owner: "me", leaseExpiresAt: epoch + 30, now: epoch, adoptingFinished: true)
+            makeRecord(identity: both),
+            owner: "me",
+            leaseExpiresAt: epoch + 30,
+            now: epoch,
+            adoptingFinished: true
+        )
         #expect(kept.record == ended && !kept.leased)
 
         // The newest record of an identity, whatever its key.

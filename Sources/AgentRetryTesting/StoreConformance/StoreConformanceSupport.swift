@@ -7,20 +7,34 @@ package let epoch = Date(timeIntervalSince1970: 1_800_000_000.123456)
 
 /// A new, unleased record in `state`, created at `createdAt`, with its own key and identity unless given.
 package func makeRecord(
-    key: String = "key-\(UUID().uuidString)", identity: String = "intent-\(UUID().uuidString)",
-    state: IdempotencyRecord.State = .prepared, createdAt: Date = epoch, body: String = "amount=1000&currency=usd",
+    key: String = "key-\(UUID().uuidString)",
+    identity: String = "intent-\(UUID().uuidString)",
+    state: IdempotencyRecord.State = .prepared,
+    createdAt: Date = epoch,
+    body: String = "amount=1000&currency=usd",
     outcome: IdempotencyRecord.Outcome? = nil
 ) -> IdempotencyRecord {
     IdempotencyRecord(
-        key: IdempotencyKey(rawValue: key), namespace: "conformance", operation: "payment_intent.create",
-        intentFingerprint: identity, requestFingerprint: RequestFingerprint.form(body), profile: "stripe", state: state,
-        attempts: state == .prepared ? 0 : 1, createdAt: createdAt, updatedAt: createdAt,
-        clientExpiresAt: createdAt + 3600, pspExpiresAt: createdAt + 86_400, outcome: outcome)
+        key: IdempotencyKey(rawValue: key),
+        namespace: "conformance",
+        operation: "payment_intent.create",
+        intentFingerprint: identity,
+        requestFingerprint: RequestFingerprint.form(body),
+        profile: "stripe",
+        state: state,
+        attempts: state == .prepared ? 0 : 1,
+        createdAt: createdAt,
+        updatedAt: createdAt,
+        clientExpiresAt: createdAt + 3600,
+        pspExpiresAt: createdAt + 86_400,
+        outcome: outcome
+    )
 }
 
 /// Runs `count` copies of `body` at once and collects their results.
 package func concurrently<T: Sendable>(
-    _ count: Int, _ body: @escaping @Sendable (Int) async throws -> T
+    _ count: Int,
+    _ body: @escaping @Sendable (Int) async throws -> T
 ) async throws -> [T] {
     try await withThrowingTaskGroup(of: T.self) { group in
         for index in 0..<count { group.addTask { try await body(index) } }

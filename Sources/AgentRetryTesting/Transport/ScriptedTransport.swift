@@ -61,8 +61,14 @@ public final class ScriptedTransport: HTTPClientTransport {
         case .response(let response):
             return response
         case .failure(let code, let failureClass):
-            throw HTTPTransportError(code: code, failureClass: failureClass, message: "scripted failure",
-                method: request.method, url: request.url, wireSends: failureClass == .notSent ? 0 : 1)
+            throw HTTPTransportError(
+                code: code,
+                failureClass: failureClass,
+                message: "scripted failure",
+                method: request.method,
+                url: request.url,
+                wireSends: failureClass == .notSent ? 0 : 1
+            )
         }
     }
 }

@@ -87,7 +87,9 @@ struct CheckoutSession {
         let goods = self.goodsAmount
         let shipping = self.shippingAmount
         let tax = ACPCatalog.tax(on: goods + shipping)
-        var totals: [JSONValue] = [self.total("items_base_amount", "Items", goods), self.total("subtotal", "Subtotal", goods)]
+        var totals: [JSONValue] = [
+            self.total("items_base_amount", "Items", goods), self.total("subtotal", "Subtotal", goods),
+        ]
         if self.needsShipping { totals.append(self.total("fulfillment", "Shipping", shipping)) }
         totals += [self.total("tax", "Tax", tax), self.total("total", "Total", goods + shipping + tax)]
 
@@ -96,7 +98,10 @@ struct CheckoutSession {
             options = ACPCatalog.shippingOptions(subtotal: goods).map { option in
                 [
                     "type": "shipping", "id": .string(option.id), "title": .string(option.title),
-                    "totals": [self.total("fulfillment", "Shipping", option.amount), self.total("total", "Total", option.amount)],
+                    "totals": [
+                        self.total("fulfillment", "Shipping", option.amount),
+                        self.total("total", "Total", option.amount),
+                    ],
                 ]
             }
         }
@@ -117,8 +122,12 @@ struct CheckoutSession {
         if let fulfillmentDetails { object["fulfillment_details"] = fulfillmentDetails }
         if let metadata { object["metadata"] = metadata }
         if let selected = self.selectedShippingOption, self.needsShipping {
-            let physical = self.lines.enumerated().filter { !$0.element.product.digital }.map { JSONValue.string("li_\($0.offset + 1)") }
-            object["selected_fulfillment_options"] = [["type": "shipping", "option_id": .string(selected), "item_ids": .array(physical)]]
+            let physical = self.lines.enumerated().filter { !$0.element.product.digital }.map {
+                JSONValue.string("li_\($0.offset + 1)")
+            }
+            object["selected_fulfillment_options"] = [
+                ["type": "shipping", "option_id": .string(selected), "item_ids": .array(physical)]
+            ]
         }
         if let order { object["order"] = order }
         return .object(object)

@@ -1,26 +1,48 @@
 import AgentRetry
-import Synchronization
 import Foundation
 import Synchronization
 
 extension MockPaymentCore {
     /// Complete: charges the credential; an order and a ledger entry on success, a 2xx session
     /// with a `payment_declined` message on a decline, `requires_3ds` when authentication is due.
-    func completeSession(_ id: String, _ body: JSONValue, key: String, now: Date, state: inout MockState) -> MockResponse {
+    func completeSession(
+        _ id: String,
+        _ body: JSONValue,
+        key: String,
+        now: Date,
+        state: inout MockState
+    ) -> MockResponse {
         let family = RouteFamily.acp
         guard var session = self.expireIfDue(id, now: now, state: &state) else { return Self.sessionNotFound(id) }
         guard !session.isTerminal else {
-            return family.error(405, code: "invalid_state", message: "Checkout session \(id) is \(session.status) and cannot be completed")
+            return family.error(
+                405,
+                code: "invalid_state",
+                message: "Checkout session \(id) is \(session.status) and cannot be completed"
+            )
         }
         guard let token = body["payment_data"]?["instrument"]?["credential"]?["token"]?.stringValue else {
-            return family.error(400, code: "invalid", message: "payment_data.instrument.credential.token is required",
-                param: "$.payment_data.instrument.credential.token")
+            return family.error(
+                400,
+                code: "invalid",
+                message: "payment_data.instrument.credential.token is required",
+                param: "$.payment_data.instrument.credential.token"
+            )
         }
         guard body["payment_data"]?["handler_id"]?.stringValue == "card_tokenized" else {
-            return family.error(400, code: "invalid", message: "payment_data.handler_id must be card_tokenized", param: "$.payment_data.handler_id")
+            return family.error(
+                400,
+                code: "invalid",
+                message: "payment_data.handler_id must be card_tokenized",
+                param: "$.payment_data.handler_id"
+            )
         }
         guard session.status == "ready_for_payment" || session.status == "authentication_required" else {
-            return family.error(400, code: "invalid_state", message: "Checkout session \(id) is \(session.status), not ready for payment")
+            return family.error(
+                400,
+                code: "invalid_state",
+                message: "Checkout session \(id) is \(session.status), not ready for payment"
+            )
         }
         if let buyer = body["buyer"] { session.buyer = buyer }
         session.updatedAt = now
@@ -33,8 +55,12 @@ extension MockPaymentCore {
         case ACPCatalog.Token.requires3DS where outcome == nil:
             session.status = "authentication_required"
             state.sessions[id] = session
-            return family.error(400, code: "requires_3ds", message: "This payment requires 3D Secure authentication.",
-                param: "$.authentication_result")
+            return family.error(
+                400,
+                code: "requires_3ds",
+                message: "This payment requires 3D Secure authentication.",
+                param: "$.authentication_result"
+            )
         case ACPCatalog.Token.requires3DS where outcome != "authenticated" && outcome != "attempt_acknowledged":
             session.status = "ready_for_payment"
             session.messages = [Self.declined("3D Secure authentication was not successful (\(outcome ?? "")).")]
@@ -49,8 +75,17 @@ extension MockPaymentCore {
                 "permalink_url": .string("\(self.baseURL)/orders/\(orderID)"), "status": "created",
             ]
             state.sessions[id] = session
-            state.ledger.append(LedgerEntry(kind: "order", id: orderID, amount: session.totalAmount, currency: session.currency,
-                idempotencyKey: key, taskID: session.taskID, time: now))
+            state.ledger.append(
+                LedgerEntry(
+                    kind: "order",
+                    id: orderID,
+                    amount: session.totalAmount,
+                    currency: session.currency,
+                    idempotencyKey: key,
+                    taskID: session.taskID,
+                    time: now
+                )
+            )
             return .json(200, session.json(baseURL: self.baseURL))
         }
     }

@@ -36,7 +36,9 @@ extension MockPaymentCore {
 
     func ledgerJSON() -> JSONValue {
         let entries = self.state.withLock { $0.ledger }
-        let duplicates = duplicateChargeCounts(in: entries).map { JSONValue.object(["task_id": .string($0.taskID), "count": .number(Double($0.count))]) }
+        let duplicates = duplicateChargeCounts(in: entries).map {
+            JSONValue.object(["task_id": .string($0.taskID), "count": .number(Double($0.count))])
+        }
         return ["entries": .array(entries.map(\.json)), "duplicates": .array(duplicates)]
     }
 

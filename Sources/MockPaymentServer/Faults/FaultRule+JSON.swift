@@ -46,10 +46,18 @@ extension FaultRule {
             throw FormatError(description: "unknown action \(actionName)")
         }
         let probability = json["probability"]?.numberValue ?? 1
-        guard (0...1).contains(probability) else { throw FormatError(description: "probability must be between 0 and 1") }
+        guard (0...1).contains(probability) else {
+            throw FormatError(description: "probability must be between 0 and 1")
+        }
         let count = json["count"]?.integerValue
         if let count, count < 0 { throw FormatError(description: "count must not be negative") }
-        self.init(method: match["method"]?.stringValue, path: match["path"]?.stringValue, action: action, probability: probability, count: count)
+        self.init(
+            method: match["method"]?.stringValue,
+            path: match["path"]?.stringValue,
+            action: action,
+            probability: probability,
+            count: count
+        )
     }
 
     /// Reads one rule object, or an array of them.
@@ -67,7 +75,9 @@ extension FaultRule {
         var match: [String: JSONValue] = [:]
         if let method { match["method"] = .string(method) }
         if let path { match["path"] = .string(path) }
-        var object: [String: JSONValue] = ["match": .object(match), "action": .string(self.action.name), "probability": .number(self.probability)]
+        var object: [String: JSONValue] = [
+            "match": .object(match), "action": .string(self.action.name), "probability": .number(self.probability),
+        ]
         if let count { object["count"] = .number(Double(count)) }
         switch self.action {
         case .stallAfterCommit(let milliseconds), .latency(let milliseconds):

@@ -59,7 +59,8 @@ public struct FaultRule: Sendable, Hashable {
     public var count: Int?
 
     /// Creates a rule.
-    public init(method: String? = nil, path: String? = nil, action: Action, probability: Double = 1, count: Int? = nil) {
+    public init(method: String? = nil, path: String? = nil, action: Action, probability: Double = 1, count: Int? = nil)
+    {
         self.method = method?.uppercased()
         self.path = path
         self.action = action

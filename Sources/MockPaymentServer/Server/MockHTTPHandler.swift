@@ -1,5 +1,5 @@
-import Foundation
 import AgentRetry
+import Foundation
 import NIOCore
 import NIOHTTP1
 
@@ -61,8 +61,11 @@ final class MockHTTPHandler: ChannelInboundHandler {
             }
         }
         return MockRequest(
-            method: head.method.rawValue, path: String(parts[0]), query: query,
-            headers: head.headers.map { (name: $0.name.lowercased(), value: $0.value) }, body: body
+            method: head.method.rawValue,
+            path: String(parts[0]),
+            query: query,
+            headers: head.headers.map { (name: $0.name.lowercased(), value: $0.value) },
+            body: body
         )
     }
 
@@ -71,8 +74,12 @@ final class MockHTTPHandler: ChannelInboundHandler {
         let family = RouteFamily(path: request.path)
         if self.bodyTooLarge {
             let limit = self.core.configuration.maximumRequestBodySize
-            self.write(family.error(413, code: "request_too_large", message: "The request body is larger than \(limit) bytes"),
-                context: context, head: head, closeAfter: true)
+            self.write(
+                family.error(413, code: "request_too_large", message: "The request body is larger than \(limit) bytes"),
+                context: context,
+                head: head,
+                closeAfter: true
+            )
             return
         }
         if family == .admin {
@@ -80,8 +87,14 @@ final class MockHTTPHandler: ChannelInboundHandler {
             return
         }
         let fault = self.core.faults.decide(method: request.method, path: request.path)
-        var entry = JournalEntry(method: request.method, path: request.path, idempotencyKey: request.header("idempotency-key"),
-            fault: fault?.action.name, status: nil, replayed: false)
+        var entry = JournalEntry(
+            method: request.method,
+            path: request.path,
+            idempotencyKey: request.header("idempotency-key"),
+            fault: fault?.action.name,
+            status: nil,
+            replayed: false
+        )
         switch fault?.action {
         case .resetBeforeCommit?:
             self.core.record(entry)
@@ -136,7 +149,13 @@ final class MockHTTPHandler: ChannelInboundHandler {
     }
 
     /// Sends the response the way the post-commit fault (if any) says.
-    private func deliver(_ response: MockResponse, fault: FaultRule.Action?, entry: JournalEntry, context: ChannelHandlerContext, head: HTTPRequestHead) {
+    private func deliver(
+        _ response: MockResponse,
+        fault: FaultRule.Action?,
+        entry: JournalEntry,
+        context: ChannelHandlerContext,
+        head: HTTPRequestHead
+    ) {
         var entry = entry
         let family = RouteFamily(path: entry.path)
         switch fault {
@@ -155,17 +174,26 @@ final class MockHTTPHandler: ChannelInboundHandler {
             entry.status = status
             self.core.record(entry)
             // A replay answers with the saved response; a processed request already carries the status.
-            self.write(response.status == status ? response : family.injected(status: status), context: context, head: head)
+            self.write(
+                response.status == status ? response : family.injected(status: status),
+                context: context,
+                head: head
+            )
         case .truncateBody?:
             entry.status = response.status
             self.core.record(entry)
             var headers = self.headers(of: response)
             headers.replaceOrAdd(name: "Content-Length", value: "\(response.body.count)")
             let status = HTTPResponseStatus(statusCode: response.status)
-            context.write(self.wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: status, headers: headers))), promise: nil)
+            context.write(
+                self.wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: status, headers: headers))),
+                promise: nil
+            )
             let half = ByteBuffer(bytes: response.body.prefix(response.body.count / 2))
             let channel = context.channel
-            context.writeAndFlush(self.wrapOutboundOut(.body(.byteBuffer(half)))).whenComplete { _ in channel.close(promise: nil) }
+            context.writeAndFlush(self.wrapOutboundOut(.body(.byteBuffer(half)))).whenComplete { _ in
+                channel.close(promise: nil)
+            }
         default:
             entry.status = response.status
             self.core.record(entry)
@@ -180,13 +208,21 @@ final class MockHTTPHandler: ChannelInboundHandler {
         return headers
     }
 
-    private func write(_ response: MockResponse, context: ChannelHandlerContext, head: HTTPRequestHead, closeAfter: Bool = false) {
+    private func write(
+        _ response: MockResponse,
+        context: ChannelHandlerContext,
+        head: HTTPRequestHead,
+        closeAfter: Bool = false
+    ) {
         var headers = self.headers(of: response)
         headers.replaceOrAdd(name: "Content-Length", value: "\(response.body.count)")
         let close = closeAfter || !head.isKeepAlive
         if close { headers.replaceOrAdd(name: "Connection", value: "close") }
         let status = HTTPResponseStatus(statusCode: response.status)
-        context.write(self.wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: status, headers: headers))), promise: nil)
+        context.write(
+            self.wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: status, headers: headers))),
+            promise: nil
+        )
         context.write(self.wrapOutboundOut(.body(.byteBuffer(ByteBuffer(bytes: response.body)))), promise: nil)
         let done = context.writeAndFlush(self.wrapOutboundOut(.end(nil)))
         let channel = context.channel

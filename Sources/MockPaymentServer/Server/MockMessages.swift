@@ -41,7 +41,11 @@ public struct MockResponse: Sendable {
 
     /// A JSON response.
     static func json(_ status: Int, _ value: JSONValue, headers: [(name: String, value: String)] = []) -> MockResponse {
-        MockResponse(status: status, headers: [("Content-Type", "application/json")] + headers, body: value.serialized())
+        MockResponse(
+            status: status,
+            headers: [("Content-Type", "application/json")] + headers,
+            body: value.serialized()
+        )
     }
 
     /// Adds or replaces a header.

@@ -1,5 +1,5 @@
-import Foundation
 import AgentRetry
+import Foundation
 import Synchronization
 
 /// What the server does with a request after routing and idempotency checks.
@@ -52,7 +52,8 @@ final class MockPaymentCore: Sendable {
             let decoded = Data(base64Encoded: String(authorization.dropFirst(6))),
             let text = String(data: decoded, encoding: .utf8)
         {
-            let user = text.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
+            let user =
+                text.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
             return user.isEmpty ? nil : user
         }
         return nil
@@ -72,7 +73,9 @@ final class MockPaymentCore: Sendable {
         effect: @escaping @Sendable (inout MockState) -> MockResponse
     ) -> PreparedResponse {
         let key = scope?.key
-        let echo: @Sendable (MockResponse) -> MockResponse = { response in key.map { response.with(header: "Idempotency-Key", $0) } ?? response }
+        let echo: @Sendable (MockResponse) -> MockResponse = { response in
+            key.map { response.with(header: "Idempotency-Key", $0) } ?? response
+        }
         guard let scope else {
             return .process { answerInstead in
                 let committed = self.state.withLock { effect(&$0) }
@@ -81,7 +84,9 @@ final class MockPaymentCore: Sendable {
         }
         let now = self.clock.now()
         let retention = self.configuration.idempotencyRetention
-        let claim = self.state.withLock { $0.idempotency.claim(scope: scope, fingerprint: fingerprint, now: now, retention: retention) }
+        let claim = self.state.withLock {
+            $0.idempotency.claim(scope: scope, fingerprint: fingerprint, now: now, retention: retention)
+        }
         switch claim {
         case .replay(let response):
             return .respond(echo(response.with(header: "Idempotent-Replayed", "true")), replayed: true)
@@ -95,7 +100,12 @@ final class MockPaymentCore: Sendable {
                 let response = self.state.withLock { state in
                     let committed = effect(&state)
                     let saved = family == .stripe ? (answerInstead ?? committed) : committed
-                    state.idempotency.finish(scope: scope, response: saved, keep: saved.status < 500 || family == .stripe, now: now)
+                    state.idempotency.finish(
+                        scope: scope,
+                        response: saved,
+                        keep: saved.status < 500 || family == .stripe,
+                        now: now
+                    )
                     return answerInstead ?? committed
                 }
                 return echo(response)
@@ -106,10 +116,19 @@ final class MockPaymentCore: Sendable {
     private func mismatch(_ family: RouteFamily) -> MockResponse {
         switch family {
         case .stripe:
-            family.error(400, type: "idempotency_error", code: "idempotency_key_reused",
-                message: "Keys for idempotent requests can only be used with the same parameters they were first used with.")
+            family.error(
+                400,
+                type: "idempotency_error",
+                code: "idempotency_key_reused",
+                message:
+                    "Keys for idempotent requests can only be used with the same parameters they were first used with."
+            )
         default:
-            family.error(422, code: "idempotency_conflict", message: "Idempotency-Key has already been used with a different request body")
+            family.error(
+                422,
+                code: "idempotency_conflict",
+                message: "Idempotency-Key has already been used with a different request body"
+            )
         }
     }
 

@@ -55,7 +55,9 @@ enum RouteFamily: Sendable {
             object["type"] = .string(type ?? (status >= 500 ? "api_error" : "invalid_request_error"))
             return .json(status, ["error": .object(object)])
         case .acp, .admin:
-            object["type"] = .string(type ?? (status == 503 ? "service_unavailable" : status >= 500 ? "processing_error" : "invalid_request"))
+            object["type"] = .string(
+                type ?? (status == 503 ? "service_unavailable" : status >= 500 ? "processing_error" : "invalid_request")
+            )
             return .json(status, .object(object))
         }
     }
@@ -63,8 +65,18 @@ enum RouteFamily: Sendable {
     /// The body a `status_before` or `status_after_commit` fault answers with.
     func injected(status: Int) -> MockResponse {
         switch (self, status) {
-        case (.acp, 409): self.error(409, code: "idempotency_in_flight", message: "A request with this Idempotency-Key is currently being processed")
-        case (.stripe, 409): self.error(409, code: "idempotency_key_in_use", message: "There is currently another in-progress request using this Idempotency-Key")
+        case (.acp, 409):
+            self.error(
+                409,
+                code: "idempotency_in_flight",
+                message: "A request with this Idempotency-Key is currently being processed"
+            )
+        case (.stripe, 409):
+            self.error(
+                409,
+                code: "idempotency_key_in_use",
+                message: "There is currently another in-progress request using this Idempotency-Key"
+            )
         case (_, 429): self.error(429, code: "rate_limited", message: "Too many requests (injected fault)")
         case (_, 500...): self.error(status, code: "internal_error", message: "Internal server error (injected fault)")
         default: self.error(status, code: "injected_fault", message: "Injected fault with status \(status)")

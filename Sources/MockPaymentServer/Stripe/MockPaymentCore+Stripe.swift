@@ -1,5 +1,4 @@
 import AgentRetry
-import Synchronization
 import Foundation
 import Synchronization
 
@@ -12,7 +11,14 @@ extension MockPaymentCore {
     func prepareStripe(_ request: MockRequest) -> PreparedResponse {
         let family = RouteFamily.stripe
         guard let apiKey = self.apiKey(of: request) else {
-            return .respond(family.error(401, code: nil, message: "You did not provide an API key. Provide it in the Authorization header (Bearer)."), replayed: false)
+            return .respond(
+                family.error(
+                    401,
+                    code: nil,
+                    message: "You did not provide an API key. Provide it in the Authorization header (Bearer)."
+                ),
+                replayed: false
+            )
         }
         let segments = request.segments.map(String.init)
         switch (request.method, segments.count) {
@@ -20,7 +26,10 @@ extension MockPaymentCore {
             return .respond(self.listPaymentIntents(request), replayed: false)
         case ("GET", 3) where segments[1] == "payment_intents":
             let found = self.state.withLock { $0.paymentIntents[segments[2]]?.json }
-            return .respond(found.map { .json(200, $0) } ?? Self.noSuch("payment_intent", segments[2], param: "intent"), replayed: false)
+            return .respond(
+                found.map { .json(200, $0) } ?? Self.noSuch("payment_intent", segments[2], param: "intent"),
+                replayed: false
+            )
         case ("POST", _):
             break
         default:
@@ -31,7 +40,10 @@ extension MockPaymentCore {
         do {
             form = try StripeForm(body: request.body)
         } catch {
-            return .respond(family.error(400, code: "parameter_invalid", message: error.message, param: error.parameter), replayed: false)
+            return .respond(
+                family.error(400, code: "parameter_invalid", message: error.message, param: error.parameter),
+                replayed: false
+            )
         }
         let key = request.header("idempotency-key")
         let scope = key.map { IdempotencyRecords.Scope(family: "stripe", caller: apiKey, endpoint: nil, key: $0) }
@@ -48,22 +60,40 @@ extension MockPaymentCore {
             }
         case _ where segments.count == 4 && segments[1] == "payment_intents" && segments[3] == "confirm":
             if let unknown = form.unknownParameters(allowed: ["payment_method"]).first {
-                return .respond(family.error(400, code: "parameter_unknown", message: "Received unknown parameter: \(unknown)", param: unknown), replayed: false)
+                return .respond(
+                    family.error(
+                        400,
+                        code: "parameter_unknown",
+                        message: "Received unknown parameter: \(unknown)",
+                        param: unknown
+                    ),
+                    replayed: false
+                )
             }
             let id = segments[2]
             return self.idempotent(scope: scope, fingerprint: fingerprint, family: family) { state in
-                guard var intent = state.paymentIntents[id] else { return Self.noSuch("payment_intent", id, param: "intent") }
+                guard var intent = state.paymentIntents[id] else {
+                    return Self.noSuch("payment_intent", id, param: "intent")
+                }
                 if let method = form.values["payment_method"] { intent.paymentMethod = method }
                 return Self.confirm(&intent, key: key, now: now, state: &state)
             }
         case _ where segments.count == 4 && segments[1] == "payment_intents" && segments[3] == "cancel":
             let id = segments[2]
             return self.idempotent(scope: scope, fingerprint: fingerprint, family: family) { state in
-                guard var intent = state.paymentIntents[id] else { return Self.noSuch("payment_intent", id, param: "intent") }
-                guard ["requires_payment_method", "requires_capture", "requires_confirmation", "requires_action"].contains(intent.status) else {
-                    return family.error(400, code: "payment_intent_unexpected_state",
+                guard var intent = state.paymentIntents[id] else {
+                    return Self.noSuch("payment_intent", id, param: "intent")
+                }
+                guard
+                    ["requires_payment_method", "requires_capture", "requires_confirmation", "requires_action"]
+                        .contains(intent.status)
+                else {
+                    return family.error(
+                        400,
+                        code: "payment_intent_unexpected_state",
                         message: "You cannot cancel this PaymentIntent because it has a status of \(intent.status).",
-                        extra: ["payment_intent": intent.json])
+                        extra: ["payment_intent": intent.json]
+                    )
                 }
                 intent.status = "canceled"
                 intent.canceledAt = now
@@ -73,12 +103,29 @@ extension MockPaymentCore {
             }
         case ["v1", "refunds"]:
             guard let intentID = form.values["payment_intent"] else {
-                return .respond(family.error(400, code: "parameter_missing", message: "Missing required param: payment_intent.", param: "payment_intent"), replayed: false)
+                return .respond(
+                    family.error(
+                        400,
+                        code: "parameter_missing",
+                        message: "Missing required param: payment_intent.",
+                        param: "payment_intent"
+                    ),
+                    replayed: false
+                )
             }
             let amount: Int?
             switch form.positiveInteger("amount") {
             case .success(let value): amount = value
-            case .failure(let error): return .respond(family.error(400, code: "parameter_invalid_integer", message: error.message, param: error.parameter), replayed: false)
+            case .failure(let error):
+                return .respond(
+                    family.error(
+                        400,
+                        code: "parameter_invalid_integer",
+                        message: error.message,
+                        param: error.parameter
+                    ),
+                    replayed: false
+                )
             }
             return self.idempotent(scope: scope, fingerprint: fingerprint, family: family) { state in
                 Self.refund(intentID: intentID, amount: amount, form: form, key: key, now: now, state: &state)
@@ -89,7 +136,11 @@ extension MockPaymentCore {
     }
 
     private func unknownStripeRoute(_ request: MockRequest) -> MockResponse {
-        RouteFamily.stripe.error(404, code: nil, message: "Unrecognized request URL (\(request.method): \(request.path)).")
+        RouteFamily.stripe.error(
+            404,
+            code: nil,
+            message: "Unrecognized request URL (\(request.method): \(request.path))."
+        )
     }
 
     static func noSuch(_ object: String, _ id: String, param: String) -> MockResponse {
@@ -99,29 +150,61 @@ extension MockPaymentCore {
     private static func validateCreate(_ form: StripeForm) -> MockResponse? {
         let family = RouteFamily.stripe
         if let unknown = form.unknownParameters(allowed: Self.createParameters).first {
-            return family.error(400, code: "parameter_unknown", message: "Received unknown parameter: \(unknown)", param: unknown)
+            return family.error(
+                400,
+                code: "parameter_unknown",
+                message: "Received unknown parameter: \(unknown)",
+                param: unknown
+            )
         }
         switch form.positiveInteger("amount") {
-        case .success(nil): return family.error(400, code: "parameter_missing", message: "Missing required param: amount.", param: "amount")
-        case .failure(let error): return family.error(400, code: "parameter_invalid_integer", message: error.message, param: error.parameter)
+        case .success(nil):
+            return family.error(
+                400,
+                code: "parameter_missing",
+                message: "Missing required param: amount.",
+                param: "amount"
+            )
+        case .failure(let error):
+            return family.error(400, code: "parameter_invalid_integer", message: error.message, param: error.parameter)
         case .success: break
         }
         guard let currency = form.values["currency"] else {
-            return family.error(400, code: "parameter_missing", message: "Missing required param: currency.", param: "currency")
+            return family.error(
+                400,
+                code: "parameter_missing",
+                message: "Missing required param: currency.",
+                param: "currency"
+            )
         }
         guard currency.count == 3, currency.allSatisfy({ $0.isLetter && $0.isASCII }) else {
-            return family.error(400, code: "parameter_invalid_string", message: "Invalid currency: \(currency).", param: "currency")
+            return family.error(
+                400,
+                code: "parameter_invalid_string",
+                message: "Invalid currency: \(currency).",
+                param: "currency"
+            )
         }
         if case .failure(let error) = form.boolean("confirm") {
             return family.error(400, code: "parameter_invalid_boolean", message: error.message, param: error.parameter)
         }
         if let capture = form.values["capture_method"], !["automatic", "automatic_async", "manual"].contains(capture) {
-            return family.error(400, code: "parameter_invalid_string", message: "Invalid capture_method: \(capture).", param: "capture_method")
+            return family.error(
+                400,
+                code: "parameter_invalid_string",
+                message: "Invalid capture_method: \(capture).",
+                param: "capture_method"
+            )
         }
         return nil
     }
 
-    private static func createPaymentIntent(_ form: StripeForm, key: String?, now: Int, state: inout MockState) -> MockResponse {
+    private static func createPaymentIntent(
+        _ form: StripeForm,
+        key: String?,
+        now: Int,
+        state: inout MockState
+    ) -> MockResponse {
         var intent = PaymentIntent(
             id: state.makeID("pi"),
             amount: Int(form.values["amount"] ?? "") ?? 0,
@@ -143,17 +226,29 @@ extension MockPaymentCore {
     }
 
     /// Charges the intent's payment method; records the charge in the ledger on success.
-    private static func confirm(_ intent: inout PaymentIntent, key: String?, now: Int, state: inout MockState) -> MockResponse {
+    private static func confirm(
+        _ intent: inout PaymentIntent,
+        key: String?,
+        now: Int,
+        state: inout MockState
+    ) -> MockResponse {
         let family = RouteFamily.stripe
         defer { state.paymentIntents[intent.id] = intent }
         guard ["requires_payment_method", "requires_confirmation"].contains(intent.status) else {
-            return family.error(400, code: "payment_intent_unexpected_state",
+            return family.error(
+                400,
+                code: "payment_intent_unexpected_state",
                 message: "This PaymentIntent's status is \(intent.status), so it cannot be confirmed.",
-                extra: ["payment_intent": intent.json])
+                extra: ["payment_intent": intent.json]
+            )
         }
         guard let method = intent.paymentMethod else {
-            return family.error(400, code: "payment_intent_unexpected_state",
-                message: "You cannot confirm this PaymentIntent because it's missing a payment method.", param: "payment_method")
+            return family.error(
+                400,
+                code: "payment_intent_unexpected_state",
+                message: "You cannot confirm this PaymentIntent because it's missing a payment method.",
+                param: "payment_method"
+            )
         }
         guard let behaviour = TestPaymentMethod(method) else {
             intent.paymentMethod = nil
@@ -169,14 +264,24 @@ extension MockPaymentCore {
             } else {
                 intent.status = "succeeded"
                 intent.amountReceived = intent.amount
-                state.ledger.append(LedgerEntry(kind: "charge", id: intent.id, amount: intent.amount, currency: intent.currency,
-                    idempotencyKey: key, taskID: intent.metadata["task_id"], time: Date(timeIntervalSince1970: Double(now))))
+                state.ledger.append(
+                    LedgerEntry(
+                        kind: "charge",
+                        id: intent.id,
+                        amount: intent.amount,
+                        currency: intent.currency,
+                        idempotencyKey: key,
+                        taskID: intent.metadata["task_id"],
+                        time: Date(timeIntervalSince1970: Double(now))
+                    )
+                )
             }
             return .json(200, intent.json)
         case .declined(let declineCode, let message):
             let error: JSONValue = [
                 "type": "card_error", "code": "card_declined", "decline_code": .string(declineCode),
-                "message": .string(message), "param": "", "payment_method": ["id": .string(method), "object": "payment_method"],
+                "message": .string(message), "param": "",
+                "payment_method": ["id": .string(method), "object": "payment_method"],
             ]
             intent.status = "requires_payment_method"
             intent.lastPaymentError = error
@@ -186,46 +291,88 @@ extension MockPaymentCore {
         }
     }
 
-    private static func refund(intentID: String, amount: Int?, form: StripeForm, key: String?, now: Int, state: inout MockState) -> MockResponse {
+    private static func refund(
+        intentID: String,
+        amount: Int?,
+        form: StripeForm,
+        key: String?,
+        now: Int,
+        state: inout MockState
+    ) -> MockResponse {
         let family = RouteFamily.stripe
-        guard var intent = state.paymentIntents[intentID] else { return Self.noSuch("payment_intent", intentID, param: "payment_intent") }
+        guard var intent = state.paymentIntents[intentID] else {
+            return Self.noSuch("payment_intent", intentID, param: "payment_intent")
+        }
         guard intent.status == "succeeded" else {
-            return family.error(400, code: "charge_not_refundable", message: "This PaymentIntent has no successful charge to refund.", param: "payment_intent")
+            return family.error(
+                400,
+                code: "charge_not_refundable",
+                message: "This PaymentIntent has no successful charge to refund.",
+                param: "payment_intent"
+            )
         }
         let remaining = intent.amountReceived - intent.amountRefunded
         let refundAmount = amount ?? remaining
         guard refundAmount <= remaining, refundAmount > 0 else {
-            return family.error(400, code: "amount_too_large",
-                message: "Refund amount (\(refundAmount)) is greater than the unrefunded amount (\(remaining)).", param: "amount")
+            return family.error(
+                400,
+                code: "amount_too_large",
+                message: "Refund amount (\(refundAmount)) is greater than the unrefunded amount (\(remaining)).",
+                param: "amount"
+            )
         }
         intent.amountRefunded += refundAmount
         state.paymentIntents[intentID] = intent
         let id = state.makeID("re")
         let refund: JSONValue = [
-            "id": .string(id), "object": "refund", "amount": .number(Double(refundAmount)), "currency": .string(intent.currency),
+            "id": .string(id), "object": "refund", "amount": .number(Double(refundAmount)),
+            "currency": .string(intent.currency),
             "payment_intent": .string(intentID), "charge": intent.latestCharge.map(JSONValue.string) ?? .null,
-            "status": "succeeded", "created": .number(Double(now)), "metadata": .object(form.metadata.mapValues(JSONValue.string)),
+            "status": "succeeded", "created": .number(Double(now)),
+            "metadata": .object(form.metadata.mapValues(JSONValue.string)),
             "reason": form.values["reason"].map(JSONValue.string) ?? .null,
         ]
         state.refunds[id] = refund
-        state.ledger.append(LedgerEntry(kind: "refund", id: id, amount: refundAmount, currency: intent.currency,
-            idempotencyKey: key, taskID: intent.metadata["task_id"], time: Date(timeIntervalSince1970: Double(now))))
+        state.ledger.append(
+            LedgerEntry(
+                kind: "refund",
+                id: id,
+                amount: refundAmount,
+                currency: intent.currency,
+                idempotencyKey: key,
+                taskID: intent.metadata["task_id"],
+                time: Date(timeIntervalSince1970: Double(now))
+            )
+        )
         return .json(200, refund)
     }
 
     private func listPaymentIntents(_ request: MockRequest) -> MockResponse {
         let limitText = request.query["limit"] ?? "10"
         guard let limit = Int(limitText), (1...100).contains(limit) else {
-            return RouteFamily.stripe.error(400, code: "parameter_invalid_integer", message: "Invalid integer: limit must be between 1 and 100.", param: "limit")
+            return RouteFamily.stripe.error(
+                400,
+                code: "parameter_invalid_integer",
+                message: "Invalid integer: limit must be between 1 and 100.",
+                param: "limit"
+            )
         }
         return self.state.withLock { state in
             var ids = Array(state.paymentIntentOrder.reversed())
             if let after = request.query["starting_after"] {
-                guard let index = ids.firstIndex(of: after) else { return Self.noSuch("payment_intent", after, param: "starting_after") }
+                guard let index = ids.firstIndex(of: after) else {
+                    return Self.noSuch("payment_intent", after, param: "starting_after")
+                }
                 ids = Array(ids[(index + 1)...])
             }
             let page = ids.prefix(limit).compactMap { state.paymentIntents[$0]?.json }
-            return .json(200, ["object": "list", "url": "/v1/payment_intents", "has_more": .bool(ids.count > limit), "data": .array(page)])
+            return .json(
+                200,
+                [
+                    "object": "list", "url": "/v1/payment_intents", "has_more": .bool(ids.count > limit),
+                    "data": .array(page),
+                ]
+            )
         }
     }
 }

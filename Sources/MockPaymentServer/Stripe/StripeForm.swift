@@ -20,7 +20,10 @@ struct StripeForm {
         for field in text.split(separator: "&", omittingEmptySubsequences: true) {
             let parts = field.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             guard let name = Self.decode(parts[0]), let value = Self.decode(parts.count == 2 ? parts[1] : "") else {
-                throw Malformed(parameter: String(parts[0]), message: "Invalid percent-encoding in parameter \(parts[0]).")
+                throw Malformed(
+                    parameter: String(parts[0]),
+                    message: "Invalid percent-encoding in parameter \(parts[0])."
+                )
             }
             guard !name.isEmpty else { throw Malformed(parameter: "", message: "A parameter has an empty name.") }
             self.pairs.append("\(name)=\(value)")
@@ -54,7 +57,9 @@ struct StripeForm {
     func positiveInteger(_ name: String) -> Result<Int?, Malformed> {
         guard let text = self.values[name] else { return .success(nil) }
         guard let value = Int(text), value > 0 else {
-            return .failure(Malformed(parameter: name, message: "Invalid positive integer: \(name) must be a positive integer."))
+            return .failure(
+                Malformed(parameter: name, message: "Invalid positive integer: \(name) must be a positive integer.")
+            )
         }
         return .success(value)
     }
@@ -78,7 +83,9 @@ struct StripeForm {
             case UInt8(ascii: "+"):
                 bytes.append(UInt8(ascii: " "))
             case UInt8(ascii: "%"):
-                guard let high = iterator.next().flatMap(Self.hexValue), let low = iterator.next().flatMap(Self.hexValue) else {
+                guard let high = iterator.next().flatMap(Self.hexValue),
+                    let low = iterator.next().flatMap(Self.hexValue)
+                else {
                     return nil
                 }
                 bytes.append(high << 4 | low)

@@ -14,7 +14,8 @@ final class TestRetryEnvironment: RetryEnvironment {
     func sleep(for duration: Duration) async throws {
         self.state.withLock {
             $0.sleeps.append(duration)
-            $0.now += duration.components.seconds > 0 || duration.components.attoseconds > 0
+            $0.now +=
+                duration.components.seconds > 0 || duration.components.attoseconds > 0
                 ? Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18 : 0
         }
     }
@@ -32,28 +33,50 @@ struct IdempotentClientTests {
         let directory: URL
         let secret = try! IdempotencyKeyDeriver.Secret(bytes: Array("harness-secret-0123456789abcdef".utf8))
 
-        func client(store name: String = "store", owner: String = "test-owner", policy: RetryPolicy = .standard, leaseWait: Duration = .seconds(5)) throws -> (IdempotentClient, SQLiteIdempotencyStore) {
+        func client(
+            store name: String = "store",
+            owner: String = "test-owner",
+            policy: RetryPolicy = .standard,
+            leaseWait: Duration = .seconds(5)
+        ) throws -> (IdempotentClient, SQLiteIdempotencyStore) {
             let store = try SQLiteIdempotencyStore(path: self.directory.appendingPathComponent("\(name).sqlite").path)
             let configuration = IdempotentClient.Configuration(policy: policy, leaseWait: leaseWait, owner: owner)
-            return (IdempotentClient(transport: self.transport, store: store, secret: self.secret, configuration: configuration, environment: self.environment), store)
+            return (
+                IdempotentClient(
+                    transport: self.transport,
+                    store: store,
+                    secret: self.secret,
+                    configuration: configuration,
+                    environment: self.environment
+                ), store
+            )
         }
 
         func charge(task: String = "task-1") -> HTTPRequest {
-            var request = HTTPRequest(method: .post, url: self.server.baseURL + "/v1/payment_intents",
-                body: "amount=1000&currency=usd&payment_method=pm_card_visa&confirm=true&metadata%5Btask_id%5D=\(task)")
+            var request = HTTPRequest(
+                method: .post,
+                url: self.server.baseURL + "/v1/payment_intents",
+                body: "amount=1000&currency=usd&payment_method=pm_card_visa&confirm=true&metadata%5Btask_id%5D=\(task)"
+            )
             request.headers.add(name: "Authorization", value: "Bearer sk_test_client")
             return request
         }
 
         func intent(task: String = "task-1") -> IdempotencyIntent {
-            IdempotencyIntent(namespace: "tests", operation: "payment_intent.create", inputs: ["task_id": .string(task)])
+            IdempotencyIntent(
+                namespace: "tests",
+                operation: "payment_intent.create",
+                inputs: ["task_id": .string(task)]
+            )
         }
     }
 
     private func withHarness(faults: [FaultRule] = [], _ body: (Harness) async throws -> Void) async throws {
         var configuration = MockPaymentServer.Configuration()
         configuration.faults = faults
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("agentretry-client-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "agentretry-client-\(UUID().uuidString)"
+        )
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         try await MockPaymentServer.withServer(configuration) { server in
@@ -67,7 +90,9 @@ struct IdempotentClientTests {
 
     @Test("Timeout-but-success: the second attempt carries the same key, is replayed, one charge")
     func timeoutButSuccess() async throws {
-        try await self.withHarness(faults: [FaultRule(method: "POST", path: Self.charges, action: .dropAfterCommit, count: 1)]) { harness in
+        try await self.withHarness(faults: [
+            FaultRule(method: "POST", path: Self.charges, action: .dropAfterCommit, count: 1)
+        ]) { harness in
             let metrics = TestMetrics()
             let (client, _) = try withMetricsFactory(metrics) { try harness.client() }
             let result = try await client.send(harness.charge(), intent: harness.intent())
@@ -75,18 +100,27 @@ struct IdempotentClientTests {
             #expect(result.replayed)
             #expect(result.attempts == 2)
             #expect(metrics.counterTotal(label: "agentretry_client_attempts_total") == 2)
-            #expect(metrics.counterTotal(label: "agentretry_client_retries_total", dimensions: [("reason", "mayHaveBeenProcessed")]) == 1)
+            #expect(
+                metrics.counterTotal(
+                    label: "agentretry_client_retries_total",
+                    dimensions: [("reason", "mayHaveBeenProcessed")]
+                ) == 1
+            )
             #expect(metrics.counterTotal(label: "agentretry_client_replays_total") == 1)
             #expect(harness.server.ledger.count == 1)
             #expect(Set(harness.server.journal.map(\.idempotencyKey)) == [result.key.rawValue])
         }
     }
 
-    @Test("Genuine failures are re-executed: one charge", arguments: [
-        FaultRule.Action.resetBeforeCommit, .statusBefore(status: 503, retryAfter: nil),
-    ])
+    @Test(
+        "Genuine failures are re-executed: one charge",
+        arguments: [
+            FaultRule.Action.resetBeforeCommit, .statusBefore(status: 503, retryAfter: nil),
+        ]
+    )
     func genuineFailures(action: FaultRule.Action) async throws {
-        try await self.withHarness(faults: [FaultRule(method: "POST", path: Self.charges, action: action, count: 1)]) { harness in
+        try await self.withHarness(faults: [FaultRule(method: "POST", path: Self.charges, action: action, count: 1)]) {
+            harness in
             let (client, _) = try harness.client()
             let result = try await client.send(harness.charge(), intent: harness.intent())
             #expect(result.status == .succeeded)
@@ -107,7 +141,9 @@ struct IdempotentClientTests {
             #expect(harness.server.journal.count == journalBefore)
             var other = harness.charge()
             other.body = Array("amount=2000&currency=usd&payment_method=pm_card_visa&confirm=true".utf8)
-            let error = try await #require(throws: IdempotentCallError.self) { try await client.send(other, intent: harness.intent()) }
+            let error = try await #require(throws: IdempotentCallError.self) {
+                try await client.send(other, intent: harness.intent())
+            }
             #expect(error.code == .bodyChanged)
             #expect(harness.server.journal.count == journalBefore)
         }
@@ -115,7 +151,9 @@ struct IdempotentClientTests {
 
     @Test("409 in flight at the server: exactly one request, a typed error, and the record resumable")
     func inFlightConflict() async throws {
-        try await self.withHarness(faults: [FaultRule(method: "POST", path: Self.charges, action: .latency(milliseconds: 1500), count: 1)]) { harness in
+        try await self.withHarness(faults: [
+            FaultRule(method: "POST", path: Self.charges, action: .latency(milliseconds: 1500), count: 1)
+        ]) { harness in
             // Two invocations with separate stores derive the same key; whichever reaches the server
             // second finds the first in flight (held 1.5 s by the latency fault).
             let (first, _) = try harness.client(store: "a", owner: "a")
@@ -131,7 +169,9 @@ struct IdempotentClientTests {
                         }
                     }
                 }
-                return await group.reduce(into: [Int: Result<IdempotentResult, IdempotentCallError>]()) { $0[$1.0] = $1.1 }
+                return await group.reduce(into: [Int: Result<IdempotentResult, IdempotentCallError>]()) {
+                    $0[$1.0] = $1.1
+                }
             }
             let conflicts = outcomes.compactMap { index, outcome -> (Int, IdempotentCallError)? in
                 if case .failure(let error) = outcome { return (index, error) }
@@ -155,8 +195,12 @@ struct IdempotentClientTests {
             let (first, _) = try harness.client(store: "a", owner: "a")
             let (second, _) = try harness.client(store: "b", owner: "b")
             func create(_ currency: String) -> HTTPRequest {
-                var request = HTTPRequest(method: .post, url: harness.server.baseURL + "/checkout_sessions",
-                    body: "{\"currency\": \"\(currency)\", \"line_items\": [{\"id\": \"item_mug\"}], \"capabilities\": {}}")
+                var request = HTTPRequest(
+                    method: .post,
+                    url: harness.server.baseURL + "/checkout_sessions",
+                    body:
+                        "{\"currency\": \"\(currency)\", \"line_items\": [{\"id\": \"item_mug\"}], \"capabilities\": {}}"
+                )
                 request.headers.add(name: "Authorization", value: "Bearer sk_test_client")
                 request.headers.add(name: "Content-Type", value: "application/json")
                 request.headers.add(name: "API-Version", value: "2026-04-17")
@@ -164,12 +208,16 @@ struct IdempotentClientTests {
             }
             let intent = IdempotencyIntent(namespace: "tests", operation: "checkout.create", inputs: ["task_id": "t"])
             _ = try await first.send(create("usd"), intent: intent, profile: .acp)
-            let error = try await #require(throws: IdempotentCallError.self) { try await second.send(create("eur"), intent: intent, profile: .acp) }
+            let error = try await #require(throws: IdempotentCallError.self) {
+                try await second.send(create("eur"), intent: intent, profile: .acp)
+            }
             #expect(error.code == .payloadMismatch)
             #expect(error.response?.status == 422)
             #expect(harness.server.journal.count == 2)
             // The kept conflict is returned again without sending.
-            let again = try await #require(throws: IdempotentCallError.self) { try await second.send(create("eur"), intent: intent, profile: .acp) }
+            let again = try await #require(throws: IdempotentCallError.self) {
+                try await second.send(create("eur"), intent: intent, profile: .acp)
+            }
             #expect(again.code == .payloadMismatch)
             #expect(harness.server.journal.count == 2)
         }
@@ -178,7 +226,7 @@ struct IdempotentClientTests {
     @Test("429 with Retry-After in seconds and as an HTTP-date: the clock is advanced as told")
     func retryAfter() async throws {
         try await self.withHarness(faults: [
-            FaultRule(method: "POST", path: Self.charges, action: .statusBefore(status: 429, retryAfter: "2"), count: 1),
+            FaultRule(method: "POST", path: Self.charges, action: .statusBefore(status: 429, retryAfter: "2"), count: 1)
         ]) { harness in
             let (client, _) = try harness.client()
             let result = try await client.send(harness.charge(), intent: harness.intent())
@@ -192,7 +240,12 @@ struct IdempotentClientTests {
         formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
         let httpDate = formatter.string(from: start.addingTimeInterval(7))
         try await self.withHarness(faults: [
-            FaultRule(method: "POST", path: Self.charges, action: .statusBefore(status: 429, retryAfter: httpDate), count: 1),
+            FaultRule(
+                method: "POST",
+                path: Self.charges,
+                action: .statusBefore(status: 429, retryAfter: httpDate),
+                count: 1
+            )
         ]) { harness in
             let (client, _) = try harness.client()
             _ = try await client.send(harness.charge(), intent: harness.intent())
@@ -202,7 +255,9 @@ struct IdempotentClientTests {
 
     @Test("A call that ended pending is resumed by the next invocation with the same key: replayed, one charge")
     func pendingResumes() async throws {
-        try await self.withHarness(faults: [FaultRule(method: "POST", path: Self.charges, action: .dropAfterCommit, count: 1)]) { harness in
+        try await self.withHarness(faults: [
+            FaultRule(method: "POST", path: Self.charges, action: .dropAfterCommit, count: 1)
+        ]) { harness in
             let (first, _) = try harness.client(owner: "first", policy: try RetryPolicy(maximumAttempts: 1))
             let pending = try await first.send(harness.charge(), intent: harness.intent())
             #expect(pending.status == .pending)
@@ -219,13 +274,16 @@ struct IdempotentClientTests {
 
     @Test("A pending record older than the PSP's retention is never re-sent: needs reconciliation")
     func reconciliation() async throws {
-        try await self.withHarness(faults: [FaultRule(method: "POST", path: Self.charges, action: .dropAfterCommit)]) { harness in
+        try await self.withHarness(faults: [FaultRule(method: "POST", path: Self.charges, action: .dropAfterCommit)]) {
+            harness in
             let (client, _) = try harness.client(policy: try RetryPolicy(maximumAttempts: 2))
             let first = try await client.send(harness.charge(), intent: harness.intent())
             #expect(first.status == .pending)
             let sent = harness.server.journal.count
             harness.environment.advance(by: 24 * 3600)
-            let error = try await #require(throws: IdempotentCallError.self) { try await client.send(harness.charge(), intent: harness.intent()) }
+            let error = try await #require(throws: IdempotentCallError.self) {
+                try await client.send(harness.charge(), intent: harness.intent())
+            }
             #expect(error.code == .needsReconciliation)
             #expect(harness.server.journal.count == sent)
         }
@@ -233,18 +291,25 @@ struct IdempotentClientTests {
 
     @Test("A reconciliation lookup settles a stale pending record without sending")
     func reconciliationLookup() async throws {
-        try await self.withHarness(faults: [FaultRule(method: "POST", path: Self.charges, action: .dropAfterCommit, count: 2)]) { harness in
+        try await self.withHarness(faults: [
+            FaultRule(method: "POST", path: Self.charges, action: .dropAfterCommit, count: 2)
+        ]) { harness in
             let (client, _) = try harness.client(policy: try RetryPolicy(maximumAttempts: 2))
             #expect(try await client.send(harness.charge(), intent: harness.intent()).status == .pending)
             let sent = harness.server.journal.count
             harness.environment.advance(by: 24 * 3600)
             let transport = harness.transport
-            let list = HTTPRequest(method: .get, url: harness.server.baseURL + "/v1/payment_intents?limit=100",
-                headers: ["Authorization": "Bearer sk_test_client"])
+            let list = HTTPRequest(
+                method: .get,
+                url: harness.server.baseURL + "/v1/payment_intents?limit=100",
+                headers: ["Authorization": "Bearer sk_test_client"]
+            )
             let settled = try await client.send(harness.charge(), intent: harness.intent()) { _ in
                 // Look the payment up by its task id, as an agent would.
                 let page = try await transport.execute(list)
-                return (try? JSONValue(parsing: page.body))?["data"]?.arrayValue?.contains { $0["metadata"]?["task_id"] == "task-1" } == true ? page : nil
+                return (try? JSONValue(parsing: page.body))?["data"]?.arrayValue?.contains {
+                    $0["metadata"]?["task_id"] == "task-1"
+                } == true ? page : nil
             }
             #expect(settled.status == .succeeded)
             #expect(harness.server.journal.filter { $0.method == "POST" }.count == sent)
@@ -256,9 +321,13 @@ struct IdempotentClientTests {
 
     @Test("A Retry-After beyond the cap ends the call with a typed error that carries it, nothing re-sent")
     func retryAfterBeyondCap() async throws {
-        try await self.withHarness(faults: [FaultRule(method: "POST", path: Self.charges, action: .statusBefore(status: 503, retryAfter: "120"))]) { harness in
+        try await self.withHarness(faults: [
+            FaultRule(method: "POST", path: Self.charges, action: .statusBefore(status: 503, retryAfter: "120"))
+        ]) { harness in
             let (client, _) = try harness.client()
-            let error = try await #require(throws: IdempotentCallError.self) { try await client.send(harness.charge(), intent: harness.intent()) }
+            let error = try await #require(throws: IdempotentCallError.self) {
+                try await client.send(harness.charge(), intent: harness.intent())
+            }
             #expect(error.code == .retryAfterBeyondLimit)
             #expect(error.retryAfter == .seconds(120))
             #expect(harness.server.journal.count == 1)
@@ -274,12 +343,18 @@ struct IdempotentClientTests {
             let result = try await client.send(harness.charge(), intent: harness.intent())
             // Another program writes nonsense into the row.
             try await DatabaseQueue(path: path).write { database in
-                try database.execute(sql: "UPDATE idempotency_record SET state='exploded', attempts='x', created_at='abc'")
+                try database.execute(
+                    sql: "UPDATE idempotency_record SET state='exploded', attempts='x', created_at='abc'"
+                )
             }
-            let error = try await #require(throws: IdempotencyStoreError.self) { try await store.record(for: result.key) }
+            let error = try await #require(throws: IdempotencyStoreError.self) {
+                try await store.record(for: result.key)
+            }
             #expect(error.code == .corruptRecord)
             #expect(error.message.contains(result.key.rawValue))
-            let callError = try await #require(throws: IdempotentCallError.self) { try await client.send(harness.charge(), intent: harness.intent()) }
+            let callError = try await #require(throws: IdempotentCallError.self) {
+                try await client.send(harness.charge(), intent: harness.intent())
+            }
             #expect(callError.code == .store)
             #expect(harness.server.journal.count == 1)
         }
@@ -287,10 +362,17 @@ struct IdempotentClientTests {
 
     @Test("A time bucket makes a new intent, but an unfinished record of the old bucket is resumed after the rollover")
     func timeBucketRollover() async throws {
-        try await self.withHarness(faults: [FaultRule(method: "POST", path: Self.charges, action: .dropAfterCommit, count: 1)]) { harness in
+        try await self.withHarness(faults: [
+            FaultRule(method: "POST", path: Self.charges, action: .dropAfterCommit, count: 1)
+        ]) { harness in
             let (client, _) = try harness.client(policy: try RetryPolicy(maximumAttempts: 1))
             func intent(_ day: String) -> IdempotencyIntent {
-                IdempotencyIntent(namespace: "tests", operation: "payment_intent.create", inputs: ["customer": "c1"], timeBucket: .string(day))
+                IdempotencyIntent(
+                    namespace: "tests",
+                    operation: "payment_intent.create",
+                    inputs: ["customer": "c1"],
+                    timeBucket: .string(day)
+                )
             }
             let late = try await client.send(harness.charge(), intent: intent("2026-11-23"))
             #expect(late.status == .pending)
@@ -306,11 +388,18 @@ struct IdempotentClientTests {
 
     @Test("A re-invocation under another secret resumes the unfinished record's key: one charge")
     func secretChangeResumesKey() async throws {
-        try await self.withHarness(faults: [FaultRule(method: "POST", path: Self.charges, action: .dropAfterCommit, count: 1)]) { harness in
+        try await self.withHarness(faults: [
+            FaultRule(method: "POST", path: Self.charges, action: .dropAfterCommit, count: 1)
+        ]) { harness in
             let store = try SQLiteIdempotencyStore(path: harness.directory.appendingPathComponent("shared.sqlite").path)
             func client(_ secret: String) throws -> IdempotentClient {
-                IdempotentClient(transport: harness.transport, store: store, secret: try .init(bytes: Array(secret.utf8)),
-                    configuration: .init(policy: try RetryPolicy(maximumAttempts: 1)), environment: harness.environment)
+                IdempotentClient(
+                    transport: harness.transport,
+                    store: store,
+                    secret: try .init(bytes: Array(secret.utf8)),
+                    configuration: .init(policy: try RetryPolicy(maximumAttempts: 1)),
+                    environment: harness.environment
+                )
             }
             let first = try await client("the-first-secret-0123456789").send(harness.charge(), intent: harness.intent())
             #expect(first.status == .pending)
@@ -321,18 +410,29 @@ struct IdempotentClientTests {
         }
     }
 
-    @Test("The anchor is committed with a success and found again, also under another secret, with no request; not across time buckets")
+    @Test(
+        "The anchor is committed with a success and found again, also under another secret, with no request; not across time buckets"
+    )
     func anchorKeptAndFound() async throws {
         try await self.withHarness { harness in
             let store = try SQLiteIdempotencyStore(path: harness.directory.appendingPathComponent("anchor.sqlite").path)
             func client(_ secret: String) throws -> IdempotentClient {
-                IdempotentClient(transport: harness.transport, store: store, secret: try .init(bytes: Array(secret.utf8)), environment: harness.environment)
+                IdempotentClient(
+                    transport: harness.transport,
+                    store: store,
+                    secret: try .init(bytes: Array(secret.utf8)),
+                    environment: harness.environment
+                )
             }
             let first = try client("the-first-secret-0123456789")
             #expect(try await first.storedRecord(for: harness.intent()) == nil)
-            let result = try await first.send(harness.charge(), intent: harness.intent(), anchor: { response in
-                (try? JSONValue(parsing: response.body))?["id"]?.stringValue
-            })
+            let result = try await first.send(
+                harness.charge(),
+                intent: harness.intent(),
+                anchor: { response in
+                    (try? JSONValue(parsing: response.body))?["id"]?.stringValue
+                }
+            )
             #expect(result.anchor?.hasPrefix("pi_") == true)
             let requests = harness.server.journal.count
             let other = try client("another-secret-9876543210")
@@ -357,19 +457,31 @@ struct IdempotentClientTests {
 
     @Test("A Stripe key that replays a saved 500 is not re-sent: needs reconciliation, or the lookup settles it")
     func replayedServerError() async throws {
-        try await self.withHarness(faults: [FaultRule(method: "POST", path: Self.charges, action: .statusAfterCommit(status: 500), count: 1)]) { harness in
+        try await self.withHarness(faults: [
+            FaultRule(method: "POST", path: Self.charges, action: .statusAfterCommit(status: 500), count: 1)
+        ]) { harness in
             let (client, _) = try harness.client()
-            let error = await #expect(throws: IdempotentCallError.self) { try await client.send(harness.charge(), intent: harness.intent()) }
+            let error = await #expect(throws: IdempotentCallError.self) {
+                try await client.send(harness.charge(), intent: harness.intent())
+            }
             #expect(error?.code == .needsReconciliation)
             #expect(error?.response?.status == 500)
             #expect(harness.server.journal.count == 2, "the first 500, then its replay; no more")
             #expect(harness.server.ledger.count == 1)
             struct LookupDown: Error {}
-            let unknown = try await client.send(harness.charge(), intent: harness.intent(), reconcile: { _ in throw LookupDown() })
+            let unknown = try await client.send(
+                harness.charge(),
+                intent: harness.intent(),
+                reconcile: { _ in throw LookupDown() }
+            )
             #expect(unknown.status == .pending, "a failed lookup leaves the call unknown, to be looked up again")
-            let settled = try await client.send(harness.charge(), intent: harness.intent(), reconcile: { _ in
-                HTTPResponse(status: 200, body: Array(#"{"id":"pi_found","status":"succeeded"}"#.utf8))
-            })
+            let settled = try await client.send(
+                harness.charge(),
+                intent: harness.intent(),
+                reconcile: { _ in
+                    HTTPResponse(status: 200, body: Array(#"{"id":"pi_found","status":"succeeded"}"#.utf8))
+                }
+            )
             #expect(settled.status == .succeeded)
             #expect(try await client.send(harness.charge(), intent: harness.intent()).fromStore)
             #expect(harness.server.ledger.count == 1)
@@ -381,17 +493,40 @@ struct IdempotentClientTests {
         try await self.withHarness { harness in
             let (_, store) = try harness.client()
             let start = Date(timeIntervalSince1970: 1_800_000_000)
-            var record = IdempotencyRecord(key: IdempotencyKey(rawValue: "k"), namespace: "n", operation: "o", intentFingerprint: "i",
-                requestFingerprint: RequestFingerprint.bytes([]), profile: "stripe", state: .prepared, attempts: 0, createdAt: start,
-                updatedAt: start, clientExpiresAt: start + 3600, pspExpiresAt: start + 7200)
-            let (_, leased) = try await store.insertAndLease(record, owner: "a", leaseExpiresAt: start + 10, now: start, adoptingFinished: true)
+            var record = IdempotencyRecord(
+                key: IdempotencyKey(rawValue: "k"),
+                namespace: "n",
+                operation: "o",
+                intentFingerprint: "i",
+                requestFingerprint: RequestFingerprint.bytes([]),
+                profile: "stripe",
+                state: .prepared,
+                attempts: 0,
+                createdAt: start,
+                updatedAt: start,
+                clientExpiresAt: start + 3600,
+                pspExpiresAt: start + 7200
+            )
+            let (_, leased) = try await store.insertAndLease(
+                record,
+                owner: "a",
+                leaseExpiresAt: start + 10,
+                now: start,
+                adoptingFinished: true
+            )
             #expect(leased)
-            #expect(try await store.acquireLease(key: record.key, owner: "b", expiresAt: start + 40, now: start + 5) == nil)
-            #expect(try await store.acquireLease(key: record.key, owner: "b", expiresAt: start + 40, now: start + 11) != nil)
+            #expect(
+                try await store.acquireLease(key: record.key, owner: "b", expiresAt: start + 40, now: start + 5) == nil
+            )
+            #expect(
+                try await store.acquireLease(key: record.key, owner: "b", expiresAt: start + 40, now: start + 11) != nil
+            )
             record.state = .inFlight
             record.updatedAt = start + 12
             record.leaseExpiresAt = start + 30
-            let lost = try await #require(throws: IdempotencyStoreError.self) { try await store.update(record, owner: "a") }
+            let lost = try await #require(throws: IdempotencyStoreError.self) {
+                try await store.update(record, owner: "a")
+            }
             #expect(lost.code == .leaseLost)
             try await store.update(record, owner: "b")
             #expect(try await store.record(for: record.key)?.state == .inFlight)
@@ -404,12 +539,30 @@ struct IdempotentClientTests {
             let (client, store) = try harness.client(leaseWait: .milliseconds(200))
             let key = try IdempotencyKeyDeriver(secret: harness.secret).key(for: harness.intent())
             let now = harness.environment.now()
-            _ = try await store.insertIfAbsent(IdempotencyRecord(key: key, namespace: "tests", operation: "payment_intent.create",
-                intentFingerprint: "x", requestFingerprint: RequestFingerprint.form(String(decoding: harness.charge().body ?? [], as: UTF8.self)),
-                profile: "stripe", state: .prepared, attempts: 0, createdAt: now, updatedAt: now,
-                clientExpiresAt: now + 3600, pspExpiresAt: now + 7200))
-            #expect(try await store.acquireLease(key: key, owner: "someone-else", expiresAt: now + 3600, now: now) != nil)
-            let error = try await #require(throws: IdempotentCallError.self) { try await client.send(harness.charge(), intent: harness.intent()) }
+            _ = try await store.insertIfAbsent(
+                IdempotencyRecord(
+                    key: key,
+                    namespace: "tests",
+                    operation: "payment_intent.create",
+                    intentFingerprint: "x",
+                    requestFingerprint: RequestFingerprint.form(
+                        String(decoding: harness.charge().body ?? [], as: UTF8.self)
+                    ),
+                    profile: "stripe",
+                    state: .prepared,
+                    attempts: 0,
+                    createdAt: now,
+                    updatedAt: now,
+                    clientExpiresAt: now + 3600,
+                    pspExpiresAt: now + 7200
+                )
+            )
+            #expect(
+                try await store.acquireLease(key: key, owner: "someone-else", expiresAt: now + 3600, now: now) != nil
+            )
+            let error = try await #require(throws: IdempotentCallError.self) {
+                try await client.send(harness.charge(), intent: harness.intent())
+            }
             #expect(error.code == .inProgressElsewhere)
             #expect(harness.server.journal.isEmpty)
         }

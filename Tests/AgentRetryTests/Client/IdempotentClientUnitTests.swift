@@ -34,11 +34,18 @@ struct IdempotentClientUnitTests {
     }
 
     static func client(
-        _ transport: ScriptedTransport, _ environment: ScriptedEnvironment, store: InMemoryIdempotencyStore = .init(),
+        _ transport: ScriptedTransport,
+        _ environment: ScriptedEnvironment,
+        store: InMemoryIdempotencyStore = .init(),
         policy: RetryPolicy = .standard
     ) -> IdempotentClient {
-        IdempotentClient(transport: transport, store: store, secret: Self.secret,
-            configuration: .init(policy: policy, owner: "unit"), environment: environment)
+        IdempotentClient(
+            transport: transport,
+            store: store,
+            secret: Self.secret,
+            configuration: .init(policy: policy, owner: "unit"),
+            environment: environment
+        )
     }
 
     @Test("The client sleeps exactly the jitter draw times each ceiling: 0.5, 1, 2 s scaled by the draws")
@@ -59,10 +66,14 @@ struct IdempotentClientUnitTests {
         #expect(environment.sleeps == [.zero])
     }
 
-    @Test("Timeout-but-success: every attempt carries the same key, and the outcome answers the next call from the store")
+    @Test(
+        "Timeout-but-success: every attempt carries the same key, and the outcome answers the next call from the store"
+    )
     func sameKeyEveryAttempt() async throws {
-        let transport = ScriptedTransport([.fail(.curl(.operationTimedOut), .mayHaveBeenProcessed),
-            .respond(200, headers: ["Idempotent-Replayed": "true"], body: #"{"id": "pi_1"}"#)])
+        let transport = ScriptedTransport([
+            .fail(.curl(.operationTimedOut), .mayHaveBeenProcessed),
+            .respond(200, headers: ["Idempotent-Replayed": "true"], body: #"{"id": "pi_1"}"#),
+        ])
         let store = InMemoryIdempotencyStore()
         let client = Self.client(transport, ScriptedEnvironment(draws: []), store: store)
         let first = try await client.send(Self.charge(), intent: Self.intent())
@@ -82,13 +93,17 @@ struct IdempotentClientUnitTests {
         for status in [409, 422] {
             let transport = ScriptedTransport([.respond(status)])
             let client = Self.client(transport, ScriptedEnvironment(draws: []))
-            await #expect(throws: IdempotentCallError.self) { try await client.send(Self.charge(), intent: Self.intent()) }
+            await #expect(throws: IdempotentCallError.self) {
+                try await client.send(Self.charge(), intent: Self.intent())
+            }
             #expect(transport.requests.count == 1)
         }
         let transport = ScriptedTransport([.respond(422)])
         let client = Self.client(transport, ScriptedEnvironment(draws: []))
         _ = try? await client.send(Self.charge(), intent: Self.intent())
-        let error = await #expect(throws: IdempotentCallError.self) { try await client.send(Self.charge(), intent: Self.intent()) }
+        let error = await #expect(throws: IdempotentCallError.self) {
+            try await client.send(Self.charge(), intent: Self.intent())
+        }
         #expect(error?.code == .payloadMismatch)
         #expect(transport.requests.count == 1)
     }

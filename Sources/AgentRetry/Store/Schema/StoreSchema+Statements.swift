@@ -24,7 +24,9 @@ extension StoreSchema {
     /// The newest record of an intent identity (newest created, then greatest key), optionally
     /// under a key other than `key` and in one of `states`; `columns` may end in PL/pgSQL's `INTO`.
     package func selectLatestRecord(
-        identity: StoreStatement, otherThan key: StoreStatement? = nil, in states: [IdempotencyRecord.State]? = nil,
+        identity: StoreStatement,
+        otherThan key: StoreStatement? = nil,
+        in states: [IdempotencyRecord.State]? = nil,
         columns: String = "*"
     ) -> StoreStatement {
         var statement: StoreStatement = """
@@ -52,8 +54,12 @@ extension StoreSchema {
     /// `now` and the row is readable; for a first write (`request` given), only if the record is not
     /// terminal and has that request fingerprint.
     package func takeLease(
-        key: StoreStatement, owner: StoreStatement, until expiry: StoreStatement, now: StoreStatement,
-        format: StoreStatement = StoreSchema.storageFormat, request: StoreStatement? = nil
+        key: StoreStatement,
+        owner: StoreStatement,
+        until expiry: StoreStatement,
+        now: StoreStatement,
+        format: StoreStatement = StoreSchema.storageFormat,
+        request: StoreStatement? = nil
     ) -> StoreStatement {
         var statement: StoreStatement = """
             UPDATE \(sql: self.recordTable) SET lease_owner = \(owner), lease_expires_at = \(expiry)

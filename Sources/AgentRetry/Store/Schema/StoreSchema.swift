@@ -15,10 +15,16 @@ package struct StoreSchema: Sendable {
 
     /// SQLite's names (the embedded store's, since its first version).
     package static let sqlite = StoreSchema(
-        dialect: .sqlite, recordTable: "idempotency_record", settingTable: "setting")
+        dialect: .sqlite,
+        recordTable: "idempotency_record",
+        settingTable: "setting"
+    )
     /// PostgreSQL's names: prefixed, as the tables share a database with others.
     package static let postgres = StoreSchema(
-        dialect: .postgres, recordTable: "agentretry_record", settingTable: "agentretry_setting")
+        dialect: .postgres,
+        recordTable: "agentretry_record",
+        settingTable: "agentretry_setting"
+    )
 
     /// The database's type for a column of `kind`.
     package func type(of kind: StoreColumn.Kind) -> String {

@@ -31,7 +31,8 @@ package struct StoredRow {
 
     /// The column's value, `nil` for `NULL`.
     func optional<Value>(
-        _ column: StoreColumn, _ read: (StoredValue) -> Value?
+        _ column: StoreColumn,
+        _ read: (StoredValue) -> Value?
     ) throws(IdempotencyStoreError) -> Value? {
         switch self.cell(column) {
         case .missing: throw self.corrupt("column \(column) is missing")
@@ -45,7 +46,8 @@ package struct StoredRow {
 
     /// The column's value, which must not be `NULL`.
     func required<Value>(
-        _ column: StoreColumn, _ read: (StoredValue) -> Value?
+        _ column: StoreColumn,
+        _ read: (StoredValue) -> Value?
     ) throws(IdempotencyStoreError) -> Value {
         guard let value = try self.optional(column, read) else { throw self.corrupt("column \(column) is null") }
         return value
