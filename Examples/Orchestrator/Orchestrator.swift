@@ -21,8 +21,8 @@ struct Orchestrator {
     static let maximumSubmissions = 4
 
     static func main() async throws {
-        // Arguments: [MERCHANT_URL] [--store FILE|postgres://...] [--tasks N] [--task-prefix PREFIX] [--lease-seconds S]
-        //            [--concurrency N]
+        // Arguments: [MERCHANT_URL] [--store FILE|postgres://...] [--tasks N] [--task-prefix PREFIX]
+        //            [--lease-seconds S] [--concurrency N]
         var positional: [String] = []
         var options: [String: String] = [:]
         var arguments = CommandLine.arguments.dropFirst()
@@ -138,7 +138,8 @@ struct Orchestrator {
         if let mock {
             let orders = mock.ledger.filter { $0.kind == "order" }.count
             print(
-                "ledger: \(orders) orders, \(mock.duplicateCharges.count) tasks charged more than once; \(mock.journal.filter { $0.fault != nil }.count) faults injected"
+                "ledger: \(orders) orders, \(mock.duplicateCharges.count) tasks charged more than once; "
+                    + "\(mock.journal.filter { $0.fault != nil }.count) faults injected"
             )
         }
         await transport.shutdown()

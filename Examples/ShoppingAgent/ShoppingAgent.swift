@@ -66,7 +66,8 @@ struct ShoppingAgent {
         do {
             let outcome = try await task.run(taskID: taskID, cart: cart, paymentToken: "spt_test_success")
             print(
-                "status: \(outcome.status), order: \(outcome.orderID ?? "-"), session: \(outcome.checkoutSessionID ?? "-"), "
+                "status: \(outcome.status), order: \(outcome.orderID ?? "-"), "
+                    + "session: \(outcome.checkoutSessionID ?? "-"), "
                     + "generation: \(outcome.generation), from store: \(outcome.fromStore)"
             )
             switch outcome.status {

@@ -103,7 +103,8 @@ struct TransportTour {
             FailureClass.allCases.map { "\($0) ×\(classesMet[$0, default: 0])" }.joined(separator: ", ")
         )
         print(
-            "the server counted \(server.requestsReceived) complete requests on \(server.acceptedConnections) connections"
+            "the server counted \(server.requestsReceived) complete requests "
+                + "on \(server.acceptedConnections) connections"
         )
 
         await transport.shutdown()

@@ -13,8 +13,8 @@ struct DemoCommand: AsyncParsableCommand {
         discussion:
             "Starts the mock payment server in-process with a seeded fault mix, runs each task as an orchestrated "
             + "`agent-retry checkout` child process, SIGKILLs a share of them at random moments and re-invokes them. "
-            + "Runs naive, sdk-style and agentretry on the same task list, fault mix and kill schedule. Exit status 1 if "
-            + "agentretry shows a duplicate charge or a lost task."
+            + "Runs naive, sdk-style and agentretry on the same task list, fault mix and kill schedule. "
+            + "Exit status 1 if agentretry shows a duplicate charge or a lost task."
     )
 
     @Option(help: "Agent tasks per run.") var tasks = 200
@@ -29,8 +29,10 @@ struct DemoCommand: AsyncParsableCommand {
         help: "Re-invocations of a task after a kill or a non-terminal exit."
     ) var maxResubmissions = 5
     @Option(
-        help:
-            "The agentretry run's shared store: postgres://USER@HOST:PORT/DB (password in PGPASSWORD), or a SQLite file. Default: a new SQLite file."
+        help: """
+            The agentretry run's shared store: postgres://USER@HOST:PORT/DB (password in PGPASSWORD), \
+            or a SQLite file. Default: a new SQLite file.
+            """
     )
     var store: String?
     @Flag(help: "Print the figures as one JSON object instead of the table.") var json = false
@@ -97,9 +99,10 @@ struct DemoCommand: AsyncParsableCommand {
         if !self.json {
             Self.say(
                 """
-                agent-retry demo: \(self.tasks) \(self.paymentProtocol.uppercased()) checkout tasks per run, \(self.concurrency) at a time, \
-                seed \(self.seed)\(self.storeDescription); the mock server faults \(Int(self.faultRate * 100))% of requests (most of them \
-                timeout-but-success); \(Int(self.killRate * 100))% of agent processes are SIGKILLed and re-invoked.
+                agent-retry demo: \(self.tasks) \(self.paymentProtocol.uppercased()) checkout tasks per run, \
+                \(self.concurrency) at a time, seed \(self.seed)\(self.storeDescription); the mock server faults \
+                \(Int(self.faultRate * 100))% of requests (most of them timeout-but-success); \
+                \(Int(self.killRate * 100))% of agent processes are SIGKILLed and re-invoked.
                 Only the key strategy differs between runs. Duplicate charges are counted from the server's ledger.
 
                 """
@@ -112,7 +115,8 @@ struct DemoCommand: AsyncParsableCommand {
                 progress.advance(by: $0)
             }
             progress.finish(
-                "\(figures.completed) completed, \(figures.duplicateCharges) duplicate charges, \(figures.lost.count) lost, "
+                "\(figures.completed) completed, \(figures.duplicateCharges) duplicate charges, "
+                    + "\(figures.lost.count) lost, "
                     + "\(DemoTable.seconds(figures.wall))"
             )
             runs.append(figures)
@@ -136,17 +140,20 @@ struct DemoCommand: AsyncParsableCommand {
             let baselines = runs.filter { $0.strategy != .agentRetry }
             if baselines.contains(where: { $0.duplicateCharges > 0 }) {
                 Self.say(
-                    "The baselines charged tasks twice, as expected: the same faults and kills, without keys that survive a crash."
+                    "The baselines charged tasks twice, as expected: the same faults and kills, "
+                        + "without keys that survive a crash."
                 )
             } else if !baselines.isEmpty {
                 Self.say(
-                    "The baselines charged no task twice in this run: their duplicates need a kill between the merchant's commit and the agent's memory."
+                    "The baselines charged no task twice in this run: their duplicates need a kill "
+                        + "between the merchant's commit and the agent's memory."
                 )
             }
             if let agentRetry {
                 Self.say(
                     failed
-                        ? "FAILED: agentretry shows \(agentRetry.duplicateCharges) duplicate charges and \(agentRetry.lost.count) lost tasks \(agentRetry.lost.prefix(10))."
+                        ? "FAILED: agentretry shows \(agentRetry.duplicateCharges) duplicate charges and "
+                            + "\(agentRetry.lost.count) lost tasks \(agentRetry.lost.prefix(10))."
                         : "agentretry: every task charged at most once, none lost."
                 )
             }

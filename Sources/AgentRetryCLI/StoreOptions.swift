@@ -6,8 +6,10 @@ import Foundation
 /// The options every command that keys requests shares: the store and the namespace secret.
 struct StoreOptions: ParsableArguments {
     @Option(
-        help:
-            "The store shared by every invocation of the task: a SQLite file, or postgres://USER@HOST:PORT/DB (password in PGPASSWORD)."
+        help: """
+            The store shared by every invocation of the task: a SQLite file, \
+            or postgres://USER@HOST:PORT/DB (password in PGPASSWORD).
+            """
     )
     var store: String
     @Option(

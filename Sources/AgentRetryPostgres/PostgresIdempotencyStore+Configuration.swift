@@ -94,8 +94,8 @@ extension PostgresIdempotencyStore {
             location.hasPrefix("postgres://") || location.hasPrefix("postgresql://")
         }
 
-        /// A configuration from a connection string:
-        /// `postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE[?sslmode=MODE&sslrootcert=FILE&pool_size=N&connect_timeout=SECONDS]`.
+        /// A configuration from a connection string: `postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE[?QUERY]`,
+        /// where `QUERY` is `sslmode=MODE&sslrootcert=FILE&pool_size=N&connect_timeout=SECONDS`.
         ///
         /// `sslmode` is one of `disable`, `prefer` (the default), `require`, `verify-ca` and
         /// `verify-full`. Without a password in the string, `PGPASSWORD` is used when set.
@@ -162,7 +162,8 @@ extension PostgresIdempotencyStore {
 
         /// The connection string without the password.
         public var description: String {
-            "postgres://\(self.username)@\(self.location)?sslmode=\(self.tls.sslMode)&pool_size=\(self.pool.maximumConnections)"
+            "postgres://\(self.username)@\(self.location)?sslmode=\(self.tls.sslMode)"
+                + "&pool_size=\(self.pool.maximumConnections)"
         }
     }
 }

@@ -104,8 +104,8 @@ extension PostgresIdempotencyStore {
         guard ["on", "remote_write", "remote_apply"].contains(durability) else {
             throw IdempotencyStoreError(
                 code: .invalidConfiguration,
-                message:
-                    "PostgreSQL at \(configuration.location) has synchronous_commit=\(durability): a commit may be lost in a crash; AgentRetry needs on"
+                message: "PostgreSQL at \(configuration.location) has synchronous_commit=\(durability): "
+                    + "a commit may be lost in a crash; AgentRetry needs on"
             )
         }
     }

@@ -148,7 +148,10 @@ extension PostgresIdempotencyStore {
                         try await connection.query(PostgresQuery(unsafeSQL: statement), logger: self.logger)
                     }
                     try await connection.query(
-                        "INSERT INTO agentretry_schema_version (version, name) VALUES (\(migration.version), \(migration.name))",
+                        """
+                        INSERT INTO agentretry_schema_version (version, name) \
+                        VALUES (\(migration.version), \(migration.name))
+                        """,
                         logger: self.logger
                     )
                 }
@@ -157,8 +160,8 @@ extension PostgresIdempotencyStore {
         if applied > known {
             throw IdempotencyStoreError(
                 code: .unsupportedSchema,
-                message:
-                    "the store at \(self.configuration.location) is at schema version \(applied), written by a newer AgentRetry (this one knows \(known))"
+                message: "the store at \(self.configuration.location) is at schema version \(applied), "
+                    + "written by a newer AgentRetry (this one knows \(known))"
             )
         }
     }

@@ -9,7 +9,8 @@ struct ACPModelTests {
     func unknownsAreKept() throws {
         let body =
             #"{"id":"cs_1","status":"awaiting_robot","currency":"usd","future_field":{"a":[1,2]},"#
-            + #""messages":[{"type":"hint","code":"brand_new_code","content":"x","content_type":"plain"}],"line_items":[],"#
+            + #""messages":[{"type":"hint","code":"brand_new_code","content":"x","content_type":"plain"}],"#
+            + #""line_items":[],"#
             + #""totals":[{"type":"carbon_offset","display_text":"Offset","amount":12}]}"#
         let session = try CheckoutSession(parsing: Array(body.utf8))
         #expect(session.status.rawValue == "awaiting_robot")
@@ -42,7 +43,8 @@ struct ACPModelTests {
         "A field of the wrong type or a missing required field is a typed error with its JSONPath",
         arguments: [
             (
-                #"{"id":"cs_1","status":"completed","currency":"usd","line_items":[{"id":"li_1","item":{"id":"x"},"quantity":"two"}]}"#,
+                #"{"id":"cs_1","status":"completed","currency":"usd","#
+                    + #""line_items":[{"id":"li_1","item":{"id":"x"},"quantity":"two"}]}"#,
                 ACPDecodingError.Code.typeMismatch, "$.line_items[0].quantity"
             ),
             (#"{"status":"completed","currency":"usd"}"#, .missingField, "$.id"),
@@ -87,7 +89,8 @@ struct ACPModelTests {
         #expect(!"\(configuration)".contains("sk_acp_secret") && !dumpedConfiguration.contains("sk_acp_secret"))
         #expect(request.acpJSON["payment_data"]?["instrument"]?["credential"]?["token"] == "spt_secret_123")
         let body =
-            #"{"payment_data":{"handler_id":987654321,"instrument":{"type":"card","credential":{"type":"spt","token":"t"}}}}"#
+            #"{"payment_data":{"handler_id":987654321,"#
+            + #""instrument":{"type":"card","credential":{"type":"spt","token":"t"}}}}"#
         let error = #expect(throws: ACPDecodingError.self) {
             try CheckoutSessionCompleteRequest(parsing: Array(body.utf8))
         }
@@ -95,12 +98,13 @@ struct ACPModelTests {
         #expect(error.map { !"\($0)".contains("987654321") } == true)
     }
 
-    @Test("A cart's canonical form merges lines, sorts them, lower-cases the currency and leaves the token out")
+    @Test("A cart's canonical form merges and sorts lines, lower-cases the currency and leaves the token out")
     func canonicalCart() throws {
         let first = try CheckoutCart(
             parsing: Array(
                 #"""
-                {"currency":"USD","line_items":[{"id":"item_mug"},{"id":"item_tshirt","quantity":1},{"id":"item_mug","quantity":2}],
+                {"currency":"USD",
+                 "line_items":[{"id":"item_mug"},{"id":"item_tshirt","quantity":1},{"id":"item_mug","quantity":2}],
                  "payment_token":"spt_a"}
                 """#.utf8
             )
@@ -108,7 +112,8 @@ struct ACPModelTests {
         let second = try CheckoutCart(
             parsing: Array(
                 #"""
-                {"currency":"usd","line_items":[{"id":"item_tshirt","quantity":1},{"id":"item_mug","quantity":3}],"payment_token":"spt_b"}
+                {"currency":"usd","line_items":[{"id":"item_tshirt","quantity":1},{"id":"item_mug","quantity":3}],
+                 "payment_token":"spt_b"}
                 """#.utf8
             )
         )

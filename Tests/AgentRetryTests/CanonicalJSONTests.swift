@@ -27,7 +27,8 @@ struct CanonicalJSONTests {
     func sortingAndEscaping() throws {
         // RFC 8785 §3.2.3's example: by UTF-16 code units "\r" < "1" < U+0080 < "ö" < "€" < "😀" < U+FB33.
         let text =
-            #"{"\u20ac":"Euro","\r":"CR","\ufb33":"Hebrew","1":"One","\ud83d\ude00":"Emoji","\u0080":"Control","\u00f6":"Latin"}"#
+            #"{"\u20ac":"Euro","\r":"CR","\ufb33":"Hebrew","1":"One","#
+            + #""\ud83d\ude00":"Emoji","\u0080":"Control","\u00f6":"Latin"}"#
         let output = try self.canonical(text)
         let order = ["CR", "One", "Control", "Latin", "Euro", "Emoji", "Hebrew"].map { label in
             output.firstRange(of: "\"\(label)\"").map { output.distance(from: output.startIndex, to: $0.lowerBound) }

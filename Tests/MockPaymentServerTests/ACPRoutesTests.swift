@@ -65,7 +65,8 @@ struct ACPRoutesTests {
                 acpPost(
                     server,
                     "/checkout_sessions",
-                    #"{"currency": "usd", "line_items": [{"id": "item_mug"}], "capabilities": {}, "metadata": {"n": 1}}"#,
+                    #"{"currency": "usd", "line_items": [{"id": "item_mug"}], "#
+                        + #""capabilities": {}, "metadata": {"n": 1}}"#,
                     key: "same"
                 )
             )
@@ -73,7 +74,8 @@ struct ACPRoutesTests {
                 acpPost(
                     server,
                     "/checkout_sessions",
-                    #"{"metadata": {"n": 1.0}, "capabilities": {}, "line_items": [{"id": "item_mug"}], "currency": "usd"}"#,
+                    #"{"metadata": {"n": 1.0}, "capabilities": {}, "#
+                        + #""line_items": [{"id": "item_mug"}], "currency": "usd"}"#,
                     key: "same"
                 )
             )
@@ -87,7 +89,8 @@ struct ACPRoutesTests {
     @Test(
         "null differs from absent, and array order matters: 422 idempotency_conflict",
         arguments: [
-            #"{"currency": "usd", "line_items": [{"id": "item_mug"}, {"id": "item_tshirt"}], "capabilities": {}, "buyer": null}"#,
+            #"{"currency": "usd", "line_items": [{"id": "item_mug"}, {"id": "item_tshirt"}], "#
+                + #""capabilities": {}, "buyer": null}"#,
             #"{"currency": "usd", "line_items": [{"id": "item_tshirt"}, {"id": "item_mug"}], "capabilities": {}}"#,
         ]
     )
@@ -251,7 +254,10 @@ struct ACPRoutesTests {
             #expect(noAddress.json["status"] == "not_ready_for_payment")
             let id = noAddress.json["id"]?.stringValue ?? ""
             let update =
-                #"{"fulfillment_details": {"address": {"name": "Ada", "line_one": "1 Loop Rd", "city": "Springfield", "state": "IL", "country": "US", "postal_code": "62701"}}, "selected_fulfillment_options": [{"type": "shipping", "option_id": "ship_express", "item_ids": ["li_1"]}]}"#
+                #"{"fulfillment_details": {"address": {"name": "Ada", "line_one": "1 Loop Rd", "city": "Springfield", "#
+                + #""state": "IL", "country": "US", "postal_code": "62701"}}, "#
+                + #""selected_fulfillment_options": "#
+                + #"[{"type": "shipping", "option_id": "ship_express", "item_ids": ["li_1"]}]}"#
             let updated = try await transport.execute(acpPost(server, "/checkout_sessions/\(id)", update, key: "u"))
             #expect(updated.json["status"] == "ready_for_payment")
             #expect(updated.json["selected_fulfillment_options"]?.arrayValue?.first?["option_id"] == "ship_express")

@@ -20,11 +20,13 @@ struct AdminAndBadInputTests {
     func adminAPI() async throws {
         try await withMockServer { server, transport in
             let one =
-                #"{"match": {"method": "POST", "path": "/v1/payment_intents"}, "action": "status_before", "status": 503, "retry_after": 1, "count": 1}"#
+                #"{"match": {"method": "POST", "path": "/v1/payment_intents"}, "#
+                + #""action": "status_before", "status": 503, "retry_after": 1, "count": 1}"#
             let added = try await transport.execute(self.admin(server, .post, "/__admin/faults", one))
             #expect(added.json["rules"]?.arrayValue?.count == 1)
             let many =
-                #"[{"action": "latency", "ms": 1}, {"match": {"path": "/checkout_sessions/*"}, "action": "garbage", "probability": 0.1}]"#
+                #"[{"action": "latency", "ms": 1}, "#
+                + #"{"match": {"path": "/checkout_sessions/*"}, "action": "garbage", "probability": 0.1}]"#
             let both = try await transport.execute(self.admin(server, .post, "/__admin/faults", many))
             #expect(both.json["rules"]?.arrayValue?.count == 3)
             let bad = try await transport.execute(
@@ -150,7 +152,7 @@ struct AdminAndBadInputTests {
     }
 
     @Test(
-        "Random bytes on a socket get that connection closed, and neither crash the server nor disturb another connection"
+        "Random bytes on a socket get that connection closed, and neither crash the server nor disturb other ones"
     )
     func randomBytes() async throws {
         var configuration = MockPaymentServer.Configuration()

@@ -158,7 +158,7 @@ struct CheckoutCLITests {
     }
 
     @Test(
-        "Exit codes and fields: declined 10, needs input 11, a bad cart 2; the example cart completes over ACP and Stripe"
+        "Exit codes and fields: declined 10, needs input 11, bad cart 2; the example cart completes over ACP and Stripe"
     )
     func exitCodes() async throws {
         try await withMockServer { server, _ in

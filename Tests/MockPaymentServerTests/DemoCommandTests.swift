@@ -40,7 +40,7 @@ struct DemoCommandTests {
     }
 
     @Test(
-        "With --store postgres://, agentretry's agents share one PostgreSQL database; run twice, each demo is exactly-once"
+        "With --store postgres://, agentretry's agents share one PostgreSQL database; run twice, each is exactly-once"
     )
     func demoOnPostgres() async throws {
         let store = try await PostgresTestServer.shared().makeDatabaseURL()

@@ -86,7 +86,7 @@ struct ExamplesTests {
     }
 
     @Test(
-        "agent.py, a tool-calling agent on the standard library, drives the CLI to an order through a timeout-but-success"
+        "agent.py, a standard-library tool-calling agent, drives the CLI to an order through a timeout-but-success"
     )
     func pythonAgent() async throws {
         var configuration = MockPaymentServer.Configuration()

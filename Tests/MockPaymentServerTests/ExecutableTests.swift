@@ -46,14 +46,14 @@ struct ExecutableTests {
     }
 
     @Test(
-        "Prints exactly `listening on http://HOST:PORT` first, applies --faults, and stops cleanly on SIGTERM and SIGINT",
+        "Prints exactly `listening on http://HOST:PORT` first, applies --faults, stops cleanly on SIGTERM and SIGINT",
         arguments: [SIGTERM, SIGINT]
     )
     func runsAndStops(signal: Int32) async throws {
         let faults = FileManager.default.temporaryDirectory.appendingPathComponent("faults-\(UUID().uuidString).json")
         try Data(
-            #"[{"match": {"method": "POST", "path": "/v1/payment_intents"}, "action": "status_before", "status": 503, "count": 1}]"#
-                .utf8
+            (#"[{"match": {"method": "POST", "path": "/v1/payment_intents"}, "#
+                + #""action": "status_before", "status": 503, "count": 1}]"#).utf8
         ).write(to: faults)
         defer { try? FileManager.default.removeItem(at: faults) }
         let process = Process()

@@ -101,15 +101,17 @@ func sessionBody(items: [String] = ["item_tshirt"], address: Bool = true, taskID
     let lines = items.map { "{\"id\": \"\($0)\"}" }.joined(separator: ", ")
     let details =
         address
-        ? ", \"fulfillment_details\": {\"name\": \"Ada\", \"email\": \"ada@example.com\", \"address\": {\"name\": \"Ada\", \"line_one\": \"1 Loop Rd\", \"city\": \"Springfield\", \"state\": \"IL\", \"country\": \"US\", \"postal_code\": \"62701\"}}"
+        ? ", \"fulfillment_details\": {\"name\": \"Ada\", \"email\": \"ada@example.com\", "
+            + "\"address\": {\"name\": \"Ada\", \"line_one\": \"1 Loop Rd\", \"city\": \"Springfield\", "
+            + "\"state\": \"IL\", \"country\": \"US\", \"postal_code\": \"62701\"}}"
         : ""
-    return
-        "{\"currency\": \"usd\", \"line_items\": [\(lines)], \"capabilities\": {}, \"metadata\": {\"task_id\": \"\(taskID)\"}\(details)}"
+    return "{\"currency\": \"usd\", \"line_items\": [\(lines)], \"capabilities\": {}, "
+        + "\"metadata\": {\"task_id\": \"\(taskID)\"}\(details)}"
 }
 
 /// A complete body with a test credential token.
 func completeBody(token: String, authentication: String? = nil) -> String {
     let auth = authentication.map { ", \"authentication_result\": {\"outcome\": \"\($0)\"}" } ?? ""
-    return
-        "{\"payment_data\": {\"handler_id\": \"card_tokenized\", \"instrument\": {\"type\": \"card\", \"credential\": {\"type\": \"spt\", \"token\": \"\(token)\"}}}\(auth)}"
+    return "{\"payment_data\": {\"handler_id\": \"card_tokenized\", "
+        + "\"instrument\": {\"type\": \"card\", \"credential\": {\"type\": \"spt\", \"token\": \"\(token)\"}}}\(auth)}"
 }

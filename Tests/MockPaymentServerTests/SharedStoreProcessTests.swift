@@ -13,7 +13,7 @@ struct SharedStoreProcessTests {
     static let tasks = 50
 
     @Test(
-        "Four worker processes, each with its own secret, work through the same 50 tasks through faults and SIGKILLs: exactly 50 charges"
+        "Four worker processes, one secret each, do the same 50 tasks through faults and SIGKILLs: exactly 50 charges"
     )
     func fourWorkersFiftyTasks() async throws {
         let database = try await PostgresTestServer.shared()
@@ -80,7 +80,8 @@ struct SharedStoreProcessTests {
             #expect(Int(records.first.flatMap { $0 } ?? "0") ?? 0 >= Self.tasks)
             let doubled = try await database.execute(
                 """
-                SELECT CAST(count(*) AS TEXT) FROM (SELECT intent_fingerprint FROM agentretry_record GROUP BY 1 HAVING count(*) > 1) AS d
+                SELECT CAST(count(*) AS TEXT)
+                FROM (SELECT intent_fingerprint FROM agentretry_record GROUP BY 1 HAVING count(*) > 1) AS d
                 """,
                 database: name
             )

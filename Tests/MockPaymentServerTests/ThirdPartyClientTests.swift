@@ -17,7 +17,7 @@ struct ThirdPartyClientTests {
     }
 
     @Test(
-        "ACP responses, errors, the tests' requests and the checkout task's bodies validate against the 2026-04-17 JSON Schema"
+        "ACP responses, errors, test requests and checkout task bodies validate against the 2026-04-17 JSON Schema"
     )
     func acpSchema() async throws {
         let schema = try #require(
@@ -138,7 +138,8 @@ struct ThirdPartyClientTests {
     static let stripeScript = #"""
         import sys, stripe
         client = stripe.StripeClient("sk_test_sdk", base_addresses={"api": sys.argv[1]}, max_network_retries=0)
-        params = {"amount": 1500, "currency": "usd", "payment_method": "pm_card_visa", "metadata": {"task_id": "sdk-task"}}
+        params = {"amount": 1500, "currency": "usd", "payment_method": "pm_card_visa",
+                  "metadata": {"task_id": "sdk-task"}}
         pi = client.v1.payment_intents.create(params=params, options={"idempotency_key": "sdk-key-1"})
         assert pi.status == "requires_confirmation", pi.status
         pi = client.v1.payment_intents.confirm(pi.id)
@@ -151,12 +152,16 @@ struct ThirdPartyClientTests {
         refund = client.v1.refunds.create(params={"payment_intent": pi.id, "amount": 500})
         assert refund.status == "succeeded" and refund.amount == 500
         try:
-            client.v1.payment_intents.create(params={"amount": 100, "currency": "usd", "payment_method": "pm_card_chargeDeclined", "confirm": True})
+            client.v1.payment_intents.create(
+                params={"amount": 100, "currency": "usd", "payment_method": "pm_card_chargeDeclined", "confirm": True}
+            )
             raise SystemExit("a declined card did not raise")
         except stripe.CardError as error:
             assert error.code == "card_declined", error.code
         try:
-            client.v1.payment_intents.create(params={"amount": 1600, "currency": "usd"}, options={"idempotency_key": "sdk-key-1"})
+            client.v1.payment_intents.create(
+                params={"amount": 1600, "currency": "usd"}, options={"idempotency_key": "sdk-key-1"}
+            )
             raise SystemExit("a reused key did not raise")
         except stripe.IdempotencyError:
             pass

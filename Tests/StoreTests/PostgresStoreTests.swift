@@ -19,8 +19,8 @@ struct PostgresStoreTests {
     @Test("A connection string gives every field; the password is read, percent-decoded, and never printed")
     func connectionString() throws {
         let configuration = try Configuration(
-            connectionString:
-                "postgresql://agent:s%40cr%2Ft@db.internal:6543/payments?sslmode=verify-full&sslrootcert=/etc/ca.pem&pool_size=32&connect_timeout=3",
+            connectionString: "postgresql://agent:s%40cr%2Ft@db.internal:6543/payments"
+                + "?sslmode=verify-full&sslrootcert=/etc/ca.pem&pool_size=32&connect_timeout=3",
             environment: [:]
         )
         #expect(configuration.host == "db.internal" && configuration.port == 6543)
@@ -95,7 +95,7 @@ struct PostgresStoreTests {
     }
 
     @Test(
-        "A password login (SCRAM) works; a wrong password and a server that is not there are typed errors that never carry the password"
+        "A password login (SCRAM) works; a wrong password and an absent server are typed errors without the password"
     )
     func loginAndReachability() async throws {
         let server = try await PostgresTestServer.shared()
@@ -232,7 +232,7 @@ struct PostgresStoreTests {
     }
 
     @Test(
-        "A database that stops answering (its processes SIGSTOPped) is a typed error within the operation timeout, not a hang"
+        "A database that stops answering (SIGSTOPped) is a typed error within the operation timeout, not a hang"
     )
     func silentDatabase() async throws {
         let database = try await PostgresTestServer.startDedicated()

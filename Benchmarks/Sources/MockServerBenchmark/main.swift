@@ -35,8 +35,8 @@ func round(_ transport: HTTPTransport, url: String, requests: Int, concurrency: 
                     var request = HTTPRequest(
                         method: .post,
                         url: url,
-                        body:
-                            "amount=1000&currency=usd&payment_method=pm_card_visa&confirm=true&metadata%5Btask_id%5D=\(tag)-\(index)"
+                        body: "amount=1000&currency=usd&payment_method=pm_card_visa&confirm=true"
+                            + "&metadata%5Btask_id%5D=\(tag)-\(index)"
                     )
                     request.headers.add(name: "Authorization", value: "Bearer sk_test_bench")
                     request.headers.add(name: "Idempotency-Key", value: "\(tag)-\(index)")
@@ -58,7 +58,8 @@ let mock = try await MockPaymentServer.start()
 let plain = try await FaultyHTTPServer.start()
 let transport = HTTPTransport()
 print(
-    "mock-server-benchmark: \(requests) idempotent POSTs per round, \(concurrency) concurrent, \(rounds) rounds, \(ProcessInfo.processInfo.activeProcessorCount) cores"
+    "mock-server-benchmark: \(requests) idempotent POSTs per round, \(concurrency) concurrent, \(rounds) rounds, "
+        + "\(ProcessInfo.processInfo.activeProcessorCount) cores"
 )
 _ = try await round(transport, url: plain.baseURL + "/ok", requests: 1000, concurrency: concurrency, tag: "warm-plain")
 _ = try await round(

@@ -99,7 +99,8 @@ func round(_ variant: String, concurrency: Int, tag: String) async throws -> Dou
 
 let variants = ["bare transport", "SQLite", "PostgreSQL"]
 print(
-    "store-benchmark: \(callsPerTask) calls per task, \(rounds) alternating rounds, PostgreSQL pool of \(poolSize) connections,",
+    "store-benchmark: \(callsPerTask) calls per task, \(rounds) alternating rounds, "
+        + "PostgreSQL pool of \(poolSize) connections,",
     "\(ProcessInfo.processInfo.activeProcessorCount) cores"
 )
 var medians: [Int: [String: Double]] = [:]
@@ -126,7 +127,8 @@ func formatted(_ value: Double) -> String {
 
 print("")
 print(
-    "| concurrent tasks | bare transport (calls/s) | SQLite store (calls/s) | PostgreSQL store (calls/s) | SQLite / bare | PostgreSQL / bare | PostgreSQL / SQLite |"
+    "| concurrent tasks | bare transport (calls/s) | SQLite store (calls/s) | PostgreSQL store (calls/s) "
+        + "| SQLite / bare | PostgreSQL / bare | PostgreSQL / SQLite |"
 )
 print("|---|---|---|---|---|---|---|")
 for concurrency in concurrencies {

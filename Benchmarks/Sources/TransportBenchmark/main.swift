@@ -91,7 +91,8 @@ let transport = HTTPTransport()
 let baseline = PlainCurlLoop(url: url)
 
 print(
-    "transport-benchmark: \(requests) sequential keep-alive GETs per round, \(rounds) rounds, \(ProcessInfo.processInfo.activeProcessorCount) cores"
+    "transport-benchmark: \(requests) sequential keep-alive GETs per round, \(rounds) rounds, "
+        + "\(ProcessInfo.processInfo.activeProcessorCount) cores"
 )
 print(HTTPTransport.libcurlVersion)
 _ = await baseline.run(requests: 1000)

@@ -66,6 +66,7 @@ public struct IdempotentCallError: Error, Sendable, CustomStringConvertible {
 
     /// The code, the key and the details.
     public var description: String {
-        "IdempotentCallError.\(self.code) [key \(self.key?.rawValue ?? "-"), attempts \(self.attempts)]: \(self.message)"
+        "IdempotentCallError.\(self.code) [key \(self.key?.rawValue ?? "-"), attempts \(self.attempts)]: "
+            + "\(self.message)"
     }
 }

@@ -39,7 +39,8 @@ public final class IdempotentClient: Sendable {
             self.leaseWait = leaseWait
             self.owner =
                 owner
-                ?? "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8))"
+                ?? "\(ProcessInfo.processInfo.hostName)-\(ProcessInfo.processInfo.processIdentifier)-"
+                + "\(UUID().uuidString.prefix(8))"
         }
     }
 

@@ -71,7 +71,8 @@ final class CurlMultiLoop: @unchecked Sendable {
         self.multi.wakeUp()
     }
 
-    /// Aborts a handed-over transfer; the loop resumes its task with ``HTTPTransportError/Code-swift.struct/cancelled``.
+    /// Aborts a handed-over transfer; the loop resumes its task with
+    /// ``HTTPTransportError/Code-swift.struct/cancelled``.
     func cancel(_ id: UInt64) {
         self.inbox.withLock { $0.commands.append(.cancel(id)) }
         self.commandsWaiting.store(true, ordering: .releasing)

@@ -45,12 +45,14 @@ extension RetryPolicy {
 
     /// The verdict on a response.
     ///
-    /// | response | verdict |
-    /// |---|---|
-    /// | 2xx | succeeded |
-    /// | what the profile's ``PSPProfile/conflictReader`` calls a conflict (by default: 409 in flight, 422 and Stripe's 400 `idempotency_error` a payload mismatch) | conflict, with the response's `Retry-After` |
-    /// | 408, 429, 500, 502, 503, 504 | retry, honouring `Retry-After`; but `Stripe-Should-Retry: false` makes it failed |
-    /// | any other status (other 4xx, 501, 505, ...) | failed |
+    /// The verdict for each response:
+    ///
+    /// - 2xx: succeeded.
+    /// - What the profile's ``PSPProfile/conflictReader`` calls a conflict (by default: 409 in flight, 422 and
+    ///   Stripe's 400 `idempotency_error` a payload mismatch): conflict, with the response's `Retry-After`.
+    /// - 408, 429, 500, 502, 503, 504: retry, honouring `Retry-After`; but `Stripe-Should-Retry: false` makes
+    ///   it failed.
+    /// - Any other status (other 4xx, 501, 505, ...): failed.
     package func verdict(for response: HTTPResponse, profile: PSPProfile, now: Date) -> AttemptVerdict {
         let serverDelay = response.headers.first(name: "Retry-After").flatMap { RetryAfter.delay(from: $0, now: now) }
         if (200..<300).contains(response.status) { return .succeeded }

@@ -123,15 +123,18 @@ extension RetryDecider {
         return .end(Ending(write: .finish(record), result: .success(result)))
     }
 
-    /// Looks the outcome up when the caller can; else ends with ``IdempotentCallError/Code-swift.struct/needsReconciliation``.
+    /// Looks the outcome up when the caller can; else ends with
+    /// ``IdempotentCallError/Code-swift.struct/needsReconciliation``.
     mutating func lookUp(_ reason: LookupReason, persist: IdempotencyRecord?, response: HTTPResponse? = nil) -> Step {
         guard self.settings.canLookUp else {
             let message =
                 switch reason {
                 case .retentionPassed:
-                    "the outcome is unknown and the \(self.settings.profile.name) key retention has passed; nothing was sent"
+                    "the outcome is unknown and the \(self.settings.profile.name) key retention has passed; "
+                        + "nothing was sent"
                 case .replayedServerError(let status):
-                    "the \(self.settings.profile.name) key replays a saved \(status); the outcome must be looked up, not re-sent"
+                    "the \(self.settings.profile.name) key replays a saved \(status); "
+                        + "the outcome must be looked up, not re-sent"
                 }
             let write: Ending.Write = persist.map { .finish($0) } ?? .releaseLease
             return .end(
@@ -160,9 +163,11 @@ extension RetryDecider {
             let message =
                 switch self.lookupReason {
                 case .replayedServerError:
-                    "the \(self.settings.profile.name) key replays a saved server error and the lookup found nothing; not sent again"
+                    "the \(self.settings.profile.name) key replays a saved server error "
+                        + "and the lookup found nothing; not sent again"
                 case .retentionPassed, nil:
-                    "the outcome is unknown and the \(self.settings.profile.name) key retention has passed; nothing was sent"
+                    "the outcome is unknown and the \(self.settings.profile.name) key retention has passed; "
+                        + "nothing was sent"
                 }
             return .end(Ending(write: .releaseLease, result: .failure(self.error(.needsReconciliation, message))))
         case .found(let response):

@@ -78,7 +78,8 @@ package struct RetryDecider: Sendable {
                     result: .failure(
                         self.error(
                             .bodyChanged,
-                            "this intent was first sent with another body; start a new generation of the intent to send a different request"
+                            "this intent was first sent with another body; "
+                                + "start a new generation of the intent to send a different request"
                         )
                     )
                 )

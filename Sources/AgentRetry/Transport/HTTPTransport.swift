@@ -30,7 +30,8 @@ public final class HTTPTransport: HTTPClientTransport {
 
     /// Creates a transport and starts its libcurl thread.
     /// - Parameters:
-    ///   - configuration: Timeouts, TLS, pool limits and re-send policy. Defaults to ``Configuration-swift.struct/init(timeout:tls:httpVersion:connectionPool:maximumResponseBodySize:staleConnectionResend:proxy:userAgent:)``.
+    ///   - configuration: Timeouts, TLS, pool limits and re-send policy. Defaults to `Configuration()`:
+    ///     every setting of ``Configuration-swift.struct`` at its default.
     ///   - backgroundLogger: Where requests are logged when ``execute(_:logger:)`` gets no logger.
     ///     Defaults to a logger that discards everything.
     public init(configuration: Configuration = Configuration(), backgroundLogger: Logger? = nil) {

@@ -87,7 +87,8 @@ struct CheckoutLog: Sendable {
                 }
             let message =
                 callError.code == .bodyChanged
-                ? "task \(self.taskID) was started with another cart or another step body; a different purchase needs another task id"
+                ? "task \(self.taskID) was started with another cart or another step body; "
+                    + "a different purchase needs another task id"
                 : callError.message
             return self.error(code, message, underlying: callError)
         }

@@ -48,8 +48,8 @@ extension CheckoutTask {
                 guard generation + 1 < self.configuration.maximumGenerations else {
                     return log.outcome(
                         .needsInput,
-                        reason:
-                            "create was refused and the task has used its \(self.configuration.maximumGenerations) generations"
+                        reason: "create was refused and the task has used its "
+                            + "\(self.configuration.maximumGenerations) generations"
                     )
                 }
                 generation += 1
@@ -138,8 +138,8 @@ extension CheckoutTask {
         guard generation + 1 < self.configuration.maximumGenerations else {
             return log.outcome(
                 status == "canceled" ? .canceled : .expired,
-                reason:
-                    "the session was \(status) and the task has used its \(self.configuration.maximumGenerations) generations"
+                reason: "the session was \(status) and the task has used its "
+                    + "\(self.configuration.maximumGenerations) generations"
             )
         }
         generation += 1
@@ -152,7 +152,8 @@ extension CheckoutTask {
     func anchorLost(_ anchor: String, log: CheckoutLog) -> CheckoutTaskError {
         log.error(
             .needsReconciliation,
-            "the merchant no longer knows \(anchor), the task's anchor (404); find out whether it was paid before starting anew"
+            "the merchant no longer knows \(anchor), the task's anchor (404); "
+                + "find out whether it was paid before starting anew"
         )
     }
 

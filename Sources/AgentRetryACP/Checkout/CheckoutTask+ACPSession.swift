@@ -107,8 +107,8 @@ extension CheckoutTask {
                         log.outcome(
                             .needsInput,
                             session: session,
-                            reason:
-                                "3D Secure authentication is required: authenticate the buyer, then complete with an authentication_result (ACPClient.complete)"
+                            reason: "3D Secure authentication is required: authenticate the buyer, "
+                                + "then complete with an authentication_result (ACPClient.complete)"
                         )
                     )
                 }
@@ -174,8 +174,8 @@ extension CheckoutTask {
             log.outcome(
                 .pending,
                 session: last,
-                reason:
-                    "the complete call is still in flight or its outcome unknown after \(self.configuration.settleDeadline); run the task again to resume it"
+                reason: "the complete call is still in flight or its outcome unknown after "
+                    + "\(self.configuration.settleDeadline); run the task again to resume it"
             )
         )
     }

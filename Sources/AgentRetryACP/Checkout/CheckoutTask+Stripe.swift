@@ -47,8 +47,8 @@ extension CheckoutTask {
                 guard generation + 1 < self.configuration.maximumGenerations else {
                     return log.outcome(
                         .needsInput,
-                        reason:
-                            "create was refused and the task has used its \(self.configuration.maximumGenerations) generations"
+                        reason: "create was refused and the task has used its "
+                            + "\(self.configuration.maximumGenerations) generations"
                     )
                 }
                 generation += 1
@@ -108,8 +108,8 @@ extension CheckoutTask {
                 guard (200..<300).contains(response.status) else {
                     return log.outcome(
                         .needsInput,
-                        reason:
-                            "create was refused: \(StripeCheckout.errorMessage(response.body) ?? "status \(response.status)")"
+                        reason: "create was refused: "
+                            + "\(StripeCheckout.errorMessage(response.body) ?? "status \(response.status)")"
                     )
                 }
                 guard let created = StripeCheckout.PaymentIntent(response.body) else {

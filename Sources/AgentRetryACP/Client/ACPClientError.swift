@@ -8,11 +8,13 @@ public struct ACPClientError: Error, Sendable, CustomStringConvertible {
             case rejected, pending, conflict, idempotency, malformedResponse, unreachable, invalidArgument
         }
         let base: Base
-        /// The merchant answered with an error status (4xx, or a 5xx after the retries); ``ACPClientError/error`` has its body.
+        /// The merchant answered with an error status (4xx, or a 5xx after the retries);
+        /// ``ACPClientError/error`` has its body.
         public static let rejected = Code(base: .rejected)
         /// The outcome is unknown after the retries or the deadline; calling again with the same intent resumes.
         public static let pending = Code(base: .pending)
-        /// An idempotency conflict: 422 (the key was used with another body) or 409 (the first request is still in flight). Not re-sent.
+        /// An idempotency conflict: 422 (the key was used with another body) or 409 (the first request is
+        /// still in flight). Not re-sent.
         public static let conflict = Code(base: .conflict)
         /// Another failure of the idempotent call: the store, a lease held elsewhere, reconciliation.
         public static let idempotency = Code(base: .idempotency)

@@ -198,8 +198,8 @@ struct IdempotentClientTests {
                 var request = HTTPRequest(
                     method: .post,
                     url: harness.server.baseURL + "/checkout_sessions",
-                    body:
-                        "{\"currency\": \"\(currency)\", \"line_items\": [{\"id\": \"item_mug\"}], \"capabilities\": {}}"
+                    body: "{\"currency\": \"\(currency)\", \"line_items\": [{\"id\": \"item_mug\"}], "
+                        + "\"capabilities\": {}}"
                 )
                 request.headers.add(name: "Authorization", value: "Bearer sk_test_client")
                 request.headers.add(name: "Content-Type", value: "application/json")
@@ -411,7 +411,7 @@ struct IdempotentClientTests {
     }
 
     @Test(
-        "The anchor is committed with a success and found again, also under another secret, with no request; not across time buckets"
+        "A success commits the anchor, found again with no request (also under another secret), not across time buckets"
     )
     func anchorKeptAndFound() async throws {
         try await self.withHarness { harness in
