@@ -15,7 +15,9 @@ TEST_PACKAGES := nghttp2-server openssl postgresql-15
 TEST_PYTHON_PACKAGES := stripe jsonschema
 PYTHON ?= python3
 
-.PHONY: demo tour test bench bench-mock bench-client bench-store docs build system-packages test-packages clean
+SWIFT_SOURCES := Sources Tests Examples Package.swift Benchmarks/Package.swift Benchmarks/Sources
+
+.PHONY: demo tour test lint format bench bench-mock bench-client bench-store docs build system-packages test-packages clean
 
 define install_missing
 	@missing=""; \
@@ -47,12 +49,22 @@ tour: system-packages
 
 ## The test suite, warnings treated as errors in this package's own code. A throwaway PostgreSQL
 ## server runs for the tests' duration and is removed afterwards, also when they fail.
-test: system-packages test-packages
+test: system-packages test-packages lint
 	AGENTRETRY_STRICT=1 $(SWIFT) build --build-tests
 	AGENTRETRY_STRICT=1 $(SWIFT) run transport-tour
 	AGENTRETRY_STRICT=1 Tests/postgres-server.sh run $(SWIFT) test
 
 # The benchmarks are a package of their own, Benchmarks/Package.swift, with a path dependency on this one.
+
+## The tree as .swift-format (async-http-client's settings: 4 spaces, 120 columns) formats it, and no
+## line longer than 120 characters. `make format` rewrites the tree that way.
+lint:
+	$(SWIFT) format lint --strict --recursive --parallel $(SWIFT_SOURCES)
+	@long=$$(git ls-files '*.swift' | xargs awk 'length > 120 { print FILENAME ":" FNR }'); \
+	if [ -n "$$long" ]; then echo "lines over 120 characters:"; echo "$$long"; exit 1; fi
+
+format:
+	$(SWIFT) format format --in-place --recursive --parallel $(SWIFT_SOURCES)
 
 ## Sequential keep-alive requests per second: the transport against a plain libcurl loop.
 bench: system-packages
