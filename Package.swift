@@ -187,6 +187,7 @@ let package = Package(
             name: "MockPaymentServerTests",
             dependencies: [
                 "AgentRetry",
+                "AgentRetryTesting",
                 "AgentRetryACP",
                 "MockPaymentServer",
                 "PostgresTestServer",

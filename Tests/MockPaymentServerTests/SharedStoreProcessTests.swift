@@ -1,5 +1,6 @@
 import AgentRetry
 import AgentRetryPostgres
+import AgentRetryTesting
 import Foundation
 import MockPaymentServer
 import PostgresTestServer
@@ -87,18 +88,5 @@ struct SharedStoreProcessTests {
             )
             #expect(doubled == ["0"])
         }
-    }
-}
-
-/// Runs `count` copies of `body` at once and collects their results.
-private func concurrently<T: Sendable>(
-    _ count: Int,
-    _ body: @escaping @Sendable (Int) async throws -> T
-) async throws -> [T] {
-    try await withThrowingTaskGroup(of: T.self) { group in
-        for index in 0..<count { group.addTask { try await body(index) } }
-        var results: [T] = []
-        for try await result in group { results.append(result) }
-        return results
     }
 }
