@@ -3,8 +3,9 @@ import AgentRetryACP
 import Synchronization
 
 /// What a process embedding the commands adds to them: the crash-test harness's pause points and
-/// the demo's baseline key strategies. The shipped `agent-retry` sets none, so its commands run
-/// as documented.
+/// the demo's baseline key strategies. `post` and `checkout` never set any: only the demo's hidden
+/// `demo-worker` (the child it spawns for every task) and the test harness (`Tests/CLITestHarness`)
+/// install them, before the command runs.
 package struct CommandHooks: Sendable {
     /// Told of every step of the idempotent client (the crash tests pause here).
     package var clientEvents: (@Sendable (ClientEvent) async -> Void)?

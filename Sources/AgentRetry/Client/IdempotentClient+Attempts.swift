@@ -109,7 +109,8 @@ extension IdempotentClient {
         }
     }
 
-    /// The call's last write (the only place a lease is given up), its counters and its log line.
+    /// The call's last write (which gives the lease up unless a store write failed), its counters and
+    /// its log line.
     private func end(
         _ ending: RetryDecider.Ending,
         key: IdempotencyKey

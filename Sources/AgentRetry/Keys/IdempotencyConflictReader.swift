@@ -1,8 +1,10 @@
 /// Reads an error response for what it says about the idempotency key: the hook through which a
 /// ``PSPProfile`` tells a real idempotency conflict from any other refusal.
 ///
-/// Only what the reader calls a conflict is treated as one; every other error response is judged
-/// by its status (retried, or a definitive failure). Readers are compared by name.
+/// The reader is authoritative: only what it calls a conflict is treated as one, and every other
+/// error response is judged by its status alone (retried, or a definitive failure), 409 and 422
+/// included. A reader for a PSP must therefore also return `.inFlight` for the PSP's own answer to
+/// a request still in flight, or that answer is kept as a failure. Readers are compared by name.
 public struct IdempotencyConflictReader: Sendable, Hashable, CustomStringConvertible {
     /// The reader's name, which identifies it.
     public let name: String

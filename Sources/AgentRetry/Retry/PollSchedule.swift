@@ -11,11 +11,11 @@ package struct PollSchedule: Sendable {
     /// When polling stops.
     package let deadline: Date
 
-    /// Starts a schedule: the first wait is `interval`, doubled after every read up to
+    /// Starts a schedule: the first wait is `interval`, then twice the last wait, at most
     /// `maximumInterval`; no wait ends past `deadline`.
     package init(interval: Duration, maximumInterval: Duration = .seconds(2), deadline: Date) {
         self.interval = interval
-        self.maximumInterval = max(interval, maximumInterval)
+        self.maximumInterval = maximumInterval
         self.deadline = deadline
     }
 

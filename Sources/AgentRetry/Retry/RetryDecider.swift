@@ -5,7 +5,8 @@ import Foundation
 ///
 /// It does no I/O and reads no clock: the caller reports each step's result with the time and a
 /// jitter draw, and performs the step it gets back (``IdempotentClient`` is that thin loop). The
-/// decider owns the record it will have the caller write; only an ``Ending`` gives the lease up.
+/// decider owns the record it will have the caller write; only an ``Ending`` gives the lease up
+/// (a store failure aside: then the loop gives it up, owner-checked).
 ///
 /// ```
 /// begin ─▶ acquireLease ─▶ leased ─▶ send ─▶ received ─┬─▶ sleep ─▶ slept ─▶ send …
@@ -111,6 +112,21 @@ package struct RetryDecider: Sendable {
         self.mayHaveBeenProcessed = current.attempts > 0 && current.state != .prepared
         if current.state.isTerminal {
             return .end(Ending(write: .releaseLease, result: .success(Self.storedResult(current))))
+        }
+        if current.state == .conflict {
+            // The holder we waited for was told the key was used with another request: never re-sent.
+            return .end(
+                Ending(
+                    write: .releaseLease,
+                    result: .failure(
+                        self.error(
+                            .payloadMismatch,
+                            "the server said this key was used with another request; kept, not re-sent",
+                            response: Self.storedResult(current).response
+                        )
+                    )
+                )
+            )
         }
         if current.attempts > 0 && current.state != .prepared && now >= current.clientExpiresAt {
             return self.lookUp(.retentionPassed, persist: nil)

@@ -27,7 +27,7 @@ package struct SafeReadDecider: Sendable {
     package enum Failure: Sendable, Hashable {
         /// A failure that no re-send can change (a bad URL, failed TLS verification, cancellation).
         case definitive(HTTPTransportError.Code)
-        /// The attempts or the deadline ran out after transport failures.
+        /// The attempts or the deadline ran out, the last answer still retryable.
         case exhausted
     }
 
@@ -59,16 +59,17 @@ package struct SafeReadDecider: Sendable {
             if error.code == .cancelled || error.failureClass == .definitive { return .fail(.definitive(error.code)) }
             verdict = self.policy.verdict(for: error)
         }
-        let giveUp: Step =
-            switch result {
-            case .success(let response): .finish(response)
-            case .failure: .fail(.exhausted)
-            }
-        guard case .retry(_, let serverDelay) = verdict, self.sends < self.policy.maximumAttempts else { return giveUp }
+        // Out of attempts or time with the answer still retryable (a 503, a lost connection): the
+        // read failed; a 5xx is never handed back as if it were the resource's answer.
+        guard case .retry(_, let serverDelay) = verdict else {
+            if case .success(let response) = result { return .finish(response) }
+            return .fail(.exhausted)
+        }
+        guard self.sends < self.policy.maximumAttempts else { return .fail(.exhausted) }
         let elapsed = Duration.seconds(now.timeIntervalSince(self.startedAt))
         switch self.policy.delay(beforeRetry: self.sends, serverDelay: serverDelay, elapsed: elapsed, jitter: jitter) {
         case .wait(let delay): return .sleep(delay)
-        case .outOfTime, .beyondLimit: return giveUp
+        case .outOfTime, .beyondLimit: return .fail(.exhausted)
         }
     }
 }

@@ -4,7 +4,8 @@ import Metrics
 ///
 /// - `agentretry_client_attempts_total`: requests put on the wire.
 /// - `agentretry_client_retries_total`, dimension `reason`: re-sends, by ``RetryReason``.
-/// - `agentretry_client_replays_total`: responses marked `Idempotent-Replayed: true`.
+/// - `agentretry_client_replays_total`: responses the PSP profile calls replays
+///   (``PSPProfile/replayHeaderNames``, `Idempotent-Replayed: true` by default).
 /// - `agentretry_client_conflicts_total`, dimension `kind`: `payload_mismatch`, `in_flight`, `body_changed`.
 /// - `agentretry_client_store_hits_total`: outcomes returned from the store with no request.
 struct ClientCounters: Sendable {

@@ -12,12 +12,16 @@ struct SafeRead: Sendable {
         let request = HTTPRequest(method: .get, url: url, headers: headers)
         var decider = SafeReadDecider(policy: self.client.configuration.policy, startedAt: environment.now())
         var lastError: HTTPTransportError?
+        var lastFailure = "no attempt was made"
         while true {
             let result: Result<HTTPResponse, HTTPTransportError>
             do {
-                result = .success(try await self.client.transport.execute(request, logger: nil))
+                let response = try await self.client.transport.execute(request, logger: nil)
+                lastFailure = "the merchant answered \(response.status)"
+                result = .success(response)
             } catch {
                 lastError = error
+                lastFailure = "\(error)"
                 result = .failure(error)
             }
             switch decider.received(result, now: environment.now(), jitter: environment.unitRandom()) {
@@ -33,7 +37,7 @@ struct SafeRead: Sendable {
             case .fail(.exhausted):
                 throw ACPClientError(
                     code: .unreachable,
-                    message: "GET failed after its retries: \(lastError.map { "\($0)" } ?? "no attempt was made")",
+                    message: "GET failed after its retries: \(lastFailure)",
                     underlying: lastError
                 )
             case .sleep(let delay):

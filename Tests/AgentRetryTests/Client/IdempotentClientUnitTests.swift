@@ -93,9 +93,10 @@ struct IdempotentClientUnitTests {
         for status in [409, 422] {
             let transport = ScriptedTransport([.respond(status)])
             let client = Self.client(transport, ScriptedEnvironment(draws: []))
-            await #expect(throws: IdempotentCallError.self) {
+            let error = await #expect(throws: IdempotentCallError.self) {
                 try await client.send(Self.charge(), intent: Self.intent())
             }
+            #expect(error?.code == (status == 409 ? .inFlightAtServer : .payloadMismatch))
             #expect(transport.requests.count == 1)
         }
         let transport = ScriptedTransport([.respond(422)])

@@ -183,6 +183,15 @@ struct RetryDeciderTests {
             },
             expected: "send inFlight 3"
         ),
+        Case(
+            name: "the holder waited for was told 422 meanwhile: never re-sent",
+            decide: {
+                var decider = Self.decider()
+                _ = decider.begin(leased: false, now: Self.now)
+                return decider.leased(Self.record(.conflict, attempts: 1), now: Self.now)
+            },
+            expected: "end release error payloadMismatch"
+        ),
         // After an attempt.
         Case(
             name: "2xx",
