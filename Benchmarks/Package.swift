@@ -24,6 +24,8 @@ let package = Package(
         .package(name: "AgentRetry", path: "..")
     ],
     targets: [
+        // The command-line and time helpers every benchmark shares.
+        .target(name: "BenchmarkSupport", path: "Sources/BenchmarkSupport", swiftSettings: swiftSettings),
         // libcurl for the transport benchmark's plain-libcurl baseline: a module map over the root
         // package's typed shim (Sources/CCurl/shim.h), which is not a product.
         .systemLibrary(
@@ -34,6 +36,7 @@ let package = Package(
         .executableTarget(
             name: "transport-benchmark",
             dependencies: [
+                "BenchmarkSupport",
                 "CLibcurl",
                 .product(name: "AgentRetry", package: "AgentRetry"),
                 .product(name: "AgentRetryTesting", package: "AgentRetry"),
@@ -44,6 +47,7 @@ let package = Package(
         .executableTarget(
             name: "mock-server-benchmark",
             dependencies: [
+                "BenchmarkSupport",
                 .product(name: "AgentRetry", package: "AgentRetry"),
                 .product(name: "MockPaymentServer", package: "AgentRetry"),
                 .product(name: "AgentRetryTesting", package: "AgentRetry"),
@@ -54,6 +58,7 @@ let package = Package(
         .executableTarget(
             name: "client-benchmark",
             dependencies: [
+                "BenchmarkSupport",
                 .product(name: "AgentRetry", package: "AgentRetry"),
                 .product(name: "AgentRetryTesting", package: "AgentRetry"),
             ],
@@ -63,6 +68,7 @@ let package = Package(
         .executableTarget(
             name: "store-benchmark",
             dependencies: [
+                "BenchmarkSupport",
                 .product(name: "AgentRetry", package: "AgentRetry"),
                 .product(name: "AgentRetryPostgres", package: "AgentRetry"),
                 .product(name: "AgentRetryTesting", package: "AgentRetry"),

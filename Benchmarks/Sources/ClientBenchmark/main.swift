@@ -10,25 +10,12 @@
 
 import AgentRetry
 import AgentRetryTesting
+import BenchmarkSupport
 import Foundation
 
 #if canImport(Glibc)
 import Glibc
 #endif
-
-func argument(_ name: String, default value: Int) -> Int {
-    let arguments = CommandLine.arguments
-    guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count,
-        let parsed = Int(arguments[index + 1])
-    else {
-        return value
-    }
-    return parsed
-}
-
-func seconds(_ duration: Duration) -> Double {
-    Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
-}
 
 /// The median time of writing 512 bytes and fsync-ing them, in the store's folder.
 func fsyncCost(in directory: URL, samples: Int = 200) -> Double {

@@ -11,18 +11,9 @@
 
 import AgentRetry
 import AgentRetryTesting
+import BenchmarkSupport
 import Foundation
 import MockPaymentServer
-
-func argument(_ name: String, default value: Int) -> Int {
-    let arguments = CommandLine.arguments
-    guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count,
-        let parsed = Int(arguments[index + 1])
-    else {
-        return value
-    }
-    return parsed
-}
 
 func round(_ transport: HTTPTransport, url: String, requests: Int, concurrency: Int, tag: String) async throws -> Double
 {

@@ -18,21 +18,8 @@
 import AgentRetry
 import AgentRetryPostgres
 import AgentRetryTesting
+import BenchmarkSupport
 import Foundation
-
-func argument(_ name: String, default value: Int) -> Int {
-    let arguments = CommandLine.arguments
-    guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count,
-        let parsed = Int(arguments[index + 1])
-    else {
-        return value
-    }
-    return parsed
-}
-
-func seconds(_ duration: Duration) -> Double {
-    Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
-}
 
 let callsPerTask = argument("--calls", default: 40)
 let rounds = argument("--rounds", default: 3)

@@ -10,18 +10,9 @@
 
 import AgentRetry
 import AgentRetryTesting
+import BenchmarkSupport
 import CLibcurl
 import Foundation
-
-func argument(_ name: String, default value: Int) -> Int {
-    let arguments = CommandLine.arguments
-    guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count,
-        let parsed = Int(arguments[index + 1])
-    else {
-        return value
-    }
-    return parsed
-}
 
 /// The baseline: one easy handle, `curl_easy_perform` in a loop (libcurl keeps the connection
 /// alive), the body collected into memory as the transport does. Runs on its own thread.

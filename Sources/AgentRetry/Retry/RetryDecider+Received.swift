@@ -150,15 +150,7 @@ extension RetryDecider {
         switch result {
         case .failed:
             // Still unknown, and the next invocation looks again.
-            let pending = IdempotentResult(
-                status: .pending,
-                response: nil,
-                key: self.key,
-                attempts: self.record.attempts,
-                replayed: false,
-                fromStore: false
-            )
-            return .end(Ending(write: .releaseLease, result: .success(pending)))
+            return .end(Ending(write: .releaseLease, result: .success(self.pending)))
         case .nothing:
             let message =
                 switch self.lookupReason {

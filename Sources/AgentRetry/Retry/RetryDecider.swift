@@ -86,23 +86,7 @@ package struct RetryDecider: Sendable {
                 )
             )
         }
-        if self.record.state.isTerminal {
-            return .end(Ending(write: .none, result: .success(Self.storedResult(self.record))))
-        }
-        if self.record.state == .conflict {
-            return .end(
-                Ending(
-                    write: leased ? .releaseLease : .none,
-                    result: .failure(
-                        self.error(
-                            .payloadMismatch,
-                            "the server said this key was used with another request; kept, not re-sent",
-                            response: Self.storedResult(self.record).response
-                        )
-                    )
-                )
-            )
-        }
+        if let kept = self.keptAnswer(releasing: leased) { return kept }
         return leased ? self.leased(self.record, now: now) : .acquireLease
     }
 
@@ -110,29 +94,29 @@ package struct RetryDecider: Sendable {
     package mutating func leased(_ current: IdempotencyRecord, now: Date) -> Step {
         self.record = current
         self.mayHaveBeenProcessed = current.attempts > 0 && current.state != .prepared
-        if current.state.isTerminal {
-            return .end(Ending(write: .releaseLease, result: .success(Self.storedResult(current))))
-        }
-        if current.state == .conflict {
-            // The holder we waited for was told the key was used with another request: never re-sent.
-            return .end(
-                Ending(
-                    write: .releaseLease,
-                    result: .failure(
-                        self.error(
-                            .payloadMismatch,
-                            "the server said this key was used with another request; kept, not re-sent",
-                            response: Self.storedResult(current).response
-                        )
-                    )
-                )
-            )
-        }
+        // The holder waited for may have finished it, or been told 422 meanwhile: never re-sent.
+        if let kept = self.keptAnswer(releasing: true) { return kept }
         if current.attempts > 0 && current.state != .prepared && now >= current.clientExpiresAt {
             return self.lookUp(.retentionPassed, persist: nil)
         }
         self.startedAt = now
         return self.send(now: now)
+    }
+
+    /// The answer of a record that ended (a kept outcome, or a kept conflict), with no request;
+    /// `nil` while it is unfinished. The lease, when held, is given up.
+    func keptAnswer(releasing leased: Bool) -> Step? {
+        let write: Ending.Write = leased ? .releaseLease : .none
+        if self.record.state.isTerminal {
+            return .end(Ending(write: write, result: .success(Self.storedResult(self.record))))
+        }
+        guard self.record.state == .conflict else { return nil }
+        let error = self.error(
+            .payloadMismatch,
+            "the server said this key was used with another request; kept, not re-sent",
+            response: Self.storedResult(self.record).response
+        )
+        return .end(Ending(write: write, result: .failure(error)))
     }
 
     /// A wait before a re-send is over.
@@ -156,15 +140,19 @@ package struct RetryDecider: Sendable {
     /// can have been sent), the result pending unless `error` says more.
     mutating func stop(failing error: IdempotentCallError? = nil, now: Date) -> Step {
         let record = self.written(self.mayHaveBeenProcessed ? .pending : .prepared, now: now)
-        let pending = IdempotentResult(
+        return .end(Ending(write: .finish(record), result: error.map { .failure($0) } ?? .success(self.pending)))
+    }
+
+    /// A result that says the outcome is unknown for now, resumable with the same key.
+    var pending: IdempotentResult {
+        IdempotentResult(
             status: .pending,
             response: nil,
             key: self.key,
-            attempts: record.attempts,
+            attempts: self.record.attempts,
             replayed: false,
             fromStore: false
         )
-        return .end(Ending(write: .finish(record), result: error.map { .failure($0) } ?? .success(pending)))
     }
 
     /// The record with `state`, `response`'s outcome and the write's times, as the decider's own.
