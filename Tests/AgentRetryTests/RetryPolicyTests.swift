@@ -78,12 +78,18 @@ struct RetryPolicyTests {
     }
 
     @Test(
-        "Verdicts: 409 and 422 are conflicts never re-sent; 408, 429 and 5xx are retried; other 4xx fail",
+        "Verdicts: conflicts by their code, never re-sent; 408, 429 and 5xx are retried; other 4xx, 409 and 422 fail",
         arguments: [
             (200, nil, nil, AttemptVerdict.succeeded),
             (201, nil, nil, .succeeded),
             (409, "2", nil, .conflict(.inFlight(retryAfter: .seconds(2)))),
-            (422, "5", nil, .conflict(.payloadMismatch)),
+            (409, nil, #"{"code": "idempotency_in_flight"}"#, .conflict(.inFlight(retryAfter: nil))),
+            (409, nil, #"{"detail": {"code": "request_not_idempotent"}}"#, .conflict(.payloadMismatch)),
+            (409, nil, #"{"detail": {"code": "out_of_stock"}}"#, .failed),
+            (409, nil, #"{"type": "request_not_idempotent", "code": "reused"}"#, .conflict(.payloadMismatch)),
+            (422, "5", #"{"type": "invalid_request", "code": "idempotency_conflict"}"#, .conflict(.payloadMismatch)),
+            (422, nil, #"{"detail": [{"type": "missing", "loc": ["body", "items"], "msg": "x"}]}"#, .failed),
+            (422, nil, nil, .failed),
             (400, nil, #"{"error": {"type": "idempotency_error"}}"#, .conflict(.payloadMismatch)),
             (400, nil, #"{"error": {"type": "invalid_request_error"}}"#, .failed),
             (402, nil, nil, .failed),

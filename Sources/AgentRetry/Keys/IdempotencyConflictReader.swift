@@ -34,6 +34,36 @@ public struct IdempotencyConflictReader: Sendable, Hashable, CustomStringConvert
         }
     }
 
+    /// By code, whatever the status and the envelope (``ErrorResponseBody``): a code of
+    /// ``inFlightCodes`` is a request still in flight; a code of ``mismatchCodes``, or the type
+    /// `request_not_idempotent` (ACP before 2026-04-17) or `idempotency_error` (Stripe), a key used
+    /// with another request. A 409 that names no code at all is read as in flight, as ACP defines
+    /// it. Everything else, a 409 `out_of_stock` or a 422 validation error among them, is no
+    /// conflict: it is judged by its status (and neither 409 nor 422 is ever re-sent).
+    public static let byCode = IdempotencyConflictReader(name: "by-code") { response in
+        let body = ErrorResponseBody(response)
+        let code = body?.code?.lowercased()
+        let type = body?.type?.lowercased()
+        if let code, Self.inFlightCodes.contains(code) { return .inFlight(retryAfter: nil) }
+        if let code, Self.mismatchCodes.contains(code) { return .payloadMismatch }
+        if type == "request_not_idempotent" || type == "idempotency_error" { return .payloadMismatch }
+        if response.status == 409, code == nil, body?.isValidationError != true { return .inFlight(retryAfter: nil) }
+        return nil
+    }
+
+    /// Codes that say the first request with the key is still being processed.
+    public static let inFlightCodes: Set<String> = [
+        "idempotency_in_flight", "idempotency_key_in_use", "request_in_progress", "idempotency_request_in_progress",
+    ]
+
+    /// Codes that say the key was used with another request: ACP's `idempotency_conflict`, the
+    /// `request_not_idempotent` of merchants in the wild (and of UCP and x402), Stripe's
+    /// `idempotency_key_reused`.
+    public static let mismatchCodes: Set<String> = [
+        "idempotency_conflict", "request_not_idempotent", "idempotency_key_reused", "idempotency_key_mismatch",
+        "idempotency_mismatch",
+    ]
+
     /// The reader's name.
     public var description: String { self.name }
 

@@ -16,10 +16,10 @@ public struct PSPProfile: Sendable, Hashable {
     /// outcome has to be looked up.
     public var replaysServerErrors: Bool
     /// Which error responses are idempotency conflicts (never re-sent), read by their status and
-    /// body. Defaults to ``IdempotencyConflictReader/byStatus``.
+    /// body. Defaults to ``IdempotencyConflictReader/byCode``.
     public var conflictReader: IdempotencyConflictReader
-    /// The response headers that mark a replay of a saved result, any of them `true`. Defaults to
-    /// `Idempotent-Replayed`.
+    /// The response headers that mark a replay of a saved result, any of them `true` (or `1`).
+    /// Defaults to ``replayHeaders``.
     public var replayHeaderNames: [String]
 
     /// Creates a custom profile.
@@ -30,8 +30,8 @@ public struct PSPProfile: Sendable, Hashable {
         retention: Duration,
         keyFormat: IdempotencyKey.Format = .standard,
         replaysServerErrors: Bool = false,
-        conflictReader: IdempotencyConflictReader = .byStatus,
-        replayHeaderNames: [String] = ["Idempotent-Replayed"]
+        conflictReader: IdempotencyConflictReader = .byCode,
+        replayHeaderNames: [String] = PSPProfile.replayHeaders
     ) {
         self.name = name
         self.headerName = headerName
@@ -43,9 +43,19 @@ public struct PSPProfile: Sendable, Hashable {
         self.replayHeaderNames = replayHeaderNames
     }
 
+    /// The replay headers seen in the wild: `Idempotent-Replayed` (Stripe, ACP 2026-04-17),
+    /// `X-Idempotency-Cached`, `Idempotency-Replayed`, `X-Idempotent-Replayed` and `X-Cache-Idempotency`.
+    public static let replayHeaders = [
+        "Idempotent-Replayed", "X-Idempotency-Cached", "Idempotency-Replayed", "X-Idempotent-Replayed",
+        "X-Cache-Idempotency",
+    ]
+
     /// Whether `response` says it replays a result the PSP saved under the key.
     public func isReplay(_ response: HTTPResponse) -> Bool {
-        self.replayHeaderNames.contains { response.headers.first(name: $0)?.lowercased() == "true" }
+        self.replayHeaderNames.contains { name in
+            guard let value = response.headers.first(name: name)?.lowercased() else { return false }
+            return value == "true" || value == "1" || value == "hit"
+        }
     }
 
     /// Stripe API v1: `Idempotency-Key`, 255 characters, keys kept at least 24 hours, 5xx results

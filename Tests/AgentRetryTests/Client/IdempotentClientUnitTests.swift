@@ -90,8 +90,9 @@ struct IdempotentClientUnitTests {
 
     @Test("409 and 422 are sent once, never again, and a kept conflict is answered without sending")
     func conflictsAreNotResent() async throws {
+        let bodies = [409: #"{"code": "idempotency_in_flight"}"#, 422: #"{"code": "idempotency_conflict"}"#]
         for status in [409, 422] {
-            let transport = ScriptedTransport([.respond(status)])
+            let transport = ScriptedTransport([.respond(status, body: bodies[status] ?? "")])
             let client = Self.client(transport, ScriptedEnvironment(draws: []))
             let error = await #expect(throws: IdempotentCallError.self) {
                 try await client.send(Self.charge(), intent: Self.intent())
@@ -99,7 +100,7 @@ struct IdempotentClientUnitTests {
             #expect(error?.code == (status == 409 ? .inFlightAtServer : .payloadMismatch))
             #expect(transport.requests.count == 1)
         }
-        let transport = ScriptedTransport([.respond(422)])
+        let transport = ScriptedTransport([.respond(422, body: bodies[422] ?? "")])
         let client = Self.client(transport, ScriptedEnvironment(draws: []))
         _ = try? await client.send(Self.charge(), intent: Self.intent())
         let error = await #expect(throws: IdempotentCallError.self) {

@@ -221,9 +221,19 @@ struct RetryDeciderTests {
             expected: "end finish failed - result failed"
         ),
         Case(
-            name: "422: the key was used with another request",
-            decide: { Self.received(Self.response(422)) },
+            name: "422 idempotency_conflict: the key was used with another request",
+            decide: { Self.received(Self.response(422, body: #"{"code": "idempotency_conflict"}"#)) },
             expected: "end finish conflict 422 error payloadMismatch"
+        ),
+        Case(
+            name: "422 validation error: a refusal, not a conflict, and not re-sent",
+            decide: { Self.received(Self.response(422, body: #"{"detail": [{"loc": ["body", "items"]}]}"#)) },
+            expected: "end finish failed 422 result failed"
+        ),
+        Case(
+            name: "409 out_of_stock: a refusal, not a conflict, and not re-sent",
+            decide: { Self.received(Self.response(409, body: #"{"error": {"code": "out_of_stock"}}"#)) },
+            expected: "end finish failed 409 result failed"
         ),
         Case(
             name: "Stripe's 400 idempotency_error",
