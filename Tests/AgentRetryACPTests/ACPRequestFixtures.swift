@@ -28,8 +28,9 @@ enum ACPRequestFixtures {
             metadata: ["task_id": "task_1"]
         )
         request.members["order_notes"] = "Leave at the door"
-        request.members["affiliate_attribution"] = ["provider": "impact", "touchpoint": "first"]
-        request.members["x_unknown"] = true
+        request.members["affiliate_attribution"] = [
+            "provider": "impact.com", "publisher_id": "pub_1", "touchpoint": "first",
+        ]
         return request
     }
 
@@ -54,7 +55,15 @@ enum ACPRequestFixtures {
             buyer: ACPBuyer(
                 uncheckedMembers: ["email": "jane@example.com", "first_name": "Jane", "last_name": "Doe"]
             ),
-            authenticationResult: AuthenticationResult(uncheckedMembers: ["outcome": "authenticated"])
+            authenticationResult: AuthenticationResult(
+                uncheckedMembers: [
+                    "outcome": "authenticated",
+                    "outcome_details": [
+                        "three_ds_cryptogram": "AbCdEfGhIjKlMnOpQrStUvWxY0=", "electronic_commerce_indicator": "05",
+                        "transaction_id": "ds_1", "version": "2.2.0",
+                    ],
+                ]
+            )
         )
         request.members["order_notes"] = "Gift"
         request.members["marketing_consents"] = [["channel": "email", "opted_in": true]]
@@ -63,10 +72,12 @@ enum ACPRequestFixtures {
     }
 
     /// A session of the token families naming its provider.
-    static let adyenSession = CheckoutSession(
-        uncheckedMembers: [
-            "id": "cs_1", "status": "ready_for_payment", "currency": "usd",
-            "payment_provider": ["provider": "adyen", "supported_payment_methods": ["card"]],
-        ]
-    )
+    static func session(provider: String) -> CheckoutSession {
+        CheckoutSession(
+            uncheckedMembers: [
+                "id": "cs_1", "status": "ready_for_payment", "currency": "usd",
+                "payment_provider": ["provider": .string(provider), "supported_payment_methods": ["card"]],
+            ]
+        )
+    }
 }

@@ -14,7 +14,7 @@ struct ACPVersionTests {
         )
         #expect(ACPVersion.released == ACPVersion.released.sorted(by: >))
         #expect(ACPVersion.latest == .v2026_04_17)
-        #expect(ACPVersion.released.allSatisfy(\.isReleased))
+        #expect(ACPVersion.released.allSatisfy { $0.isReleased })
         #expect(!ACPVersion("2026-02-01").isReleased)
     }
 
