@@ -39,7 +39,7 @@ struct ACPVersionEncodingTests {
     }
 
     @Test("Updates: fulfillment_option_id in 2025-09-29, nested selections in 2025-12-12 and 2026-01-16")
-    func updates() {
+    func updates() throws {
         let old = Fixtures.update.encoded(for: .v2025_09_29)
         #expect(old["fulfillment_option_id"] == "ship_fast")
         #expect(old["items"] == [["id": "item_a", "quantity": 2]])
@@ -49,6 +49,16 @@ struct ACPVersionEncodingTests {
             nested["selected_fulfillment_options"]
                 == [["type": "shipping", "shipping": ["option_id": "ship_fast", "item_ids": ["line_1", "line_2"]]]]
         )
+        let copied = try CheckoutSession(
+            acpJSON: try #require(try ACPExampleCatalog.checkout(.v2025_12_12)["get_checkout_session_response"]),
+            path: "$"
+        )
+        let again = CheckoutSessionUpdateRequest(selectedFulfillmentOptions: copied.selectedFulfillmentOptions)
+        #expect(
+            again.encoded(for: .v2026_04_17)["selected_fulfillment_options"]
+                == [["type": "shipping", "option_id": "fulfillment_option_123", "item_ids": ["item_123"]]]
+        )
+        #expect(again.encoded(for: .v2026_01_16) == again.acpJSON, "already nested: kept as it is")
         var clearing = CheckoutSessionUpdateRequest()
         clearing.setNull("fulfillment_details")
         #expect(clearing.encoded(for: .v2025_09_29) == ["fulfillment_address": .null])

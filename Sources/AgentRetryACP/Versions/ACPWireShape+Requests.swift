@@ -105,7 +105,7 @@ extension ACPWireShape {
     }
 
     /// The wire JSON of a request for `version`: the token families' shapes, 2026-01-30's, or the members
-    /// as they are (2026-04-17 and newer).
+    /// as they are (2026-04-17 and newer; nested selections copied from an older session are flattened).
     static func encoded(
         _ members: [String: JSONValue],
         operation: Operation,
@@ -114,7 +114,11 @@ extension ACPWireShape {
     ) -> JSONValue {
         let family = version.family
         guard family.usesPaymentToken else {
-            return .object(version < .v2026_04_17 ? Self.handlerFamily20260130(members) : members)
+            var wire = version < .v2026_04_17 ? Self.handlerFamily20260130(members) : members
+            if let selections = wire["selected_fulfillment_options"] {
+                wire["selected_fulfillment_options"] = Self.flatSelections(selections)
+            }
+            return .object(wire)
         }
         var wire = Self.tokenFamilyRequest(members, operation: operation, family: family)
         if operation == .complete {

@@ -89,6 +89,22 @@ enum ACPWireShape {
         )
     }
 
+    /// Nested selections (read from an older session) flattened to `{type, option_id, item_ids}`;
+    /// flat ones are returned as they are.
+    static func flatSelections(_ selections: JSONValue) -> JSONValue {
+        guard case .array(let entries) = selections else { return selections }
+        return .array(
+            entries.map { entry in
+                guard entry["option_id"] == nil, let type = entry["type"]?.stringValue,
+                    let inner = entry[type], inner["option_id"] != nil
+                else { return entry }
+                return [
+                    "type": .string(type), "option_id": inner["option_id"] ?? "", "item_ids": inner["item_ids"] ?? [],
+                ]
+            }
+        )
+    }
+
     /// 2025-09-29's single `fulfillment_option_id`: the first selection's option id.
     static func fulfillmentOptionID(fromSelections selections: JSONValue) -> JSONValue? {
         if selections == .null { return .null }

@@ -3,7 +3,8 @@ import AgentRetry
 extension CheckoutSessionUpdateRequest {
     /// The body to send to a merchant speaking `version`: the same update in that version's shape.
     ///
-    /// - 2026-04-17 and newer: every member as it is.
+    /// - 2026-04-17 and newer: every member as it is, but selections in the nested shape (copied from an
+    ///   older session) are flattened to `{type, option_id, item_ids}`, as in 2026-01-30.
     /// - 2026-01-30: every member but `order_notes`; `company` is dropped from
     ///   `fulfillment_details.address`.
     /// - 2025-12-12 and 2026-01-16: `line_items`, `buyer` and `fulfillment_details` as in
