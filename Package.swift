@@ -180,7 +180,7 @@ let package = Package(
         .testTarget(
             name: "AgentRetryACPTests",
             dependencies: ["AgentRetry", "AgentRetryACP"],
-            resources: [.copy("Resources/acp-2026-04-17-examples")],
+            resources: [.copy("Resources/acp-examples"), .copy("Resources/acp-schemas")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

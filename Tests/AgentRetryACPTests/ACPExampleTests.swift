@@ -3,77 +3,39 @@ import AgentRetryACP
 import Foundation
 import Testing
 
-/// Every example request and response body of the ACP 2026-04-17 spec, through the models.
-@Suite("ACP 2026-04-17 published examples round-trip through the models")
+/// Every example request, session, error and order of every released ACP version, through the models.
+@Suite("ACP published examples of every released version round-trip through the models")
 struct ACPExampleTests {
-    /// Which model reads which published example.
-    static let models: [String: any ACPObject.Type] = [
-        "create_checkout_session_request": CheckoutSessionCreateRequest.self,
-        "create_checkout_session_request_with_first_touch_attribution": CheckoutSessionCreateRequest.self,
-        "create_checkout_session_response": CheckoutSession.self,
-        "update_checkout_session_request": CheckoutSessionUpdateRequest.self,
-        "update_checkout_session_response": CheckoutSession.self,
-        "complete_checkout_session_request": CheckoutSessionCompleteRequest.self,
-        "complete_checkout_session_request_seller_backed": CheckoutSessionCompleteRequest.self,
-        "complete_checkout_session_request_with_last_touch_attribution": CheckoutSessionCompleteRequest.self,
-        "complete_checkout_session_response": CheckoutSession.self,
-        "get_checkout_session_response": CheckoutSession.self,
-        "cancel_checkout_session_request": CheckoutSessionCancelRequest.self,
-        "cancel_checkout_session_request_timing_deferred": CheckoutSessionCancelRequest.self,
-        "cancel_checkout_session_response": CheckoutSession.self,
-        "webhook_order_create_event": ACPWebhookEvent.self,
-        "webhook_order_update_event": ACPWebhookEvent.self,
-        "checkout_session_authentication_required": CheckoutSession.self,
-        "complete_session_with_authentication_result_request": CheckoutSessionCompleteRequest.self,
-        "authentication_result_example": AuthenticationResult.self,
-        "authentication_result_denied_example": AuthenticationResult.self,
-        "authentication_result_frictionless_example": AuthenticationResult.self,
-        "complete_session_with_denied_authentication_request": CheckoutSessionCompleteRequest.self,
-        "error_400_requires_3ds": ACPError.self,
-        "error_400_invalid_item": ACPError.self,
-        "checkout_session_with_out_of_stock": CheckoutSession.self,
-        "checkout_session_with_payment_declined": CheckoutSession.self,
-        "discovery_response_full": ACPDiscoveryResponse.self,
-        "discovery_response_minimal": ACPDiscoveryResponse.self,
-        "error_400_idempotency_key_required": ACPError.self,
-        "error_422_idempotency_conflict": ACPError.self,
-        "error_409_idempotency_in_flight": ACPError.self,
-        "create_multi_item_checkout_request": CheckoutSessionCreateRequest.self,
-        "create_multi_item_checkout_response": CheckoutSession.self,
-    ]
+    static let entries: [ACPExampleCatalog.Entry] = (try? ACPExampleCatalog.load().entries) ?? []
 
-    static func examples() throws -> [String: JSONValue] {
-        var all: [String: JSONValue] = [:]
-        for name in ["examples.agentic_checkout", "examples.multi_item_checkout"] {
-            let url = try #require(
-                Bundle.module.url(forResource: name, withExtension: "json", subdirectory: "acp-2026-04-17-examples")
-            )
-            let members = try #require(try JSONValue(parsing: [UInt8](Data(contentsOf: url))).objectValue)
-            all.merge(members) { first, _ in first }
-        }
-        return all
-    }
-
-    @Test("Every published example has a model")
+    @Test("Every checkout example of every version has a model, and every version has examples")
     func everyExampleIsCovered() throws {
-        #expect(Set(try Self.examples().keys) == Set(Self.models.keys))
+        let (entries, unread) = try ACPExampleCatalog.load()
+        #expect(unread.isEmpty, "examples no model reads: \(unread)")
+        for version in ACPExampleCatalog.versions {
+            let ofVersion = entries.filter { $0.name.hasPrefix(version + "/") }
+            #expect(ofVersion.contains { $0.model == CheckoutSessionCreateRequest.self }, "\(version)")
+            #expect(ofVersion.contains { $0.model == CheckoutSessionCompleteRequest.self }, "\(version)")
+            #expect(ofVersion.contains { $0.model == CheckoutSession.self }, "\(version)")
+            #expect(ofVersion.contains { $0.model == ACPError.self }, "\(version)")
+        }
+        #expect(entries.count > 150, "the catalog read \(entries.count) examples")
+        #expect(entries.contains { $0.name.contains("/orders/") })
+        #expect(entries.contains { $0.name.contains("/discount-extension/") })
     }
 
-    @Test("Decoding then encoding gives every example back, member for member", arguments: models.keys.sorted())
-    func roundTrip(_ name: String) throws {
-        let example = try #require(try Self.examples()[name])
-        let model = try #require(Self.models[name])
-        let bytes = example.serialized()
+    @Test("Decoding then encoding gives every example back, member for member", arguments: entries)
+    func roundTrip(_ entry: ACPExampleCatalog.Entry) throws {
         // Through Codable, the way an app decodes a body.
-        let decoded = try JSONDecoder().decode(model, from: Data(bytes))
+        let decoded = try JSONDecoder().decode(entry.model, from: Data(entry.json.serialized()))
         let encoded = try JSONValue(parsing: [UInt8](try JSONEncoder().encode(decoded)))
-        #expect(encoded == example)
-        #expect(try encoded.canonicalized() == example.canonicalized())
+        #expect(encoded == entry.json)
+        #expect(try encoded.canonicalized() == entry.json.canonicalized())
     }
 
-    @Test("Typed fields read what the examples say")
+    @Test("Typed fields read what the 2026-04-17 examples say")
     func typedFields() throws {
-        let examples = try Self.examples()
+        let examples = try ACPExampleCatalog.checkout(.v2026_04_17)
         let completed = try CheckoutSession(
             acpJSON: try #require(examples["complete_checkout_session_response"]),
             path: "$"
@@ -82,6 +44,7 @@ struct ACPExampleTests {
         #expect(completed.order?.id.isEmpty == false)
         #expect(completed.totalAmount != nil)
         #expect(completed.lineItems.first?.item.id == "item_123")
+        #expect(completed.protocolVersion == .v2026_04_17)
         let declined = try CheckoutSession(
             acpJSON: try #require(examples["checkout_session_with_payment_declined"]),
             path: "$"
@@ -97,5 +60,23 @@ struct ACPExampleTests {
         )
         #expect(complete.paymentData?.token == "spt_123")
         #expect(!complete.description.contains("spt_123"), "a printed request never shows the credential")
+    }
+
+    @Test("An older version's complete request reads its token and provider, and never prints the token")
+    func olderCompleteRequest() throws {
+        let examples = try ACPExampleCatalog.checkout(.v2025_09_29)
+        let complete = try CheckoutSessionCompleteRequest(
+            acpJSON: try #require(examples["complete_checkout_session_request"]),
+            path: "$"
+        )
+        #expect(complete.paymentData?.token == "spt_123")
+        #expect(complete.paymentData?.provider == "stripe")
+        #expect(!complete.description.contains("spt_123"))
+        let create = try CheckoutSessionCreateRequest(
+            acpJSON: try #require(examples["create_checkout_session_request"]),
+            path: "$"
+        )
+        #expect(create.lineItems.isEmpty, "2025-09-29 has `items`, not `line_items`")
+        #expect(create.members["items"]?.arrayValue?.first?["id"] == "item_123")
     }
 }

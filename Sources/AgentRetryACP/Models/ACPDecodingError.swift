@@ -1,7 +1,7 @@
 import AgentRetry
 
-/// A JSON body that does not have the shape ACP 2026-04-17 gives it: a required field missing or
-/// a field of the wrong type. Unknown fields and unknown enum values are never errors.
+/// A JSON body that does not have the shape every released ACP version gives it: a required field
+/// missing or a field of the wrong type. Unknown fields and unknown enum values are never errors.
 public struct ACPDecodingError: Error, Sendable, Hashable, CustomStringConvertible {
     /// What is wrong.
     public struct Code: Sendable, Hashable, CustomStringConvertible {

@@ -1,7 +1,8 @@
 import AgentRetry
 
 /// An item reference (`Item`): the product id, and optionally its name and unit price. ACP
-/// 2026-04-17 has no quantity here: a request names an item once per unit.
+/// 2026-01-30 and later have no quantity here: a request names an item once per unit. Older versions'
+/// `Item` is `{id, quantity}`.
 public struct ACPItem: ACPObject {
     /// The JSON members, unknown ones included.
     public var members: [String: JSONValue]
@@ -30,6 +31,11 @@ public struct ACPItem: ACPObject {
     public var name: String? {
         get { self.value("name") }
         set { self.setValue("name", newValue) }
+    }
+    /// `quantity` (before 2026-01-30); `nil` when absent or not an integer.
+    public var quantity: Int? {
+        get { self.value("quantity") }
+        set { self.setValue("quantity", newValue) }
     }
     /// `unit_amount`, minor units.
     public var unitAmount: Int? {

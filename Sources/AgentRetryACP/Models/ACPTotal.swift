@@ -46,6 +46,14 @@ public struct ACPTotal: ACPObject {
         get { self.value("display_text") }
         set { self.setValue("display_text", newValue) }
     }
+    /// The totals an older object spells as flat integer members, in `names`' order; absent ones are skipped.
+    static func fromFlatAmounts(_ members: [String: JSONValue], _ names: [(String, Kind)]) -> [ACPTotal] {
+        names.compactMap { name, kind in
+            guard let amount = members[name]?.integerValue else { return nil }
+            return ACPTotal(uncheckedMembers: ["type": kind.acpJSON, "amount": .number(Double(amount))])
+        }
+    }
+
     /// `amount`, minor units.
     public var amount: Int {
         get { self.value("amount") ?? 0 }

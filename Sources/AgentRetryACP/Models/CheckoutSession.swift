@@ -50,6 +50,9 @@ public struct CheckoutSession: ACPObject {
         .optional("selected_fulfillment_options", [SelectedFulfillmentOption].self), .optional("order", ACPOrder.self),
         .optional("expires_at", String.self), .optional("created_at", String.self),
         .optional("updated_at", String.self),
+        // Older versions' members (2025-09-29 to 2026-01-16); see CheckoutSession+Versions.swift.
+        .optional("fulfillment_address", ACPAddress.self), .optional("fulfillment_option_id", String.self),
+        .optional("payment_provider", JSONValue.self), .optional("protocol", JSONValue.self),
     ]
 
     /// Creates a session from members without checking them.
@@ -85,9 +88,10 @@ public struct CheckoutSession: ACPObject {
         get { self.value("fulfillment_options") ?? [] }
         set { self.setValue("fulfillment_options", newValue) }
     }
-    /// `selected_fulfillment_options`.
+    /// `selected_fulfillment_options`, flat or nested by type (2025-12-12, 2026-01-16); in 2025-09-29
+    /// sessions, the `fulfillment_option_id`, typed after the option it names.
     public var selectedFulfillmentOptions: [SelectedFulfillmentOption] {
-        get { self.value("selected_fulfillment_options") ?? [] }
+        get { self.value("selected_fulfillment_options") ?? self.selectedOptionFromID.map { [$0] } ?? [] }
         set { self.setValue("selected_fulfillment_options", newValue) }
     }
     /// `messages`: info, warnings and errors about the session.
@@ -110,9 +114,10 @@ public struct CheckoutSession: ACPObject {
         get { self.value("buyer") }
         set { self.setValue("buyer", newValue) }
     }
-    /// `fulfillment_details`.
+    /// `fulfillment_details`; in 2025-09-29 sessions, the `fulfillment_address` as details with that
+    /// address and its name.
     public var fulfillmentDetails: FulfillmentDetails? {
-        get { self.value("fulfillment_details") }
+        get { self.value("fulfillment_details") ?? self.detailsFromAddress }
         set { self.setValue("fulfillment_details", newValue) }
     }
     /// `order`: present on a completed session (`CheckoutSessionWithOrder`).
@@ -134,7 +139,8 @@ public struct CheckoutSession: ACPObject {
     /// The amount of the `total` line of `totals`, in minor units.
     public var totalAmount: Int? { self.totals.first { $0.type == .total }?.amount }
 
-    /// The ids of the payment handlers the merchant offers (`capabilities.payment.handlers[].id`).
+    /// The ids of the payment handlers the merchant offers (`capabilities.payment.handlers[].id`, 2026-01-30
+    /// and later); empty for older versions, whose sessions name a ``paymentProvider`` instead.
     public var paymentHandlerIDs: [String] {
         self.capabilities?["payment"]?["handlers"]?.arrayValue?.compactMap { $0["id"]?.stringValue } ?? []
     }

@@ -1,17 +1,23 @@
 import AgentRetry
 
-/// The body of `POST /checkout_sessions` (`CheckoutSessionCreateRequest`). The schema requires
-/// `capabilities`; decoding does not, because the spec's own multi-item example has none.
+/// The body of `POST /checkout_sessions` (`CheckoutSessionCreateRequest`), in the 2026-04-17 shape;
+/// ``encoded(for:)`` writes it for older versions.
+///
+/// Decoding also reads older versions' bodies (`items`, `fulfillment_address`, no `currency`): no field
+/// is required that some released version lacks. The schema requires `capabilities`; decoding does not,
+/// because the spec's own multi-item example has none.
 public struct CheckoutSessionCreateRequest: ACPObject {
     /// The JSON members, unknown ones included.
     public var members: [String: JSONValue]
 
     /// The known fields.
     public static let fields: [ACPField] = [
-        .required("line_items", [ACPItem].self), .required("currency", String.self),
+        .optional("line_items", [ACPItem].self), .optional("currency", String.self),
         .optional("capabilities", JSONValue.self),
         .optional("buyer", ACPBuyer.self), .optional("fulfillment_details", FulfillmentDetails.self),
         .optional("metadata", JSONValue.self), .optional("order_notes", String.self),
+        // 2025-09-29 to 2026-01-16.
+        .optional("items", [ACPItem].self), .optional("fulfillment_address", ACPAddress.self),
     ]
 
     /// Creates a request from members without checking them.

@@ -1,7 +1,8 @@
 import AgentRetry
 
 /// The body of `POST /checkout_sessions/{id}` (`CheckoutSessionUpdateRequest`). An absent field
-/// leaves the session's value as it is; ``ACPObject/setNull(_:)`` clears it.
+/// leaves the session's value as it is; ``ACPObject/setNull(_:)`` clears it. The 2026-04-17 shape;
+/// ``encoded(for:)`` writes it for older versions, and decoding reads theirs too.
 public struct CheckoutSessionUpdateRequest: ACPObject {
     /// The JSON members, unknown ones included.
     public var members: [String: JSONValue]
@@ -12,6 +13,9 @@ public struct CheckoutSessionUpdateRequest: ACPObject {
         .optional("fulfillment_details", FulfillmentDetails.self),
         .optional("selected_fulfillment_options", [SelectedFulfillmentOption].self),
         .optional("order_notes", String.self),
+        // 2025-09-29 to 2026-01-16.
+        .optional("items", [ACPItem].self), .optional("fulfillment_address", ACPAddress.self),
+        .optional("fulfillment_option_id", String.self),
     ]
 
     /// Creates a request from members without checking them.

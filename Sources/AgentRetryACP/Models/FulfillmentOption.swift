@@ -26,6 +26,9 @@ public struct FulfillmentOption: ACPObject {
     public static let fields: [ACPField] = [
         .required("type", Kind.self), .required("id", String.self), .optional("title", String.self),
         .optional("description", String.self), .optional("carrier", String.self), .optional("totals", [ACPTotal].self),
+        // 2025-09-29 and 2025-12-12: flat amounts and a subtitle.
+        .optional("subtitle", String.self), .optional("subtotal", Int.self), .optional("tax", Int.self),
+        .optional("total", Int.self),
     ]
 
     /// Creates an option from members without checking them.
@@ -46,9 +49,12 @@ public struct FulfillmentOption: ACPObject {
         get { self.value("title") }
         set { self.setValue("title", newValue) }
     }
-    /// `totals`.
+    /// `totals`; in 2025-09-29 and 2025-12-12 options, made from the flat `subtotal`, `tax` and `total`.
     public var totals: [ACPTotal] {
-        get { self.value("totals") ?? [] }
+        get {
+            self.value("totals")
+                ?? ACPTotal.fromFlatAmounts(self.members, [("subtotal", .subtotal), ("tax", .tax), ("total", .total)])
+        }
         set { self.setValue("totals", newValue) }
     }
 }

@@ -1,6 +1,8 @@
 import AgentRetry
 
-/// A line of a checkout session (`LineItem`): an item, its quantity and its totals.
+/// A line of a checkout session (`LineItem`): an item, its quantity and its totals. Before 2026-01-30 the
+/// quantity is the item's and the amounts are flat (`base_amount`, `discount`, `subtotal`, `tax`,
+/// `total`); the accessors read both shapes.
 public struct LineItem: ACPObject {
     /// The JSON members, unknown ones included.
     public var members: [String: JSONValue]
@@ -10,6 +12,8 @@ public struct LineItem: ACPObject {
         .required("id", String.self), .required("item", ACPItem.self), .optional("quantity", Int.self),
         .optional("name", String.self), .optional("unit_amount", Int.self), .optional("totals", [ACPTotal].self),
         .optional("availability_status", String.self),
+        .optional("base_amount", Int.self), .optional("discount", Int.self), .optional("subtotal", Int.self),
+        .optional("tax", Int.self), .optional("total", Int.self),
     ]
 
     /// Creates a line item from members without checking them.
@@ -25,9 +29,9 @@ public struct LineItem: ACPObject {
         get { self.value("item") ?? ACPItem(id: "") }
         set { self.setValue("item", newValue) }
     }
-    /// `quantity`.
+    /// `quantity`, or the item's `quantity` (before 2026-01-30).
     public var quantity: Int? {
-        get { self.value("quantity") }
+        get { self.value("quantity") ?? self.item.quantity }
         set { self.setValue("quantity", newValue) }
     }
     /// `name`.
@@ -40,9 +44,19 @@ public struct LineItem: ACPObject {
         get { self.value("unit_amount") }
         set { self.setValue("unit_amount", newValue) }
     }
-    /// `totals`.
+    /// `totals`; before 2026-01-30, made from the flat amounts (`base_amount` as `items_base_amount`,
+    /// `discount`, `subtotal`, `tax`, `total`).
     public var totals: [ACPTotal] {
-        get { self.value("totals") ?? [] }
+        get {
+            self.value("totals")
+                ?? ACPTotal.fromFlatAmounts(
+                    self.members,
+                    [
+                        ("base_amount", .itemsBaseAmount), ("discount", .discount), ("subtotal", .subtotal),
+                        ("tax", .tax), ("total", .total),
+                    ]
+                )
+        }
         set { self.setValue("totals", newValue) }
     }
 }

@@ -1,7 +1,8 @@
 import AgentRetry
 
 /// How the buyer pays (`PaymentData`): a handler and an instrument carrying a credential token, or
-/// a purchase order number. ``description`` never shows the token.
+/// a purchase order number. Before 2026-01-30: `{token, provider, billing_address}`; the accessors read
+/// both. ``description`` never shows the token.
 public struct PaymentData: ACPObject {
     /// The JSON members, unknown ones included.
     public var members: [String: JSONValue]
@@ -11,6 +12,7 @@ public struct PaymentData: ACPObject {
         .optional("handler_id", String.self), .optional("instrument", JSONValue.self),
         .optional("billing_address", ACPAddress.self),
         .optional("purchase_order_number", String.self),
+        .optional("token", String.self), .optional("provider", String.self),
     ]
 
     /// Creates payment data from members without checking them.
@@ -40,6 +42,13 @@ public struct PaymentData: ACPObject {
         get { self.value("handler_id") }
         set { self.setValue("handler_id", newValue) }
     }
-    /// `instrument.credential.token`.
-    public var token: String? { self.members["instrument"]?["credential"]?["token"]?.stringValue }
+    /// `instrument.credential.token`, or `token` (before 2026-01-30).
+    public var token: String? {
+        self.members["instrument"]?["credential"]?["token"]?.stringValue ?? self.members["token"]?.stringValue
+    }
+    /// `provider`, such as `stripe` (before 2026-01-30).
+    public var provider: String? {
+        get { self.value("provider") }
+        set { self.setValue("provider", newValue) }
+    }
 }

@@ -1,13 +1,15 @@
 import AgentRetry
 
-/// The option chosen for some line items (`SelectedFulfillmentOption`).
+/// The option chosen for some line items (`SelectedFulfillmentOption`): flat (`{type, option_id,
+/// item_ids}`, 2026-01-30 and later) or nested by type (`{type, shipping: {option_id, item_ids}}`,
+/// 2025-12-12 and 2026-01-16). The accessors read both.
 public struct SelectedFulfillmentOption: ACPObject {
     /// The JSON members, unknown ones included.
     public var members: [String: JSONValue]
 
     /// The known fields.
     public static let fields: [ACPField] = [
-        .required("type", FulfillmentOption.Kind.self), .required("option_id", String.self),
+        .required("type", FulfillmentOption.Kind.self), .optional("option_id", String.self),
         .optional("item_ids", [String].self),
     ]
 
@@ -24,14 +26,24 @@ public struct SelectedFulfillmentOption: ACPObject {
         get { self.value("type") ?? "" }
         set { self.setValue("type", newValue) }
     }
-    /// `option_id`.
+    /// `option_id`, or the nested `<type>.option_id`.
     public var optionID: String {
-        get { self.value("option_id") ?? "" }
+        get { self.value("option_id") ?? self.nested?["option_id"]?.stringValue ?? "" }
         set { self.setValue("option_id", newValue) }
     }
-    /// `item_ids`: the line item ids it applies to.
+    /// `item_ids`, or the nested `<type>.item_ids`: the ids it applies to.
     public var itemIDs: [String] {
-        get { self.value("item_ids") ?? [] }
+        get {
+            self.value("item_ids")
+                ?? self.nested?["item_ids"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        }
         set { self.setValue("item_ids", newValue) }
+    }
+
+    /// The nested object of the 2025-12-12 shape (`shipping`, `digital`), if any.
+    var nested: JSONValue? {
+        guard let type = self.members["type"]?.stringValue, let inner = self.members[type], inner != .null
+        else { return nil }
+        return inner
     }
 }
