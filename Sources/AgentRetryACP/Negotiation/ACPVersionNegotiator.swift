@@ -86,7 +86,8 @@ package struct ACPVersionNegotiator: Sendable {
             self.guessing = true
             return self.nextOlder()
         case .shapeRefused where self.guessing, .serverError where self.guessing:
-            return self.nextOlder()
+            // Once the merchant has said what it speaks, only those versions are worth a try.
+            return self.merchantVersions.isEmpty ? self.nextOlder() : self.newestCommon(once: true)
         default:
             return .finish
         }
