@@ -51,9 +51,12 @@ struct ACPVersionNegotiatorTests {
                 ["2026-04-17!", "2026-01-30!", "2026-01-16!", "2025-12-12!", "2025-09-29!"], "finish"
             ),
             // Every shape refused: unsupported, with what each got.
-            (.unknown, Array(repeating: Answer.shapeRefused, count: 5), [
-                "2026-04-17!", "2026-01-30!", "2026-01-16!", "2025-12-12!", "2025-09-29!",
-            ], "unsupported 5"),
+            (
+                .unknown, Array(repeating: Answer.shapeRefused, count: 5),
+                [
+                    "2026-04-17!", "2026-01-30!", "2026-01-16!", "2025-12-12!", "2025-09-29!",
+                ], "unsupported 5"
+            ),
             // A 5xx to the newest: the next older once; a merchant naming the 5xx'd version resumes it.
             (.unknown, [.serverError, .final], ["2026-04-17!", "2026-01-30!"], "finish"),
             (

@@ -8,7 +8,11 @@ import Testing
 /// negotiation, errors read by their code.
 @Suite("Checkout against merchants as they are")
 struct CheckoutNegotiationTests {
-    static func mock(_ profile: MerchantProfile, versions: [String], discovery: Bool? = nil) -> MockPaymentServer.Configuration {
+    static func mock(
+        _ profile: MerchantProfile,
+        versions: [String],
+        discovery: Bool? = nil
+    ) -> MockPaymentServer.Configuration {
         var configuration = MockPaymentServer.Configuration()
         configuration.merchantProfile = profile
         configuration.acpVersions = versions
@@ -23,7 +27,8 @@ struct CheckoutNegotiationTests {
 
     @Test(
         "Every version × every profile: completed, one order, the version kept; the re-run sends nothing",
-        arguments: MerchantProfile.allCases, ["2025-09-29", "2025-12-12", "2026-01-16", "2026-01-30", "2026-04-17"]
+        arguments: MerchantProfile.allCases,
+        ["2025-09-29", "2025-12-12", "2026-01-16", "2026-01-30", "2026-04-17"]
     )
     func everyVersionAndProfile(_ profile: MerchantProfile, _ version: String) async throws {
         try await withMockServer(Self.mock(profile, versions: [version])) { server, transport in
@@ -72,7 +77,11 @@ struct CheckoutNegotiationTests {
             let pinned = try await makeCheckoutTask(
                 server,
                 transport,
-                configuration: .init(settleDeadline: .seconds(10), pollInterval: .milliseconds(50), acpVersion: .v2025_09_29)
+                configuration: .init(
+                    settleDeadline: .seconds(10),
+                    pollInterval: .milliseconds(50),
+                    acpVersion: .v2025_09_29
+                )
             )
             let paid = try await pinned.run(taskID: "pin", cart: testCart, paymentToken: "spt_test_success")
             #expect(paid.status == .completed)
@@ -95,7 +104,9 @@ struct CheckoutNegotiationTests {
         arguments: [(MerchantProfile.fastapi, "item_unknown"), (.fastapi, "item_hoodie"), (.plain, "item_unknown")]
     )
     func itemRefusals(_ profile: MerchantProfile, _ item: String) async throws {
-        try await withMockServer(Self.mock(profile, versions: MockPaymentServer.releasedACPVersions)) { server, transport in
+        try await withMockServer(Self.mock(profile, versions: MockPaymentServer.releasedACPVersions)) {
+            server,
+            transport in
             let task = try await makeCheckoutTask(server, transport)
             let cart = CheckoutCart(
                 currency: "usd",

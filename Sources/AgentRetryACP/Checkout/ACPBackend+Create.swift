@@ -24,7 +24,13 @@ extension ACPBackend {
             case .finish:
                 preconditionFailure("a finished negotiation has no next send")
             case .send(let version, let once):
-                let attempt = await self.sendCreate(run, generation: generation, version: version, once: once, log: &log)
+                let attempt = await self.sendCreate(
+                    run,
+                    generation: generation,
+                    version: version,
+                    once: once,
+                    log: &log
+                )
                 let (answer, said) = Self.answer(attempt, version: version)
                 decision = negotiator.received(answer, for: version, said: said)
                 guard decision == .finish else { continue }
@@ -78,7 +84,13 @@ extension ACPBackend {
                 await hook?(event)
             }
             do {
-                let response = try await client.post("/checkout_sessions", body: body, intent: intent, anchor: anchor, through: single)
+                let response = try await client.post(
+                    "/checkout_sessions",
+                    body: body,
+                    intent: intent,
+                    anchor: anchor,
+                    through: single
+                )
                 return await self.noted(response, log: &log)
             } catch {
                 let status = statuses.withLock { $0.last }
@@ -110,14 +122,15 @@ extension ACPBackend {
     /// The client's policy with a single attempt.
     static func once(_ client: IdempotentClient) -> RetryPolicy {
         let policy = client.configuration.policy
-        return (try? RetryPolicy(
-            maximumAttempts: 1,
-            initialBackoff: policy.initialBackoff,
-            backoffMultiplier: policy.backoffMultiplier,
-            maximumBackoff: policy.maximumBackoff,
-            deadline: policy.deadline,
-            retryAfterCap: policy.retryAfterCap
-        )) ?? policy
+        return
+            (try? RetryPolicy(
+                maximumAttempts: 1,
+                initialBackoff: policy.initialBackoff,
+                backoffMultiplier: policy.backoffMultiplier,
+                maximumBackoff: policy.maximumBackoff,
+                deadline: policy.deadline,
+                retryAfterCap: policy.retryAfterCap
+            )) ?? policy
     }
 
     /// The negotiator's reading of a create's answer, and the answer in words.
@@ -127,7 +140,8 @@ extension ACPBackend {
             return (.final, "")
         }
         let body = error.body
-        let code = CheckoutRefusal.code(body) ?? (body?.isValidationError == true ? "validation error" : "no error code")
+        let code =
+            CheckoutRefusal.code(body) ?? (body?.isValidationError == true ? "validation error" : "no error code")
         var said = "\(status) \(code)"
         if let field = body?.fields.first?.path ?? body?.param { said += " at \(field)" }
         if CheckoutRefusal.refusesVersion(status: status, body: body) {
@@ -146,7 +160,9 @@ extension ACPBackend {
     ) async throws(CheckoutTaskError) -> CheckoutCreateAnswer<CheckoutSession> {
         let session = response.body
         guard !session.id.isEmpty else { throw log.error(.merchant, "the merchant created a session without an id") }
-        if self.override == nil, (try? await self.task.client.latestNote(self.versionNote, profile: .acp)) != version.rawValue {
+        if self.override == nil,
+            (try? await self.task.client.latestNote(self.versionNote, profile: .acp)) != version.rawValue
+        {
             try? await self.task.client.writeNote(version.rawValue, for: self.versionNote, profile: .acp)
         }
         return .created(CheckoutAnchor(id: session.id, apiVersion: version, created: session), session)
@@ -158,7 +174,8 @@ extension ACPBackend {
         let tried = mismatch.attempts.map { "\($0.version): \($0.answer)" }.joined(separator: "; ")
         var outcome = log.outcome(
             .unsupportedVersion,
-            reason: "no ACP version in common: the merchant speaks \(merchant.isEmpty ? "(it did not say)" : merchant), "
+            reason:
+                "no ACP version in common: the merchant speaks \(merchant.isEmpty ? "(it did not say)" : merchant), "
                 + "this client \(mismatch.clientVersions.map(\.rawValue).joined(separator: ", "))"
                 + (tried.isEmpty ? "" : "; tried \(tried)")
         )

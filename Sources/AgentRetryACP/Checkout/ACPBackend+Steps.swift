@@ -134,8 +134,14 @@ extension ACPBackend {
         run: CheckoutRun,
         log: CheckoutLog
     ) async throws(CheckoutTaskError) -> CheckoutKeptCompletion<CheckoutSession>? {
-        let intent = self.stepIntent("complete", body: self.completeBody(anchor: anchor, run: run), anchor: anchor, log: log)
-        guard let record = try await self.task.storedRecord(intent, profile: .acp, log: log), record.state == .succeeded,
+        let intent = self.stepIntent(
+            "complete",
+            body: self.completeBody(anchor: anchor, run: run),
+            anchor: anchor,
+            log: log
+        )
+        guard let record = try await self.task.storedRecord(intent, profile: .acp, log: log),
+            record.state == .succeeded,
             let body = record.outcome?.body, let session = try? CheckoutSession(parsing: body)
         else { return nil }
         let declined = session.errorMessages.filter { $0.code == .paymentDeclined }

@@ -28,7 +28,9 @@ struct ACPBackend: CheckoutBackend {
     /// The create intent of a generation in `version`: the task id at this merchant; the version
     /// among the inputs for every version but 2026-04-17, whose keys stay those of earlier releases.
     func createIntent(_ run: CheckoutRun, generation: Int, version: ACPVersion) -> IdempotencyIntent {
-        var inputs: [String: JSONValue] = ["task_id": .string(run.taskID), "merchant": .string(self.acp.configuration.baseURL)]
+        var inputs: [String: JSONValue] = [
+            "task_id": .string(run.taskID), "merchant": .string(self.acp.configuration.baseURL),
+        ]
         if version != .v2026_04_17 { inputs["api_version"] = .string(version.rawValue) }
         return IdempotencyIntent(
             namespace: self.task.configuration.namespace,
@@ -103,11 +105,17 @@ struct ACPBackend: CheckoutBackend {
         }
         if let wanted = run.cart.fulfillmentOptionID, !session.selectedFulfillmentOptionIDs.contains(wanted) {
             guard session.fulfillmentOptions.contains(where: { $0.id == wanted }) else {
-                return .needsInput("the merchant does not offer fulfillment option \(wanted) for this session", session.messages)
+                return .needsInput(
+                    "the merchant does not offer fulfillment option \(wanted) for this session",
+                    session.messages
+                )
             }
             return .needsUpdate
         }
         if session.status == .readyForPayment || session.status == .authenticationRequired { return .readyToPay }
-        return .needsInput("the session is \(session.status): the merchant's messages say what it needs", session.messages)
+        return .needsInput(
+            "the session is \(session.status): the merchant's messages say what it needs",
+            session.messages
+        )
     }
 }

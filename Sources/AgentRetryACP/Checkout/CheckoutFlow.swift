@@ -92,7 +92,8 @@ struct CheckoutFlow<Backend: CheckoutBackend>: Sendable {
         log.apiVersion = anchor.apiVersion
         log.noteKept(kept.record)
         await self.task.emit(.anchored(anchor.id, generation: log.generation, resumed: true))
-        if let done = try await self.backend.keptCompletion(anchor, run: run, log: log), case .completed = done.verdict {
+        if let done = try await self.backend.keptCompletion(anchor, run: run, log: log), case .completed = done.verdict
+        {
             log.noteKept(done.record)
             return .left(log.outcome(.completed, session: done.resource.flatMap(self.backend.session(of:))))
         }

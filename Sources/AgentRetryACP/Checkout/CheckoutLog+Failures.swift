@@ -13,7 +13,8 @@ extension CheckoutLog {
         if failure.isInFlight {
             return self.outcome(
                 .pending,
-                reason: "the merchant is still processing \(step) or asked to wait; run the task again later to resume it"
+                reason:
+                    "the merchant is still processing \(step) or asked to wait; run the task again later to resume it"
             )
         }
         if let status = failure.status, status == 401 || status == 403 {

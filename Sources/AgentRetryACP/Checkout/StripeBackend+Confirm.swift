@@ -29,7 +29,9 @@ extension StripeBackend {
         await self.task.emit(.step("confirm", status: response.status))
         if response.status == 402 {
             let message = ErrorResponseBody(response)?.message
-            return .outcome(CheckoutFlow<Self>.declined(log: log, session: nil, messages: [Self.declinedMessage(message)]))
+            return .outcome(
+                CheckoutFlow<Self>.declined(log: log, session: nil, messages: [Self.declinedMessage(message)])
+            )
         }
         if (200..<300).contains(response.status), let confirmed = StripePaymentIntent(response.body) {
             if case .readyToPay = self.phase(of: confirmed, anchor: anchor, run: run) {
@@ -62,7 +64,11 @@ extension StripeBackend {
         }
         if outcome.status == 402 {
             let message = ErrorResponseBody(parsing: outcome.body)?.message
-            return CheckoutKeptCompletion(record: record, resource: nil, verdict: .declined([Self.declinedMessage(message)]))
+            return CheckoutKeptCompletion(
+                record: record,
+                resource: nil,
+                verdict: .declined([Self.declinedMessage(message)])
+            )
         }
         return CheckoutKeptCompletion(record: record, resource: confirmed, verdict: .other)
     }

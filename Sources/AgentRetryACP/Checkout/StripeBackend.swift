@@ -53,7 +53,8 @@ struct StripeBackend: CheckoutBackend {
     ) async throws(CheckoutTaskError) -> CheckoutKeptCreate<StripePaymentIntent>? {
         let intent = self.createIntent(run, generation: generation)
         guard let record = try await self.task.storedRecord(intent, profile: .stripe, log: log) else { return nil }
-        let sameCart = record.requestFingerprint == .form(StripeCheckout.formBody(self.createFields(run, generation: generation)))
+        let sameCart =
+            record.requestFingerprint == .form(StripeCheckout.formBody(self.createFields(run, generation: generation)))
         var anchor: CheckoutAnchor<StripePaymentIntent>?
         if record.state == .succeeded, let id = record.anchor, let body = record.outcome?.body,
             let created = StripePaymentIntent(body)
@@ -116,7 +117,11 @@ struct StripeBackend: CheckoutBackend {
             await self.task.emit(.step("retrieve", status: found == nil ? 404 : 200))
             return found
         } catch {
-            throw log.error(.merchant, "retrieving PaymentIntent \(anchor.id) failed: \(error.message)", underlying: error)
+            throw log.error(
+                .merchant,
+                "retrieving PaymentIntent \(anchor.id) failed: \(error.message)",
+                underlying: error
+            )
         }
     }
 

@@ -29,7 +29,11 @@ extension ACPClient {
             "body_sha256": .string((try? RequestFingerprint.json(body))?.rawValue ?? ""),
         ]
         if version != .v2026_04_17 { inputs["api_version"] = .string(version.rawValue) }
-        return IdempotencyIntent(namespace: namespace, operation: "acp.checkout_session.\(step)", inputs: .object(inputs))
+        return IdempotencyIntent(
+            namespace: namespace,
+            operation: "acp.checkout_session.\(step)",
+            inputs: .object(inputs)
+        )
     }
 
     /// The versions the merchant's `/.well-known/acp.json` (at the base URL's origin) lists, or

@@ -2,8 +2,9 @@ import AgentRetry
 import Foundation
 
 /// A client for an ACP merchant: create, update, retrieve, complete and cancel checkout
-/// sessions, each body encoded in the shape of ``Configuration-swift.struct/apiVersion``, every POST through the `IdempotentClient` (key persisted before sending, retries
-/// that never re-send a 409 or 422), every GET retried as the safe request it is.
+/// sessions, each body encoded in the shape of ``Configuration-swift.struct/apiVersion``, every
+/// POST through the `IdempotentClient` (key persisted before sending, retries that never re-send
+/// a 409 or 422), every GET retried as the safe request it is.
 ///
 /// Each request carries `Authorization: Bearer`, `API-Version`, `Content-Type`, a `Request-Id`
 /// and, on POSTs, the `Idempotency-Key` derived from the call's intent.
