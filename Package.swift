@@ -195,7 +195,10 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
-            resources: [.copy("Resources/acp-2026-04-17")],
+            resources: [
+                .copy("Resources/acp-2025-09-29"), .copy("Resources/acp-2025-12-12"), .copy("Resources/acp-2026-01-16"),
+                .copy("Resources/acp-2026-01-30"), .copy("Resources/acp-2026-04-17"),
+            ],
             swiftSettings: swiftSettings
         ),
     ]

@@ -23,8 +23,44 @@ struct MockPaymentServerCommand: AsyncParsableCommand {
     @Option(help: "A JSON file of fault rules (one rule or an array) in force from the start.")
     var faults: String?
 
+    @Option(
+        name: .customLong("acp-versions"),
+        help: "The ACP versions spoken, comma-separated (default: all released: 2025-09-29,...,2026-04-17)."
+    )
+    var acpVersions: String?
+
+    @Option(help: "How the ACP merchant departs from the spec: spec (default), fastapi or plain.")
+    var merchantProfile: MerchantProfile = .spec
+
+    @Flag(
+        inversion: .prefixedNo,
+        help: "Serve /.well-known/acp.json (default: on for the spec profile, off for fastapi and plain)."
+    )
+    var discovery: Bool?
+
+    mutating func validate() throws {
+        if let list = self.acpVersions {
+            do {
+                try MockPaymentServer.validateACPVersions(Self.versionNames(list))
+            } catch {
+                throw ValidationError("--acp-versions: \(error.description)")
+            }
+        }
+    }
+
+    private static func versionNames(_ list: String) -> [String] {
+        list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
+
     mutating func run() async throws {
-        var configuration = MockPaymentServer.Configuration(host: self.host, port: self.port, seed: self.seed)
+        var configuration = MockPaymentServer.Configuration(
+            host: self.host,
+            port: self.port,
+            seed: self.seed,
+            merchantProfile: self.merchantProfile,
+            servesDiscovery: self.discovery
+        )
+        if let list = self.acpVersions { configuration.acpVersions = Self.versionNames(list) }
         if let path = self.faults {
             guard let data = FileManager.default.contents(atPath: path) else {
                 throw ValidationError("cannot read the faults file \(path)")

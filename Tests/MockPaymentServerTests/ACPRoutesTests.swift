@@ -38,12 +38,16 @@ struct ACPRoutesTests {
     @Test("API-Version is required and checked, with the supported versions")
     func apiVersion() async throws {
         try await withMockServer { server, transport in
-            for version in [nil, "2025-09-29"] {
+            for version in [nil, "2024-01-01"] {
                 let response = try await transport.execute(
                     acpPost(server, "/checkout_sessions", sessionBody(), key: "v", version: version)
                 )
                 #expect(response.status == 400)
-                #expect(response.json["supported_versions"] == ["2026-04-17"])
+                #expect(response.json["code"] == (version == nil ? "missing_api_version" : "unsupported_api_version"))
+                #expect(
+                    response.json["supported_versions"]
+                        == ["2026-04-17", "2026-01-30", "2026-01-16", "2025-12-12", "2025-09-29"]
+                )
             }
         }
     }

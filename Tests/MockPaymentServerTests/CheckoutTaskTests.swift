@@ -18,8 +18,10 @@ struct CheckoutTaskTests {
             #expect(outcome.generation == 0)
             #expect(outcome.idempotencyKeys.count == 3)
             #expect(!outcome.fromStore)
+            // The version comes from the merchant's discovery document, read once before the create.
+            #expect(server.journal.first.map { "\($0.method) \($0.path)" } == "GET /.well-known/acp.json")
             #expect(
-                server.journal.map { "\($0.method) \($0.path)" } == [
+                server.journal.filter { $0.method == "POST" }.map { "\($0.method) \($0.path)" } == [
                     "POST /checkout_sessions", "POST /checkout_sessions/\(outcome.checkoutSessionID ?? "")",
                     "POST /checkout_sessions/\(outcome.checkoutSessionID ?? "")/complete",
                 ]

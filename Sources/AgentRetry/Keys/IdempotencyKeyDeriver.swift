@@ -38,7 +38,7 @@ public struct IdempotencyKeyDeriver: Sendable {
         public var customMirror: Mirror { Mirror(self, children: []) }
     }
 
-    private let secret: Secret
+    let secret: Secret
 
     /// Creates a deriver for one namespace secret.
     public init(secret: Secret) {

@@ -1,20 +1,21 @@
 import AgentRetry
 
 /// What one invocation of a checkout task did, gathered into its outcome or its error.
-struct CheckoutLog: Sendable {
+package struct CheckoutLog: Sendable {
     let taskID: String
-    /// Whether the anchor is a Stripe PaymentIntent id (else an ACP checkout_session_id).
-    let stripe: Bool
+    /// Puts the anchor where the backend's outcomes carry it.
+    let placeAnchor: @Sendable (inout CheckoutOutcome, String?) -> Void
     var generation = 0
     var anchor: String?
+    var apiVersion: ACPVersion?
     var keys: [IdempotencyKey] = []
     var attempts = 0
     var replayed = false
     var fromStore = true
 
-    init(taskID: String, stripe: Bool) {
+    init(taskID: String, placeAnchor: @escaping @Sendable (inout CheckoutOutcome, String?) -> Void) {
         self.taskID = taskID
-        self.stripe = stripe
+        self.placeAnchor = placeAnchor
     }
 
     /// Records a POST's idempotent call.
@@ -32,12 +33,12 @@ struct CheckoutLog: Sendable {
     }
 
     /// Records a POST that ended in an error, from the idempotent call's error.
-    mutating func note(_ error: ACPClientError) {
-        if let call = error.call {
+    mutating func note(_ failure: some CheckoutStepFailure) {
+        if let call = failure.call {
             self.note(call)
             return
         }
-        guard let callError = error.idempotentCallError, let key = callError.key else { return }
+        guard let callError = failure.idempotentCallError, let key = callError.key else { return }
         if !self.keys.contains(key) { self.keys.append(key) }
         self.attempts += callError.attempts
         self.fromStore = false
@@ -50,7 +51,7 @@ struct CheckoutLog: Sendable {
         reason: String? = nil
     ) -> CheckoutOutcome {
         var outcome = CheckoutOutcome(status: status, taskID: self.taskID, generation: self.generation)
-        if self.stripe { outcome.paymentIntentID = self.anchor } else { outcome.checkoutSessionID = self.anchor }
+        self.placeAnchor(&outcome, self.anchor)
         outcome.session = session
         outcome.order = status == .completed ? session?.order : nil
         outcome.messages = messages
@@ -59,6 +60,7 @@ struct CheckoutLog: Sendable {
         outcome.attempts = self.attempts
         outcome.replayed = self.replayed
         outcome.fromStore = self.fromStore
+        outcome.apiVersion = self.apiVersion
         return outcome
     }
 
@@ -71,28 +73,5 @@ struct CheckoutLog: Sendable {
             idempotencyKeys: self.keys,
             underlying: underlying
         )
-    }
-
-    /// The task error for a failed call that is not a merchant answer the task can act on.
-    func error(from failure: ACPClientError) -> CheckoutTaskError {
-        if let callError = failure.idempotentCallError {
-            let leaseLost = (callError.underlying as? IdempotencyStoreError)?.code == .leaseLost
-            let code: CheckoutTaskError.Code =
-                switch callError.code {
-                case .needsReconciliation: .needsReconciliation
-                case .inProgressElsewhere: .inProgressElsewhere
-                case .store where leaseLost: .inProgressElsewhere
-                case .store, .keyDerivation: .store
-                default: .conflict
-                }
-            let message =
-                callError.code == .bodyChanged
-                ? "task \(self.taskID) was started with another cart or another step body; "
-                    + "a different purchase needs another task id"
-                : callError.message
-            return self.error(code, message, underlying: callError)
-        }
-        if failure.code == .conflict { return self.error(.conflict, failure.message, underlying: failure) }
-        return self.error(.merchant, failure.message, underlying: failure)
     }
 }

@@ -20,6 +20,11 @@ public struct CheckoutOutcome: Sendable {
         public static let expired = Status(rawValue: "expired")
         /// The outcome is unknown after the deadline; running the task again resumes it.
         public static let pending = Status(rawValue: "pending")
+        /// The merchant definitively refused a body it cannot accept (a validation error): see
+        /// ``CheckoutOutcome/rejection``. Nothing was bought; running the task again answers the same.
+        public static let rejected = Status(rawValue: "rejected")
+        /// The merchant and the client share no ACP version: see ``CheckoutOutcome/versionMismatch``.
+        public static let unsupportedVersion = Status(rawValue: "unsupported_version")
         /// The name.
         public var description: String { self.rawValue }
     }
@@ -46,8 +51,15 @@ public struct CheckoutOutcome: Sendable {
     public var idempotencyKeys: [IdempotencyKey] = []
     /// Requests put on the wire under those keys, over every invocation of the task.
     public var attempts = 0
-    /// Whether a response said it was replayed (`Idempotent-Replayed: true`).
+    /// Whether a response said it was replayed (a header of `PSPProfile.replayHeaders`), or a
+    /// create answered with a session the task already held as an anchor.
     public var replayed = false
+    /// The merchant's refusal, for `rejected` outcomes and `needs_input` ones a refusal caused.
+    public var rejection: CheckoutRejection?
+    /// The ACP version the task speaks (the one its session was created with); `nil` over Stripe.
+    public var apiVersion: ACPVersion?
+    /// What each side speaks and what each version got, for `unsupported_version` outcomes.
+    public var versionMismatch: ACPVersionMismatch?
     /// Whether this invocation sent no POST: every step's result came from the store or from a GET.
     public var fromStore = true
 

@@ -15,7 +15,7 @@ import Foundation
 public struct CheckoutTask: Sendable {
     /// Where the task buys. Printing it never shows the API key.
     public enum Merchant: Sendable, CustomStringConvertible, CustomReflectable {
-        /// An ACP 2026-04-17 merchant: create → update → complete on checkout sessions.
+        /// An ACP merchant, in any released version: create → update → complete on checkout sessions.
         case acp(ACPClient.Configuration)
         /// A Stripe-compatible PSP: create and confirm a PaymentIntent with `metadata[task_id]`.
         case stripe(baseURL: String, apiKey: String)
@@ -54,6 +54,10 @@ public struct CheckoutTask: Sendable {
         public var pollInterval: Duration { didSet { self.pollInterval = max(.milliseconds(10), self.pollInterval) } }
         /// The ACP payment handler to pay through. Defaults to `nil`: the first the merchant offers.
         public var paymentHandlerID: String?
+        /// The ACP version to speak, for merchants that say nothing useful about theirs. Defaults to
+        /// `nil`: negotiated (the version kept from an earlier task, the merchant's
+        /// `/.well-known/acp.json`, else the newest, falling back on the merchant's refusals).
+        public var acpVersion: ACPVersion?
         /// Called at each step, for progress reports and crash tests. Defaults to nothing.
         public var onEvent: (@Sendable (CheckoutEvent) async -> Void)?
 
@@ -63,8 +67,10 @@ public struct CheckoutTask: Sendable {
             maximumGenerations: Int = 3,
             settleDeadline: Duration = .seconds(30),
             pollInterval: Duration = .milliseconds(200),
-            paymentHandlerID: String? = nil
+            paymentHandlerID: String? = nil,
+            acpVersion: ACPVersion? = nil
         ) {
+            self.acpVersion = acpVersion
             self.namespace = namespace
             self.maximumGenerations = max(1, maximumGenerations)
             self.settleDeadline = settleDeadline
@@ -89,7 +95,8 @@ public struct CheckoutTask: Sendable {
 
     /// Runs (or resumes) task `taskID`: buys `cart`, paying with `paymentToken` (an ACP credential
     /// token such as a Shared Payment Token, or a Stripe PaymentMethod id).
-    /// - Returns: completed, declined, needs input, canceled, expired or pending.
+    /// - Returns: completed, declined, needs input, rejected, unsupported version, canceled, expired
+    ///   or pending.
     /// - Throws: ``CheckoutTaskError`` for an unusable cart, conflicts, leases held elsewhere,
     ///   reconciliation, store failures and malformed merchant answers.
     public func run(
@@ -105,14 +112,12 @@ public struct CheckoutTask: Sendable {
         guard !taskID.isEmpty, !paymentToken.isEmpty else {
             throw CheckoutTaskError(code: .invalidCart, message: "a task id and a payment token are required")
         }
+        let run = CheckoutRun(taskID: taskID, cart: cart, token: paymentToken)
         switch self.merchant {
         case .acp(let configuration):
-            return try await self.runACP(
-                ACPClient(client: self.client, configuration: configuration),
-                taskID: taskID,
-                cart: cart,
-                token: paymentToken
-            )
+            let acp = ACPClient(client: self.client, configuration: configuration)
+            let backend = ACPBackend(task: self, acp: acp, override: self.configuration.acpVersion)
+            return try await CheckoutFlow(backend: backend, task: self).run(run)
         case .stripe(_, let apiKey):
             guard cart.amount != nil else {
                 throw CheckoutTaskError(
@@ -121,36 +126,8 @@ public struct CheckoutTask: Sendable {
                 )
             }
             let stripe = StripeCheckout(client: self.client, baseURL: self.merchant.baseURL, apiKey: apiKey)
-            return try await self.runStripe(stripe, taskID: taskID, cart: cart, token: paymentToken)
+            return try await CheckoutFlow(backend: StripeBackend(task: self, stripe: stripe), task: self).run(run)
         }
-    }
-
-    /// The create intent of generation `generation`: the task id (at this merchant) is the identity, and the cart is
-    /// bound to it through the create body's fingerprint (its `cart_digest`), so the same task id
-    /// with another cart is a conflict, never a second purchase.
-    func createIntent(_ operation: String, taskID: String, generation: Int) -> IdempotencyIntent {
-        IdempotencyIntent(
-            namespace: self.configuration.namespace,
-            operation: operation,
-            inputs: ["task_id": .string(taskID), "merchant": .string(self.merchant.baseURL)],
-            generation: generation
-        )
-    }
-
-    /// The latest generation an earlier invocation started (its create record exists), or 0.
-    func latestGeneration(
-        _ operation: String,
-        profile: PSPProfile,
-        taskID: String,
-        log: CheckoutLog
-    ) async throws(CheckoutTaskError) -> (generation: Int, resumed: Bool) {
-        var latest: Int?
-        for generation in 0..<self.configuration.maximumGenerations {
-            let intent = self.createIntent(operation, taskID: taskID, generation: generation)
-            guard try await self.storedRecord(intent, profile: profile, log: log) != nil else { break }
-            latest = generation
-        }
-        return (latest ?? 0, latest != nil)
     }
 
     /// The intent's stored record, if any; no request is sent.

@@ -10,25 +10,6 @@ struct StripeCheckout: Sendable, CustomReflectable {
 
     var customMirror: Mirror { Mirror(self, children: ["baseURL": self.baseURL, "apiKey": "redacted"]) }
 
-    /// A PaymentIntent as far as the task reads it.
-    struct PaymentIntent: Sendable {
-        let id: String
-        let status: String
-        let json: JSONValue
-
-        /// Whether the money moved (or is authorized, for manual capture).
-        var isPaid: Bool { self.status == "succeeded" || self.status == "requires_capture" }
-
-        init?(_ body: [UInt8]) {
-            guard let json = try? JSONValue(parsing: body), let id = json["id"]?.stringValue,
-                let status = json["status"]?.stringValue
-            else { return nil }
-            self.id = id
-            self.status = status
-            self.json = json
-        }
-    }
-
     func headers() -> HTTPHeaders {
         [
             "Authorization": "Bearer \(self.apiKey)", "Content-Type": "application/x-www-form-urlencoded",
@@ -48,7 +29,7 @@ struct StripeCheckout: Sendable, CustomReflectable {
         intent: IdempotencyIntent,
         anchored: Bool = false,
         reconcile: (@Sendable (IdempotencyRecord) async throws -> HTTPResponse?)? = nil
-    ) async throws(ACPClientError) -> (IdempotentResult, HTTPResponse) {
+    ) async throws(StripeCheckoutError) -> (IdempotentResult, HTTPResponse) {
         let request = HTTPRequest(
             method: .post,
             url: self.baseURL + path,
@@ -56,7 +37,7 @@ struct StripeCheckout: Sendable, CustomReflectable {
             body: Array(Self.formBody(fields).utf8)
         )
         var anchor: (@Sendable (HTTPResponse) -> String?)?
-        if anchored { anchor = { (response: HTTPResponse) -> String? in PaymentIntent(response.body)?.id } }
+        if anchored { anchor = { (response: HTTPResponse) -> String? in StripePaymentIntent(response.body)?.id } }
         let result: IdempotentResult
         do {
             result = try await self.client.send(
@@ -67,10 +48,10 @@ struct StripeCheckout: Sendable, CustomReflectable {
                 anchor: anchor
             )
         } catch {
-            throw ACPClientError(idempotentCall: error)
+            throw StripeCheckoutError(idempotentCall: error)
         }
         guard let response = result.response, result.status != .pending else {
-            throw ACPClientError(
+            throw StripeCheckoutError(
                 code: .pending,
                 message: "the outcome of \(intent.operation) is unknown after the retries",
                 call: result
@@ -80,15 +61,21 @@ struct StripeCheckout: Sendable, CustomReflectable {
     }
 
     /// `GET /v1/payment_intents/{id}`; `nil` on 404.
-    func retrieve(_ id: String) async throws(ACPClientError) -> PaymentIntent? {
-        let response = try await SafeRead(client: self.client).get(
-            "\(self.baseURL)/v1/payment_intents/\(try ACPClient.pathSegment(id))",
-            headers: ["Authorization": "Bearer \(self.apiKey)", "Accept": "application/json"]
-        )
+    func retrieve(_ id: String) async throws(StripeCheckoutError) -> StripePaymentIntent? {
+        let response: HTTPResponse
+        do {
+            response = try await SafeRead(client: self.client).get(
+                "\(self.baseURL)/v1/payment_intents/\(try ACPClient.pathSegment(id))",
+                headers: ["Authorization": "Bearer \(self.apiKey)", "Accept": "application/json"]
+            )
+        } catch {
+            let code: StripeCheckoutError.Code = error.code == .invalidArgument ? .invalidArgument : .unreachable
+            throw StripeCheckoutError(code: code, message: error.message, underlying: error)
+        }
         if response.status == 404 { return nil }
-        guard (200..<300).contains(response.status), let intent = PaymentIntent(response.body) else {
-            throw ACPClientError(
-                code: response.status < 300 ? .malformedResponse : .rejected,
+        guard (200..<300).contains(response.status), let intent = StripePaymentIntent(response.body) else {
+            throw StripeCheckoutError(
+                code: response.status < 300 ? .malformedResponse : .refused,
                 message: "retrieving PaymentIntent \(id) answered \(response.status)",
                 status: response.status
             )
@@ -136,9 +123,7 @@ struct StripeCheckout: Sendable, CustomReflectable {
         if intent.isPaid {
             return HTTPResponse(status: 200, headers: headers, body: intent.json.serialized(), wireSends: 0)
         }
-        if intent.status == "requires_payment_method", let error = intent.json["last_payment_error"], error != .null,
-            error["payment_method"]?["id"]?.stringValue == token || intent.json["payment_method"]?.stringValue == token
-        {
+        if let error = intent.lastPaymentError(of: token) {
             var body = error.objectValue ?? [:]
             body["payment_intent"] = intent.json
             return HTTPResponse(
@@ -148,7 +133,7 @@ struct StripeCheckout: Sendable, CustomReflectable {
                 wireSends: 0
             )
         }
-        if intent.status == "canceled" {
+        if intent.status == .canceled {
             let error: JSONValue = [
                 "error": [
                     "type": "invalid_request_error", "code": "payment_intent_unexpected_state",

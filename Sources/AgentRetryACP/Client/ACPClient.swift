@@ -1,9 +1,10 @@
 import AgentRetry
 import Foundation
 
-/// A client for an ACP 2026-04-17 merchant: create, update, retrieve, complete and cancel checkout
-/// sessions, every POST through the `IdempotentClient` (key persisted before sending, retries
-/// that never re-send a 409 or 422), every GET retried as the safe request it is.
+/// A client for an ACP merchant: create, update, retrieve, complete and cancel checkout
+/// sessions, each body encoded in the shape of ``Configuration-swift.struct/apiVersion``, every
+/// POST through the `IdempotentClient` (key persisted before sending, retries that never re-send
+/// a 409 or 422), every GET retried as the safe request it is.
 ///
 /// Each request carries `Authorization: Bearer`, `API-Version`, `Content-Type`, a `Request-Id`
 /// and, on POSTs, the `Idempotency-Key` derived from the call's intent.
@@ -14,7 +15,7 @@ public struct ACPClient: Sendable {
         public var baseURL: String
         /// The Bearer token; never printed.
         public var apiKey: String
-        /// The `API-Version` header. Defaults to `2026-04-17`.
+        /// The `API-Version` header, and the shape of the request bodies. Defaults to `2026-04-17`.
         public var apiVersion: String
         /// The `Accept-Language` header, if any. Defaults to none.
         public var acceptLanguage: String?
@@ -71,7 +72,7 @@ public struct ACPClient: Sendable {
     ) async throws(ACPClientError) -> ACPResponse<CheckoutSession> {
         try await self.post(
             "/checkout_sessions",
-            body: body.acpJSON,
+            body: body.encoded(for: self.version),
             intent: intent,
             anchor: { response in
                 (try? JSONValue(parsing: response.body))?["id"]?.stringValue
@@ -85,19 +86,25 @@ public struct ACPClient: Sendable {
         _ body: CheckoutSessionUpdateRequest,
         intent: IdempotencyIntent
     ) async throws(ACPClientError) -> ACPResponse<CheckoutSession> {
-        try await self.post("/checkout_sessions/\(try Self.pathSegment(id))", body: body.acpJSON, intent: intent)
+        try await self.post(
+            "/checkout_sessions/\(try Self.pathSegment(id))",
+            body: body.encoded(for: self.version),
+            intent: intent
+        )
     }
 
     /// `POST /checkout_sessions/{id}/complete`: a 2xx session, `completed` with its order, or
-    /// still open with a `payment_declined` message.
+    /// still open with a `payment_declined` message. `session` (the session as created) names the
+    /// payment provider versions before 2026-01-30 send.
     public func complete(
         _ id: String,
         _ body: CheckoutSessionCompleteRequest,
-        intent: IdempotencyIntent
+        intent: IdempotencyIntent,
+        session: CheckoutSession? = nil
     ) async throws(ACPClientError) -> ACPResponse<CheckoutSession> {
         try await self.post(
             "/checkout_sessions/\(try Self.pathSegment(id))/complete",
-            body: body.acpJSON,
+            body: body.encoded(for: self.version, session: session),
             intent: intent
         )
     }
@@ -115,7 +122,7 @@ public struct ACPClient: Sendable {
     public func retrieve(_ id: String) async throws(ACPClientError) -> CheckoutSession {
         let url = "\(self.configuration.baseURL)/checkout_sessions/\(try Self.pathSegment(id))"
         let response = try await SafeRead(client: self.client).get(url, headers: self.headers(json: false))
-        return try Self.decode(response, key: nil)
+        return try Self.decode(response, apiVersion: self.version)
     }
 
     /// The intent of a later step of an anchored task: the merchant, the task, the session id, the
@@ -152,11 +159,13 @@ public struct ACPClient: Sendable {
         return headers
     }
 
-    private func post(
+    /// POSTs `body` (already encoded) for `intent` through `client` (defaults to this client's).
+    package func post(
         _ path: String,
         body: JSONValue,
         intent: IdempotencyIntent,
-        anchor: (@Sendable (HTTPResponse) -> String?)? = nil
+        anchor: (@Sendable (HTTPResponse) -> String?)? = nil,
+        through client: IdempotentClient? = nil
     ) async throws(ACPClientError) -> ACPResponse<CheckoutSession> {
         let request = HTTPRequest(
             method: .post,
@@ -166,19 +175,20 @@ public struct ACPClient: Sendable {
         )
         let result: IdempotentResult
         do {
-            result = try await self.client.send(request, intent: intent, profile: .acp, anchor: anchor)
+            result = try await (client ?? self.client).send(request, intent: intent, profile: .acp, anchor: anchor)
         } catch {
-            throw ACPClientError(idempotentCall: error)
+            throw ACPClientError(idempotentCall: error, apiVersion: self.version)
         }
         guard let response = result.response, result.status != .pending else {
             throw ACPClientError(
                 code: .pending,
                 message: "the outcome of \(intent.operation) is unknown after the retries; resumable with the same key",
+                apiVersion: self.version,
                 call: result
             )
         }
         return ACPResponse(
-            body: try Self.decode(response, key: result.key, call: result),
+            body: try Self.decode(response, apiVersion: self.version, call: result),
             status: response.status,
             call: result
         )
@@ -187,16 +197,20 @@ public struct ACPClient: Sendable {
     /// A 2xx body as a session; any other status as the ACP error it carries.
     static func decode(
         _ response: HTTPResponse,
-        key: IdempotencyKey?,
+        apiVersion: ACPVersion?,
         call: IdempotentResult? = nil
     ) throws(ACPClientError) -> CheckoutSession {
         guard (200..<300).contains(response.status) else {
-            let error = try? ACPError(parsing: response.body)
+            let body = ErrorResponseBody(response)
+            let said = [body?.code ?? body?.type, body?.message].compactMap { $0 }.joined(separator: ": ")
             throw ACPClientError(
                 code: .rejected,
-                message: "the merchant answered \(response.status)\(error.map { " \($0.code): \($0.message)" } ?? "")",
+                message: "the merchant answered \(response.status)\(said.isEmpty ? "" : " \(said)")"
+                    + " to API-Version \(apiVersion?.rawValue ?? "-")",
                 status: response.status,
-                error: error,
+                error: try? ACPError(parsing: response.body),
+                body: body,
+                apiVersion: apiVersion,
                 call: call
             )
         }
@@ -207,6 +221,7 @@ public struct ACPClient: Sendable {
                 code: .malformedResponse,
                 message: "the merchant's \(response.status) body is not a checkout session: \(error)",
                 status: response.status,
+                apiVersion: apiVersion,
                 call: call,
                 underlying: error
             )

@@ -13,8 +13,8 @@ public struct ACPClientError: Error, Sendable, CustomStringConvertible {
         public static let rejected = Code(base: .rejected)
         /// The outcome is unknown after the retries or the deadline; calling again with the same intent resumes.
         public static let pending = Code(base: .pending)
-        /// An idempotency conflict: 422 (the key was used with another body) or 409 (the first request is
-        /// still in flight). Not re-sent.
+        /// An idempotency conflict: the key was used with another body (422 `idempotency_conflict`,
+        /// 409 `request_not_idempotent`). Not re-sent. A request still in flight is ``pending``.
         public static let conflict = Code(base: .conflict)
         /// Another failure of the idempotent call: the store, a lease held elsewhere, reconciliation.
         public static let idempotency = Code(base: .idempotency)
@@ -34,8 +34,12 @@ public struct ACPClientError: Error, Sendable, CustomStringConvertible {
     public let message: String
     /// The HTTP status, when a response arrived.
     public let status: Int?
-    /// The merchant's error body, when it sent one.
+    /// The merchant's error body, when it sent one in ACP's flat shape.
     public let error: ACPError?
+    /// The merchant's error body, read in any envelope (flat, `error`, `detail`, pydantic validation).
+    public let body: ErrorResponseBody?
+    /// The `API-Version` the request was sent with.
+    public let apiVersion: ACPVersion?
     /// The idempotent call, when it returned.
     public let call: IdempotentResult?
     /// The underlying error: an `IdempotentCallError`, an `HTTPTransportError`, an ``ACPDecodingError``.
@@ -47,6 +51,8 @@ public struct ACPClientError: Error, Sendable, CustomStringConvertible {
         message: String,
         status: Int? = nil,
         error: ACPError? = nil,
+        body: ErrorResponseBody? = nil,
+        apiVersion: ACPVersion? = nil,
         call: IdempotentResult? = nil,
         underlying: (any Error)? = nil
     ) {
@@ -54,14 +60,17 @@ public struct ACPClientError: Error, Sendable, CustomStringConvertible {
         self.message = message
         self.status = status
         self.error = error
+        self.body = body
+        self.apiVersion = apiVersion
         self.call = call
         self.underlying = underlying
     }
 
-    init(idempotentCall error: IdempotentCallError) {
+    init(idempotentCall error: IdempotentCallError, apiVersion: ACPVersion? = nil) {
         let code: Code =
             switch error.code {
-            case .payloadMismatch, .inFlightAtServer: .conflict
+            case .payloadMismatch, .bodyChanged: .conflict
+            case .inFlightAtServer, .retryAfterBeyondLimit: .pending
             default: .idempotency
             }
         self.init(
@@ -69,6 +78,8 @@ public struct ACPClientError: Error, Sendable, CustomStringConvertible {
             message: error.message,
             status: error.response?.status,
             error: error.response.flatMap { try? ACPError(parsing: $0.body) },
+            body: error.response.flatMap(ErrorResponseBody.init),
+            apiVersion: apiVersion,
             underlying: error
         )
     }
@@ -76,6 +87,11 @@ public struct ACPClientError: Error, Sendable, CustomStringConvertible {
     /// The idempotent call's error, if this is one.
     public var idempotentCallError: IdempotentCallError? { self.underlying as? IdempotentCallError }
 
+    /// Whether the outcome is unknown after the retries (not a request still in flight).
+    var isPending: Bool { self.code == .pending && self.idempotentCallError == nil }
+
     /// The code and the details.
     public var description: String { "ACPClientError.\(self.code): \(self.message)" }
 }
+
+extension ACPClientError: CheckoutStepFailure {}

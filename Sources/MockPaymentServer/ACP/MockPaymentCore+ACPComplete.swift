@@ -5,57 +5,43 @@ import Synchronization
 extension MockPaymentCore {
     /// Complete: charges the credential; an order and a ledger entry on success, a 2xx session
     /// with a `payment_declined` message on a decline, `requires_3ds` when authentication is due.
-    func completeSession(
-        _ id: String,
-        _ body: JSONValue,
-        key: String,
-        now: Date,
-        state: inout MockState
-    ) -> MockResponse {
-        let family = RouteFamily.acp
-        guard var session = self.expireIfDue(id, now: now, state: &state) else { return Self.sessionNotFound(id) }
+    func completeSession(_ id: String, _ request: ACPWriteRequest, key: String, state: inout MockState) -> MockResponse {
+        let merchant = request.merchant
+        guard var session = self.expireIfDue(id, now: request.now, state: &state) else {
+            return Self.sessionNotFound(id, merchant)
+        }
         guard !session.isTerminal else {
-            return family.error(
+            return merchant.error(
                 405,
                 code: "invalid_state",
                 message: "Checkout session \(id) is \(session.status) and cannot be completed"
             )
         }
-        guard let token = body["payment_data"]?["instrument"]?["credential"]?["token"]?.stringValue else {
-            return family.error(
-                400,
-                code: "invalid",
-                message: "payment_data.instrument.credential.token is required",
-                param: "$.payment_data.instrument.credential.token"
-            )
-        }
-        guard body["payment_data"]?["handler_id"]?.stringValue == "card_tokenized" else {
-            return family.error(
-                400,
-                code: "invalid",
-                message: "payment_data.handler_id must be card_tokenized",
-                param: "$.payment_data.handler_id"
-            )
+        let payment: PaymentSubmission
+        do {
+            payment = try request.read(.complete, in: request.version(for: session)) { parser, body throws(RequestProblem) in
+                try parser.complete(body)
+            }
+        } catch {
+            return error.response
         }
         guard session.status == "ready_for_payment" || session.status == "authentication_required" else {
-            return family.error(
+            return merchant.error(
                 400,
                 code: "invalid_state",
                 message: "Checkout session \(id) is \(session.status), not ready for payment"
             )
         }
-        if let buyer = body["buyer"] { session.buyer = buyer }
-        session.updatedAt = now
-        let outcome = body["authentication_result"]?["outcome"]?.stringValue
-        switch token {
+        if let buyer = payment.buyer { session.buyer = buyer }
+        session.updatedAt = request.now
+        let outcome = payment.authenticationOutcome
+        switch payment.token {
         case ACPCatalog.Token.declined:
             session.messages = [Self.declined("Your payment was declined. Please try a different payment method.")]
-            state.sessions[id] = session
-            return .json(200, session.json(baseURL: self.baseURL))
         case ACPCatalog.Token.requires3DS where outcome == nil:
             session.status = "authentication_required"
             state.sessions[id] = session
-            return family.error(
+            return merchant.error(
                 400,
                 code: "requires_3ds",
                 message: "This payment requires 3D Secure authentication.",
@@ -64,30 +50,31 @@ extension MockPaymentCore {
         case ACPCatalog.Token.requires3DS where outcome != "authenticated" && outcome != "attempt_acknowledged":
             session.status = "ready_for_payment"
             session.messages = [Self.declined("3D Secure authentication was not successful (\(outcome ?? "")).")]
-            state.sessions[id] = session
-            return .json(200, session.json(baseURL: self.baseURL))
         default:
-            let orderID = state.makeID("ord")
-            session.status = "completed"
-            session.messages = []
-            session.order = [
-                "type": "order", "id": .string(orderID), "checkout_session_id": .string(id),
-                "permalink_url": .string("\(self.baseURL)/orders/\(orderID)"), "status": "created",
-            ]
-            state.sessions[id] = session
-            state.ledger.append(
-                LedgerEntry(
-                    kind: "order",
-                    id: orderID,
-                    amount: session.totalAmount,
-                    currency: session.currency,
-                    idempotencyKey: key,
-                    taskID: session.taskID,
-                    time: now
-                )
-            )
-            return .json(200, session.json(baseURL: self.baseURL))
+            self.placeOrder(&session, key: key, now: request.now, state: &state)
         }
+        state.sessions[id] = session
+        return self.answer(200, session, request)
+    }
+
+    /// Completes the session with a new order, and enters the order in the ledger.
+    private func placeOrder(_ session: inout CheckoutSession, key: String, now: Date, state: inout MockState) {
+        let orderID = state.makeID("ord")
+        session.status = "completed"
+        session.messages = []
+        session.orderID = orderID
+        state.ledger.append(
+            LedgerEntry(
+                kind: "order",
+                id: orderID,
+                amount: session.totalAmount,
+                currency: session.currency,
+                idempotencyKey: key,
+                taskID: session.taskID,
+                time: now,
+                checkoutSessionID: session.id
+            )
+        )
     }
 
     private static func declined(_ text: String) -> JSONValue {

@@ -2,7 +2,7 @@ import AgentRetry
 import Synchronization
 
 extension MockPaymentCore {
-    /// `/__admin`: fault rules, the request journal, the ledger, and reset.
+    /// `/__admin`: fault rules, the request journal, the ledger, the merchant, and reset.
     func admin(_ request: MockRequest) -> MockResponse {
         let family = RouteFamily.admin
         switch (request.method, request.path) {
@@ -26,6 +26,8 @@ extension MockPaymentCore {
             return .json(200, ["requests": .array(journal.map(\.json))])
         case ("GET", "/__admin/ledger"):
             return .json(200, self.ledgerJSON())
+        case ("GET", "/__admin/merchant"), ("POST", "/__admin/merchant"):
+            return self.adminMerchant(request)
         case ("POST", "/__admin/reset"):
             self.reset()
             return .json(200, ["reset": true])

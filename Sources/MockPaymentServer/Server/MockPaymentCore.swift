@@ -17,6 +17,8 @@ final class MockPaymentCore: Sendable {
     let state = Mutex(MockState())
     let faults: FaultInjector
     let configuration: MockPaymentServer.Configuration
+    /// The merchant the ACP routes play: profile, versions, discovery.
+    let merchant: Mutex<MerchantSettings>
     private let boundBaseURL = Mutex("")
 
     /// `http://HOST:PORT` once the socket is bound: links and permalinks point here.
@@ -27,6 +29,14 @@ final class MockPaymentCore: Sendable {
 
     init(configuration: MockPaymentServer.Configuration) {
         self.configuration = configuration
+        let versions = (try? ACPVersion.parse(configuration.acpVersions).get()) ?? ACPVersion.allCases
+        self.merchant = Mutex(
+            MerchantSettings(
+                profile: configuration.merchantProfile,
+                versions: versions.isEmpty ? ACPVersion.allCases : versions,
+                servesDiscoveryOverride: configuration.servesDiscovery
+            )
+        )
         self.faults = FaultInjector(rules: configuration.faults, seed: configuration.seed)
     }
 
@@ -70,8 +80,10 @@ final class MockPaymentCore: Sendable {
         scope: IdempotencyRecords.Scope?,
         fingerprint: IdempotencyRecords.Fingerprint,
         family: RouteFamily,
+        answers: IdempotencyAnswers? = nil,
         effect: @escaping @Sendable (inout MockState) -> MockResponse
     ) -> PreparedResponse {
+        let answers = answers ?? IdempotencyAnswers(family: family)
         let key = scope?.key
         let echo: @Sendable (MockResponse) -> MockResponse = { response in
             key.map { response.with(header: "Idempotency-Key", $0) } ?? response
@@ -89,11 +101,12 @@ final class MockPaymentCore: Sendable {
         }
         switch claim {
         case .replay(let response):
-            return .respond(echo(response.with(header: "Idempotent-Replayed", "true")), replayed: true)
+            let marked = answers.replayHeader.map { response.with(header: $0, "true") } ?? response
+            return .respond(echo(marked), replayed: true)
         case .mismatch:
-            return .respond(echo(self.mismatch(family)), replayed: false)
+            return .respond(echo(answers.mismatch), replayed: false)
         case .inFlight:
-            return .respond(echo(self.inFlight(family)), replayed: false)
+            return .respond(echo(answers.inFlight), replayed: false)
         case .proceed:
             return .process { answerInstead in
                 let now = self.clock.now()
@@ -111,28 +124,5 @@ final class MockPaymentCore: Sendable {
                 return echo(response)
             }
         }
-    }
-
-    private func mismatch(_ family: RouteFamily) -> MockResponse {
-        switch family {
-        case .stripe:
-            family.error(
-                400,
-                type: "idempotency_error",
-                code: "idempotency_key_reused",
-                message:
-                    "Keys for idempotent requests can only be used with the same parameters they were first used with."
-            )
-        default:
-            family.error(
-                422,
-                code: "idempotency_conflict",
-                message: "Idempotency-Key has already been used with a different request body"
-            )
-        }
-    }
-
-    private func inFlight(_ family: RouteFamily) -> MockResponse {
-        family.injected(status: 409).with(header: "Retry-After", "1")
     }
 }

@@ -19,6 +19,15 @@ extension MockPaymentServer {
         public var maximumRequestBodySize: Int
         /// The clock for retention and expiry. Defaults to the system clock.
         public var clock: any MockClock
+        /// The ACP versions spoken behind `API-Version`. Defaults to every released one
+        /// (``MockPaymentServer/releasedACPVersions``); an unknown name or an empty list makes
+        /// ``MockPaymentServer/start(_:)`` throw.
+        public var acpVersions: [String]
+        /// How the ACP merchant departs from the specification. Defaults to ``MerchantProfile/spec``.
+        public var merchantProfile: MerchantProfile
+        /// Whether `/.well-known/acp.json` is served. Defaults to `nil`: the profile decides (on for
+        /// `spec`, off for `fastapi` and `plain`).
+        public var servesDiscovery: Bool?
 
         /// Creates a configuration with the documented defaults.
         public init(
@@ -29,7 +38,10 @@ extension MockPaymentServer {
             idempotencyRetention: Duration = .seconds(24 * 3600),
             sessionLifetime: Duration = .seconds(30 * 60),
             maximumRequestBodySize: Int = 1024 * 1024,
-            clock: any MockClock = SystemMockClock()
+            clock: any MockClock = SystemMockClock(),
+            acpVersions: [String] = MockPaymentServer.releasedACPVersions,
+            merchantProfile: MerchantProfile = .spec,
+            servesDiscovery: Bool? = nil
         ) {
             self.host = host
             self.port = port
@@ -39,6 +51,9 @@ extension MockPaymentServer {
             self.sessionLifetime = sessionLifetime
             self.maximumRequestBodySize = maximumRequestBodySize
             self.clock = clock
+            self.acpVersions = acpVersions
+            self.merchantProfile = merchantProfile
+            self.servesDiscovery = servesDiscovery
         }
     }
 }

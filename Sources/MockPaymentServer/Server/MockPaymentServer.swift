@@ -5,7 +5,7 @@ import NIOPosix
 import Synchronization
 
 /// A fault-injecting mock payment server on SwiftNIO: Stripe-compatible PaymentIntents and ACP
-/// 2026-04-17 merchant endpoints with real server-side idempotency, a fault injector, and a ledger
+/// merchant endpoints in every released version (played as a ``MerchantProfile``) with real server-side idempotency, a fault injector, and a ledger
 /// of every money movement, so tests can prove "charged exactly once".
 ///
 /// ```swift
@@ -37,7 +37,9 @@ public final class MockPaymentServer: Sendable {
     }
 
     /// Binds and starts a server.
+    /// Throws ``ConfigurationError`` when `configuration.acpVersions` is empty or names an unknown version.
     public static func start(_ configuration: Configuration = Configuration()) async throws -> MockPaymentServer {
+        try Self.validateACPVersions(configuration.acpVersions)
         let core = MockPaymentCore(configuration: configuration)
         let tracker = ConnectionTracker()
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)

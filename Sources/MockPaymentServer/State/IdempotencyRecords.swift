@@ -22,6 +22,8 @@ struct IdempotencyRecords {
         case form(endpoint: String, parameters: [String])
         /// ACP: the JSON body, compared by meaning.
         case json(JSONValue)
+        /// A merchant that hashes the body as sent: the same JSON with members reordered differs.
+        case raw([UInt8])
     }
 
     /// The outcome of presenting a key.

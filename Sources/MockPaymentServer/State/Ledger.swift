@@ -17,6 +17,8 @@ public struct LedgerEntry: Sendable, Hashable {
     public var taskID: String?
     /// When it was recorded, on the server's clock.
     public var time: Date
+    /// For an ACP order, the checkout session it completed.
+    public var checkoutSessionID: String? = nil
 
     var json: JSONValue {
         [
@@ -24,6 +26,7 @@ public struct LedgerEntry: Sendable, Hashable {
             "currency": .string(self.currency), "idempotency_key": self.idempotencyKey.map(JSONValue.string) ?? .null,
             "task_id": self.taskID.map(JSONValue.string) ?? .null,
             "time": .string(ISO8601DateFormatter().string(from: self.time)),
+            "checkout_session_id": self.checkoutSessionID.map(JSONValue.string) ?? .null,
         ]
     }
 }

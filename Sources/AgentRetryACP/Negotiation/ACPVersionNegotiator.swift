@@ -1,0 +1,126 @@
+/// Which ACP version a task's create is sent in next: a pure state machine, no I/O.
+///
+/// It starts from the best knowledge there is (an override, the merchant's version kept by an
+/// earlier task, the merchant's discovery document, else the newest version the client speaks)
+/// and moves on from the merchant's answers: a version refusal (400 with `supported_versions`,
+/// or `unsupported_api_version`) to the newest version both speak; a refusal of the request's
+/// shape, or a 5xx, while the version is still unknown, to the next older version. Each version
+/// is tried once; with none left the task is `unsupported_version`.
+package struct ACPVersionNegotiator: Sendable {
+    /// What is known before the first create.
+    package enum Start: Sendable, Hashable {
+        /// The caller chose the version: it is the only one tried.
+        case override(ACPVersion)
+        /// The version an earlier task settled on with this merchant.
+        case stored(ACPVersion)
+        /// The versions the merchant's discovery document lists.
+        case discovered([ACPVersion])
+        /// Nothing: the newest version the client speaks is tried first.
+        case unknown
+    }
+
+    /// How the merchant answered a create.
+    package enum Answer: Sendable, Hashable {
+        /// A session, or a definitive answer that is not about the version: the task goes on with it.
+        case final
+        /// The version refused, with what the merchant speaks (possibly nothing).
+        case versionRefused(supported: [ACPVersion])
+        /// The request's shape refused as malformed (a validation error), with no effect.
+        case shapeRefused
+        /// A 5xx, answered once (not retried).
+        case serverError
+    }
+
+    /// What to do next.
+    package enum Decision: Sendable, Hashable {
+        /// Send the create in `version`; `once` when a 5xx must not be retried (the version is a guess).
+        case send(ACPVersion, once: Bool)
+        /// The last answer is the task's.
+        case finish
+        /// No version is left to try.
+        case unsupported(ACPVersionMismatch)
+    }
+
+    /// The versions the client speaks, newest first.
+    package let clientVersions: [ACPVersion]
+    /// Where negotiation started.
+    package let start: Start
+    /// The versions the merchant said it speaks.
+    package private(set) var merchantVersions: [ACPVersion] = []
+    /// The versions tried and what each got, in order.
+    package private(set) var attempts: [ACPVersionMismatch.Attempt] = []
+    private var guessing: Bool
+    private var serverErrors: Set<ACPVersion> = []
+
+    /// Starts a negotiation.
+    package init(clientVersions: [ACPVersion] = ACPVersion.released, start: Start) {
+        self.clientVersions = clientVersions.sorted(by: >)
+        self.start = start
+        self.guessing = start == .unknown
+        if case .discovered(let versions) = start { self.merchantVersions = versions }
+    }
+
+    /// The first version to send.
+    package mutating func first() -> Decision {
+        switch self.start {
+        case .override(let version), .stored(let version): return .send(version, once: false)
+        case .discovered: return self.newestCommon(once: false)
+        case .unknown: return self.nextOlder()
+        }
+    }
+
+    /// The next step after `version` got `answer`, described as `said` (such as `400 unsupported_api_version`).
+    package mutating func received(_ answer: Answer, for version: ACPVersion, said: String) -> Decision {
+        if answer == .final { return .finish }
+        self.attempts.append(.init(version: version, answer: said))
+        if answer == .serverError { self.serverErrors.insert(version) }
+        if case .override = self.start {
+            if case .versionRefused(let supported) = answer { self.merchantVersions = supported }
+            return answer == .serverError ? .finish : .unsupported(self.mismatch)
+        }
+        switch answer {
+        case .versionRefused(let supported) where !supported.isEmpty:
+            self.merchantVersions = supported
+            return self.newestCommon(once: false)
+        case .versionRefused:
+            self.guessing = true
+            return self.nextOlder()
+        case .shapeRefused where self.guessing, .serverError where self.guessing:
+            // Once the merchant has said what it speaks, only those versions are worth a try.
+            return self.merchantVersions.isEmpty ? self.nextOlder() : self.newestCommon(once: true)
+        default:
+            return .finish
+        }
+    }
+
+    /// What each side speaks and what each version got.
+    package var mismatch: ACPVersionMismatch {
+        ACPVersionMismatch(
+            clientVersions: self.clientVersions,
+            merchantVersions: self.merchantVersions,
+            attempts: self.attempts
+        )
+    }
+
+    private func tried(_ version: ACPVersion) -> Bool { self.attempts.contains { $0.version == version } }
+
+    /// The newest version both speak that was not refused: untried, or sent once for a 5xx only
+    /// (then resumed under its own key, now that the merchant says it speaks it).
+    private func newestCommon(once: Bool) -> Decision {
+        let common = self.clientVersions.filter { version in
+            guard self.merchantVersions.contains(version) else { return false }
+            let answers = self.attempts.filter { $0.version == version }.count
+            return answers == 0 || (answers == 1 && self.serverErrors.contains(version))
+        }
+        guard let version = common.first else { return .unsupported(self.mismatch) }
+        return .send(version, once: once)
+    }
+
+    /// The newest version not yet tried, sent once for 5xx.
+    private func nextOlder() -> Decision {
+        guard let version = self.clientVersions.first(where: { !self.tried($0) }) else {
+            return .unsupported(self.mismatch)
+        }
+        return .send(version, once: true)
+    }
+}

@@ -1,0 +1,4 @@
+import ArgumentParser
+import MockPaymentServer
+
+extension MerchantProfile: ExpressibleByArgument {}
