@@ -13,8 +13,9 @@ struct CheckoutCommand: AsyncParsableCommand {
         discussion:
             "Prints one JSON object: task_id, status, order_id or payment_intent_id, checkout_session_id, generation, "
             + "idempotency_keys, attempts, replayed, from_store, reason, messages.\n\n"
-            + "Exit codes: 0 completed, 10 declined/canceled/expired, 11 needs input, 20 pending, 30 conflict, "
-            + "40 needs reconciliation, 50 in progress elsewhere, 2 usage, 1 internal."
+            + "Exit codes: 0 completed, 10 declined/canceled/expired, 11 needs input, 12 rejected, "
+            + "13 unsupported version, 20 pending, 30 conflict, 40 needs reconciliation, 50 in progress elsewhere, "
+            + "2 usage, 1 internal."
     )
 
     @Option(help: "The merchant's base URL (ACP) or the PSP's (Stripe).") var server: String
@@ -36,6 +37,10 @@ struct CheckoutCommand: AsyncParsableCommand {
         name: .customLong("settle-seconds"),
         help: "How long to poll an in-flight complete before answering pending."
     ) var settleSeconds: Double = 30
+    @Option(
+        name: .customLong("acp-version"),
+        help: "Speak this ACP version (YYYY-MM-DD) instead of negotiating one; for merchants that say nothing useful."
+    ) var acpVersion: String?
 
     func validate() throws {
         guard ["acp", "stripe"].contains(self.paymentProtocol) else {
@@ -46,6 +51,12 @@ struct CheckoutCommand: AsyncParsableCommand {
         }
         guard self.settleSeconds >= 0, self.settleSeconds <= 3600 else {
             throw ValidationError("--settle-seconds must be between 0 and 3600")
+        }
+        if let version = self.acpVersion, ACPVersion(validating: version) == nil {
+            throw ValidationError(
+                "--acp-version must be a date such as \(ACPVersion.latest); released: "
+                    + ACPVersion.released.map(\.rawValue).joined(separator: ", ")
+            )
         }
     }
 
@@ -74,6 +85,7 @@ struct CheckoutCommand: AsyncParsableCommand {
                 settleDeadline: .milliseconds(Int64(self.settleSeconds * 1000))
             )
             configuration.onEvent = CommandHooks.current.checkoutEvents
+            configuration.acpVersion = self.acpVersion.flatMap(ACPVersion.init(validating:))
             let merchant: CheckoutTask.Merchant =
                 self.paymentProtocol == "stripe"
                 ? .stripe(baseURL: self.server, apiKey: apiKey)

@@ -20,14 +20,53 @@ struct CheckoutReport {
             "from_store": .bool(outcome.fromStore),
             "reason": outcome.reason.map(JSONValue.string) ?? .null,
             "messages": .array(outcome.messages.map(\.acpJSON)),
+            "api_version": outcome.apiVersion.map { .string($0.rawValue) } ?? .null,
+            "rejection": outcome.rejection.map(Self.json) ?? .null,
+            "versions": outcome.versionMismatch.map(Self.json) ?? .null,
         ]
-        self.exitCode =
-            switch outcome.status {
-            case .completed: 0
-            case .needsInput: 11
-            case .pending: 20
-            default: 10
-            }
+        self.exitCode = Self.exitCode(of: outcome.status)
+    }
+
+    /// The exit code of an outcome's status (Documentation/CLI.md).
+    static func exitCode(of status: CheckoutOutcome.Status) -> Int32 {
+        switch status {
+        case .completed: 0
+        case .needsInput: 11
+        case .rejected: 12
+        case .unsupportedVersion: 13
+        case .pending: 20
+        default: 10
+        }
+    }
+
+    static func json(_ rejection: CheckoutRejection) -> JSONValue {
+        [
+            "step": .string(rejection.step),
+            "http_status": rejection.httpStatus.map { .number(Double($0)) } ?? .null,
+            "code": rejection.code.map(JSONValue.string) ?? .null,
+            "message": rejection.message.map(JSONValue.string) ?? .null,
+            "fields": .array(
+                rejection.fields.map { field in
+                    [
+                        "path": .string(field.path), "type": field.type.map(JSONValue.string) ?? .null,
+                        "message": field.message.map(JSONValue.string) ?? .null,
+                    ]
+                }
+            ),
+            "api_version": rejection.apiVersion.map { .string($0.rawValue) } ?? .null,
+        ]
+    }
+
+    static func json(_ mismatch: ACPVersionMismatch) -> JSONValue {
+        [
+            "client": .array(mismatch.clientVersions.map { .string($0.rawValue) }),
+            "merchant": .array(mismatch.merchantVersions.map(JSONValue.string)),
+            "tried": .array(
+                mismatch.attempts.map { attempt in
+                    ["api_version": .string(attempt.version.rawValue), "answer": .string(attempt.answer)]
+                }
+            ),
+        ]
     }
 
     init(error: CheckoutTaskError, taskID: String) {
