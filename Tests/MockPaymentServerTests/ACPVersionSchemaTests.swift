@@ -69,7 +69,9 @@ struct ACPVersionSchemaTests {
 
         let expiring = try await post("/checkout_sessions", bodies.create(), "e")
         clock.advance(by: .seconds(3600))
-        let expired = try await transport.execute(acpRead(server, "/checkout_sessions/\(expiring.json["id"]?.stringValue ?? "")", version: version))
+        let expired = try await transport.execute(
+            acpRead(server, "/checkout_sessions/\(expiring.json["id"]?.stringValue ?? "")", version: version)
+        )
         let expectedStatus: JSONValue = version >= "2026-01-30" ? "expired" : "canceled"
         #expect(expired.json["status"] == expectedStatus)
         payloads.append(Payload(version: version, definition: "CheckoutSession", json: expired.json))

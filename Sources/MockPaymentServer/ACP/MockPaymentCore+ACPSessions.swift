@@ -13,7 +13,11 @@ extension MockPaymentCore {
     ) throws(RejectedRequest) -> MockResponse {
         guard segments.count == 2 else {
             throw RejectedRequest(
-                response: merchant.error(405, code: "method_not_allowed", message: "GET is not allowed on \(request.path)")
+                response: merchant.error(
+                    405,
+                    code: "method_not_allowed",
+                    message: "GET is not allowed on \(request.path)"
+                )
             )
         }
         let found = self.state.withLock { state in
@@ -87,7 +91,9 @@ extension MockPaymentCore {
         }
         let changes: SessionChanges
         do {
-            changes = try request.read(.update, in: request.version(for: session)) { parser, body throws(RequestProblem) in
+            changes = try request.read(.update, in: request.version(for: session)) {
+                parser,
+                body throws(RequestProblem) in
                 try parser.update(body)
             }
         } catch {

@@ -18,7 +18,14 @@ enum ErrorEnvelope: Sendable {
         param: String? = nil,
         extra: [String: JSONValue] = [:]
     ) -> MockResponse {
-        let topLevel = RouteFamily.acp.error(status, type: type, code: code, message: message, param: param, extra: extra)
+        let topLevel = RouteFamily.acp.error(
+            status,
+            type: type,
+            code: code,
+            message: message,
+            param: param,
+            extra: extra
+        )
         switch self {
         case .topLevel:
             return topLevel

@@ -35,7 +35,9 @@ enum SessionRendering {
         let goods = session.goodsAmount
         let shipping = session.shippingAmount
         let tax = ACPCatalog.tax(on: goods + shipping)
-        var totals: [JSONValue] = [Self.total("items_base_amount", "Items", goods), Self.total("subtotal", "Subtotal", goods)]
+        var totals: [JSONValue] = [
+            Self.total("items_base_amount", "Items", goods), Self.total("subtotal", "Subtotal", goods),
+        ]
         if session.needsShipping { totals.append(Self.total("fulfillment", "Shipping", shipping)) }
         totals += [Self.total("tax", "Tax", tax), Self.total("total", "Total", goods + shipping + tax)]
         return totals
@@ -60,7 +62,10 @@ enum SessionRendering {
 
     /// The order as 2025-09-29 to 2026-01-16 show it: `{id, checkout_session_id, permalink_url}`.
     static func plainOrder(_ session: CheckoutSession, id: String, baseURL: String) -> [String: JSONValue] {
-        ["id": .string(id), "checkout_session_id": .string(session.id), "permalink_url": .string("\(baseURL)/orders/\(id)")]
+        [
+            "id": .string(id), "checkout_session_id": .string(session.id),
+            "permalink_url": .string("\(baseURL)/orders/\(id)"),
+        ]
     }
 
     /// The members of `value` that `keys` name, or `nil` when `required` ones are missing.

@@ -21,7 +21,9 @@ struct FulfillmentDetailsRequestParser: ACPRequestParser {
         changes.fulfillmentDetails = try RequestReading.object(body, "fulfillment_details")
         let options = body["selected_fulfillment_options"]?.arrayValue ?? []
         if let index = options.firstIndex(where: { $0["type"] == "shipping" }) {
-            let location: [JSONValue] = ["selected_fulfillment_options", .number(Double(index)), "shipping", "option_id"]
+            let location: [JSONValue] = [
+                "selected_fulfillment_options", .number(Double(index)), "shipping", "option_id",
+            ]
             guard let id = options[index]["shipping"]?["option_id"]?.stringValue else {
                 throw .missing(location, message: "shipping.option_id is required", in: options[index])
             }
