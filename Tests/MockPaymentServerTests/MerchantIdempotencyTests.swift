@@ -101,4 +101,36 @@ struct MerchantIdempotencyTests {
             #expect(server.checkoutSessionsByTask["task-1"]?.count == 1)
         }
     }
+
+    @Test(
+        "Faults apply under every profile: complete behind drop_after_commit, in the oldest version, is one order",
+        arguments: MerchantIdempotencyTests.replayHeaders
+    )
+    func dropAfterCommit(profile: MerchantProfile, header: String?) async throws {
+        var configuration = merchantConfiguration(profile)
+        configuration.faults = [
+            FaultRule(method: "POST", path: "/checkout_sessions/*/complete", action: .dropAfterCommit, count: 1)
+        ]
+        let bodies = VersionedACPBodies(version: "2025-09-29")
+        try await withMockServer(configuration) { server, transport in
+            let created = try await transport.execute(
+                acpPost(server, "/checkout_sessions", bodies.create(address: true), key: "c", version: "2025-09-29")
+            )
+            let id = try #require(created.json["id"]?.stringValue)
+            let complete = acpPost(
+                server,
+                "/checkout_sessions/\(id)/complete",
+                bodies.complete(),
+                key: "pay",
+                version: "2025-09-29"
+            )
+            let error = try await failure { try await transport.execute(complete) }
+            #expect(error.failureClass == .mayHaveBeenProcessed)
+            let retry = try await transport.execute(complete)
+            #expect(retry.json["status"] == "completed")
+            if let header { #expect(retry.headers.first(name: header) == "true") }
+            #expect(server.ledger.filter { $0.kind == "order" }.count == 1)
+            #expect(server.ledger.first?.checkoutSessionID == id)
+        }
+    }
 }
