@@ -37,6 +37,29 @@ struct ACPVersionSchemaTests {
         try await Self.validate(payloads)
     }
 
+    @Test("The requests the per-version tests send are that version's own requests")
+    func requestsValidate() async throws {
+        var payloads: [Payload] = []
+        for bodies in VersionedACPBodies.all {
+            let requests = [
+                ("CheckoutSessionCreateRequest", bodies.create(items: ["item_tshirt", "item_ebook"], address: true)),
+                ("CheckoutSessionUpdateRequest", bodies.updateAddress()),
+                ("CheckoutSessionUpdateRequest", bodies.selectExpress()),
+                ("CheckoutSessionCompleteRequest", bodies.complete()),
+            ]
+            for (definition, body) in requests {
+                payloads.append(
+                    Payload(
+                        version: bodies.version,
+                        definition: definition,
+                        json: try JSONValue(parsing: Array(body.utf8))
+                    )
+                )
+            }
+        }
+        try await Self.validate(payloads)
+    }
+
     /// The payloads one version's checkout goes through.
     static func states(
         _ bodies: VersionedACPBodies,
@@ -69,7 +92,9 @@ struct ACPVersionSchemaTests {
 
         let expiring = try await post("/checkout_sessions", bodies.create(), "e")
         clock.advance(by: .seconds(3600))
-        let expired = try await transport.execute(acpRead(server, "/checkout_sessions/\(expiring.json["id"]?.stringValue ?? "")", version: version))
+        let expired = try await transport.execute(
+            acpRead(server, "/checkout_sessions/\(expiring.json["id"]?.stringValue ?? "")", version: version)
+        )
         let expectedStatus: JSONValue = version >= "2026-01-30" ? "expired" : "canceled"
         #expect(expired.json["status"] == expectedStatus)
         payloads.append(Payload(version: version, definition: "CheckoutSession", json: expired.json))

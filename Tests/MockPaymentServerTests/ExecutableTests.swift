@@ -12,7 +12,7 @@ import Glibc
 struct ExecutableTests {
     /// The built executable, in the build folder with the test bundle (`swift build --build-tests`
     /// builds it; `make test` does that first).
-    private static var executable: URL {
+    static var executable: URL {
         let main = Bundle.main.bundleURL
         let candidates = [main, main.deletingLastPathComponent()].map {
             $0.appendingPathComponent("mock-payment-server")
@@ -21,7 +21,7 @@ struct ExecutableTests {
     }
 
     /// Reads the child's first stdout line on a thread of its own.
-    private static func firstLine(of pipe: Pipe) async -> String {
+    static func firstLine(of pipe: Pipe) async -> String {
         await withCheckedContinuation { continuation in
             let handle = pipe.fileHandleForReading
             Thread {
@@ -36,7 +36,7 @@ struct ExecutableTests {
         }
     }
 
-    private static func waitForExit(_ process: Process, within limit: Duration) async throws -> Int32? {
+    static func waitForExit(_ process: Process, within limit: Duration) async throws -> Int32? {
         let deadline = ContinuousClock.now + limit
         while process.isRunning {
             guard ContinuousClock.now < deadline else { return nil }

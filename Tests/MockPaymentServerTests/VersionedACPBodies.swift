@@ -46,7 +46,8 @@ struct VersionedACPBodies {
 
     /// A complete body with a test credential token.
     func complete(token: String = "spt_test_success") -> String {
-        self.family == 2 ? completeBody(token: token) : #"{"payment_data": {"token": "\#(token)", "provider": "stripe"}}"#
+        self.family == 2
+            ? completeBody(token: token) : #"{"payment_data": {"token": "\#(token)", "provider": "stripe"}}"#
     }
 
     private var addressMember: String {

@@ -36,13 +36,23 @@ extension MockPaymentCore {
                 return .respond(try self.readSession(request, segments, headerVersion, merchant, now), replayed: false)
             }
             guard request.method == "POST" else {
-                throw Self.rejection(merchant, 405, "method_not_allowed", "\(request.method) is not allowed on \(request.path)")
+                throw Self.rejection(
+                    merchant,
+                    405,
+                    "method_not_allowed",
+                    "\(request.method) is not allowed on \(request.path)"
+                )
             }
             let key = try Self.idempotencyKey(request, merchant: merchant)
             let body = try Self.jsonObject(request, merchant: merchant)
             let write = try Self.write(request, segments, merchant: merchant)
             let version = headerVersion ?? merchant.version(ofShape: body, kind: write.kind)
-            let scope = IdempotencyRecords.Scope(family: "acp", caller: apiKey, endpoint: "POST \(request.path)", key: key)
+            let scope = IdempotencyRecords.Scope(
+                family: "acp",
+                caller: apiKey,
+                endpoint: "POST \(request.path)",
+                key: key
+            )
             return self.idempotent(
                 scope: scope,
                 fingerprint: merchant.behaviour.comparesRawBytes ? .raw(request.body) : .json(body),
@@ -80,7 +90,12 @@ extension MockPaymentCore {
 
     private func acpCaller(_ request: MockRequest, merchant: MerchantSettings) throws(RejectedRequest) -> String {
         guard let apiKey = self.apiKey(of: request) else {
-            throw Self.rejection(merchant, 401, "unauthorized", "A Bearer token is required in the Authorization header")
+            throw Self.rejection(
+                merchant,
+                401,
+                "unauthorized",
+                "A Bearer token is required in the Authorization header"
+            )
         }
         return apiKey
     }
@@ -110,7 +125,13 @@ extension MockPaymentCore {
         case .required:
             let supported = ["supported_versions": merchant.supportedVersionsNewestFirst]
             guard let header else {
-                throw Self.rejection(merchant, 400, "missing_api_version", "The API-Version header is required", extra: supported)
+                throw Self.rejection(
+                    merchant,
+                    400,
+                    "missing_api_version",
+                    "The API-Version header is required",
+                    extra: supported
+                )
             }
             guard let spoken else {
                 throw Self.rejection(
@@ -138,7 +159,12 @@ extension MockPaymentCore {
             )
         }
         guard key.utf8.count <= 255 else {
-            throw Self.rejection(merchant, 400, "invalid_idempotency_key", "Idempotency-Key must be at most 255 characters")
+            throw Self.rejection(
+                merchant,
+                400,
+                "invalid_idempotency_key",
+                "Idempotency-Key must be at most 255 characters"
+            )
         }
         return key
     }

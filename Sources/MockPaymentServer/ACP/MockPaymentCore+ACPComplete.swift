@@ -5,7 +5,8 @@ import Synchronization
 extension MockPaymentCore {
     /// Complete: charges the credential; an order and a ledger entry on success, a 2xx session
     /// with a `payment_declined` message on a decline, `requires_3ds` when authentication is due.
-    func completeSession(_ id: String, _ request: ACPWriteRequest, key: String, state: inout MockState) -> MockResponse {
+    func completeSession(_ id: String, _ request: ACPWriteRequest, key: String, state: inout MockState) -> MockResponse
+    {
         let merchant = request.merchant
         guard var session = self.expireIfDue(id, now: request.now, state: &state) else {
             return Self.sessionNotFound(id, merchant)
@@ -19,7 +20,9 @@ extension MockPaymentCore {
         }
         let payment: PaymentSubmission
         do {
-            payment = try request.read(.complete, in: request.version(for: session)) { parser, body throws(RequestProblem) in
+            payment = try request.read(.complete, in: request.version(for: session)) {
+                parser,
+                body throws(RequestProblem) in
                 try parser.complete(body)
             }
         } catch {

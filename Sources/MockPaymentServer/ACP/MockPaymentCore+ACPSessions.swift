@@ -13,7 +13,11 @@ extension MockPaymentCore {
     ) throws(RejectedRequest) -> MockResponse {
         guard segments.count == 2 else {
             throw RejectedRequest(
-                response: merchant.error(405, code: "method_not_allowed", message: "GET is not allowed on \(request.path)")
+                response: merchant.error(
+                    405,
+                    code: "method_not_allowed",
+                    message: "GET is not allowed on \(request.path)"
+                )
             )
         }
         let found = self.state.withLock { state in
@@ -61,8 +65,8 @@ extension MockPaymentCore {
             status: "not_ready_for_payment",
             currency: changes.currency ?? "usd",
             lines: (changes.items ?? []).map { CheckoutSession.Line(product: $0.product, quantity: $0.quantity) },
-            buyer: changes.buyer == .null ? nil : changes.buyer,
-            fulfillmentDetails: changes.fulfillmentDetails == .null ? nil : changes.fulfillmentDetails,
+            buyer: changes.buyer,
+            fulfillmentDetails: changes.fulfillmentDetails,
             metadata: changes.metadata,
             createdAt: request.now,
             updatedAt: request.now,
@@ -87,7 +91,9 @@ extension MockPaymentCore {
         }
         let changes: SessionChanges
         do {
-            changes = try request.read(.update, in: request.version(for: session)) { parser, body throws(RequestProblem) in
+            changes = try request.read(.update, in: request.version(for: session)) {
+                parser,
+                body throws(RequestProblem) in
                 try parser.update(body)
             }
         } catch {

@@ -8,7 +8,11 @@ extension MockPaymentCore {
             return merchant.error(404, code: "not_found", message: "No route for \(request.method) \(request.path)")
         }
         guard request.method == "GET" else {
-            return merchant.error(405, code: "method_not_allowed", message: "\(request.method) is not allowed on \(request.path)")
+            return merchant.error(
+                405,
+                code: "method_not_allowed",
+                message: "\(request.method) is not allowed on \(request.path)"
+            )
         }
         let document: JSONValue = [
             "protocol": [

@@ -18,7 +18,12 @@ extension MockPaymentCore {
         if let name = body["profile"] {
             guard let profile = name.stringValue.flatMap(MerchantProfile.init(rawValue:)) else {
                 let known = MerchantProfile.allCases.map(\.rawValue).joined(separator: ", ")
-                return family.error(400, code: "invalid_profile", message: "profile must be one of \(known)", param: "$.profile")
+                return family.error(
+                    400,
+                    code: "invalid_profile",
+                    message: "profile must be one of \(known)",
+                    param: "$.profile"
+                )
             }
             settings.profile = profile
         }
@@ -40,7 +45,12 @@ extension MockPaymentCore {
         }
         if let discovery = body["discovery"] {
             guard discovery == .null || discovery.boolValue != nil else {
-                return family.error(400, code: "invalid", message: "discovery must be true, false or null", param: "$.discovery")
+                return family.error(
+                    400,
+                    code: "invalid",
+                    message: "discovery must be true, false or null",
+                    param: "$.discovery"
+                )
             }
             settings.servesDiscoveryOverride = discovery.boolValue
         }

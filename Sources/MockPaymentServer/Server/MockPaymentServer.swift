@@ -5,8 +5,9 @@ import NIOPosix
 import Synchronization
 
 /// A fault-injecting mock payment server on SwiftNIO: Stripe-compatible PaymentIntents and ACP
-/// merchant endpoints in every released version (played as a ``MerchantProfile``) with real server-side idempotency, a fault injector, and a ledger
-/// of every money movement, so tests can prove "charged exactly once".
+/// merchant endpoints in every released version (played as a ``MerchantProfile``), with real
+/// server-side idempotency, a fault injector, and a ledger of every money movement, so tests can
+/// prove "charged exactly once".
 ///
 /// ```swift
 /// let server = try await MockPaymentServer.start()

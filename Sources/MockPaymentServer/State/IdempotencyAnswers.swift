@@ -21,8 +21,8 @@ struct IdempotencyAnswers: Sendable {
                     400,
                     type: "idempotency_error",
                     code: "idempotency_key_reused",
-                    message:
-                        "Keys for idempotent requests can only be used with the same parameters they were first used with."
+                    message: "Keys for idempotent requests can only be used with the same parameters "
+                        + "they were first used with."
                 )
             default:
                 family.error(

@@ -46,6 +46,22 @@ enum RouteFamily: Sendable {
         param: String? = nil,
         extra: [String: JSONValue] = [:]
     ) -> MockResponse {
+        let object = self.errorObject(status, type: type, code: code, message: message, param: param, extra: extra)
+        switch self {
+        case .stripe: return .json(status, ["error": .object(object)])
+        case .acp, .admin: return .json(status, .object(object))
+        }
+    }
+
+    /// The error's members, `type` defaulted from the status as this family does.
+    func errorObject(
+        _ status: Int,
+        type: String? = nil,
+        code: String?,
+        message: String,
+        param: String? = nil,
+        extra: [String: JSONValue] = [:]
+    ) -> [String: JSONValue] {
         var object: [String: JSONValue] = ["message": .string(message)]
         if let code { object["code"] = .string(code) }
         if let param { object["param"] = .string(param) }
@@ -53,13 +69,12 @@ enum RouteFamily: Sendable {
         switch self {
         case .stripe:
             object["type"] = .string(type ?? (status >= 500 ? "api_error" : "invalid_request_error"))
-            return .json(status, ["error": .object(object)])
         case .acp, .admin:
             object["type"] = .string(
                 type ?? (status == 503 ? "service_unavailable" : status >= 500 ? "processing_error" : "invalid_request")
             )
-            return .json(status, .object(object))
         }
+        return object
     }
 
     /// The body a `status_before` or `status_after_commit` fault answers with.

@@ -18,14 +18,18 @@ enum ErrorEnvelope: Sendable {
         param: String? = nil,
         extra: [String: JSONValue] = [:]
     ) -> MockResponse {
-        let topLevel = RouteFamily.acp.error(status, type: type, code: code, message: message, param: param, extra: extra)
+        let object = RouteFamily.acp.errorObject(
+            status,
+            type: type,
+            code: code,
+            message: message,
+            param: param,
+            extra: extra
+        )
         switch self {
-        case .topLevel:
-            return topLevel
-        case .detail, .error:
-            // The same object as ACP's, wrapped (parsed back from the bytes just made: no second copy of the rules).
-            let object = (try? JSONValue(parsing: topLevel.body)) ?? .null
-            return .json(status, [self == .detail ? "detail" : "error": object])
+        case .topLevel: return .json(status, .object(object))
+        case .detail: return .json(status, ["detail": .object(object)])
+        case .error: return .json(status, ["error": .object(object)])
         }
     }
 

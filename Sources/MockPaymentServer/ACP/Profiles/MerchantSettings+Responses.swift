@@ -51,7 +51,12 @@ extension MerchantSettings {
             RequestProblem.missing([.string($0)], message: "\($0) is required", in: body)
         }
         let extra = members.keys.filter { !allowed.contains($0) }.sorted().map {
-            RequestProblem(kind: .extra, location: [.string($0)], message: "\($0) is not permitted", input: members[$0] ?? .null)
+            RequestProblem(
+                kind: .extra,
+                location: [.string($0)],
+                message: "\($0) is not permitted",
+                input: members[$0] ?? .null
+            )
         }
         return missing + extra
     }

@@ -47,23 +47,38 @@ extension MerchantProfile {
         switch self {
         case .spec:
             ProfileBehaviour(
-                versionHeader: .required, unknownMembers: .ignored, envelope: .topLevel,
-                mismatch: (422, "idempotency_conflict"), replayHeader: "Idempotent-Replayed",
-                comparesRawBytes: false, unknownItemCode: "invalid_item_id", outOfStock: .message,
+                versionHeader: .required,
+                unknownMembers: .ignored,
+                envelope: .topLevel,
+                mismatch: (422, "idempotency_conflict"),
+                replayHeader: "Idempotent-Replayed",
+                comparesRawBytes: false,
+                unknownItemCode: "invalid_item_id",
+                outOfStock: .message,
                 servesDiscovery: true
             )
         case .fastapi:
             ProfileBehaviour(
-                versionHeader: .ignored, unknownMembers: .forbidden, envelope: .detail,
-                mismatch: (409, "request_not_idempotent"), replayHeader: "X-Idempotency-Cached",
-                comparesRawBytes: true, unknownItemCode: "product_not_found", outOfStock: .refused,
+                versionHeader: .ignored,
+                unknownMembers: .forbidden,
+                envelope: .detail,
+                mismatch: (409, "request_not_idempotent"),
+                replayHeader: "X-Idempotency-Cached",
+                comparesRawBytes: true,
+                unknownItemCode: "product_not_found",
+                outOfStock: .refused,
                 servesDiscovery: false
             )
         case .plain:
             ProfileBehaviour(
-                versionHeader: .lenient, unknownMembers: .ignored, envelope: .error,
-                mismatch: (409, "request_not_idempotent"), replayHeader: nil,
-                comparesRawBytes: false, unknownItemCode: "invalid_item_id", outOfStock: .message,
+                versionHeader: .lenient,
+                unknownMembers: .ignored,
+                envelope: .error,
+                mismatch: (409, "request_not_idempotent"),
+                replayHeader: nil,
+                comparesRawBytes: false,
+                unknownItemCode: "invalid_item_id",
+                outOfStock: .message,
                 servesDiscovery: false
             )
         }

@@ -22,7 +22,9 @@ struct FulfillmentAddressRequestParser: ACPRequestParser {
             guard let id = value.stringValue else {
                 throw .invalid(["fulfillment_option_id"], message: "fulfillment_option_id must be a string")
             }
-            changes.selectedOption = (try RequestReading.option(id, at: ["fulfillment_option_id"]), ["fulfillment_option_id"])
+            changes.selectedOption = (
+                try RequestReading.option(id, at: ["fulfillment_option_id"]), ["fulfillment_option_id"]
+            )
         }
         return changes
     }

@@ -39,7 +39,9 @@ struct FulfillmentDetailsSessionRenderer: ACPSessionRenderer {
     }
 
     private func option(_ option: (id: String, title: String, amount: Int)) -> JSONValue {
-        var object: [String: JSONValue] = ["type": "shipping", "id": .string(option.id), "title": .string(option.title)]
+        var object: [String: JSONValue] = [
+            "type": "shipping", "id": .string(option.id), "title": .string(option.title),
+        ]
         if self.version >= .v20260116 {
             object["totals"] = [
                 SessionRendering.total("fulfillment", "Shipping", option.amount),
