@@ -42,7 +42,7 @@ struct CheckoutReport {
     static func json(_ rejection: CheckoutRejection) -> JSONValue {
         [
             "step": .string(rejection.step),
-            "http_status": rejection.httpStatus.map { .number(Double($0)) } ?? .null,
+            "http_status": .number(Double(rejection.status)),
             "code": rejection.code.map(JSONValue.string) ?? .null,
             "message": rejection.message.map(JSONValue.string) ?? .null,
             "fields": .array(
@@ -60,7 +60,7 @@ struct CheckoutReport {
     static func json(_ mismatch: ACPVersionMismatch) -> JSONValue {
         [
             "client": .array(mismatch.clientVersions.map { .string($0.rawValue) }),
-            "merchant": .array(mismatch.merchantVersions.map(JSONValue.string)),
+            "merchant": .array(mismatch.merchantVersions.map { .string($0.rawValue) }),
             "tried": .array(
                 mismatch.attempts.map { attempt in
                     ["api_version": .string(attempt.version.rawValue), "answer": .string(attempt.answer)]

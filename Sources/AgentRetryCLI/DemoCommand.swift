@@ -2,6 +2,7 @@ import AgentRetry
 import AgentRetryPostgres
 import ArgumentParser
 import Foundation
+import MockPaymentServer
 
 /// `agent-retry demo`: the crash-and-fault demo. The same tasks, faults and kills, three times:
 /// with a new key per attempt, with SDK-style in-memory keys, and with AgentRetry. The mock
@@ -25,6 +26,10 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(name: .customLong("protocol"), help: "acp or stripe.") var paymentProtocol = "acp"
     @Option(help: "Run only these (naive, sdk-style, agentretry); repeatable.") var only: [String] = []
     @Option(
+        name: .customLong("merchant-profile"),
+        help: "How the mock ACP merchant behaves: spec, fastapi or plain (see Documentation/MockPaymentServer.md)."
+    ) var merchantProfile = "spec"
+    @Option(
         name: .customLong("max-resubmissions"),
         help: "Re-invocations of a task after a kill or a non-terminal exit."
     ) var maxResubmissions = 5
@@ -46,6 +51,11 @@ struct DemoCommand: AsyncParsableCommand {
         guard (0...1).contains(self.killRate) else { throw ValidationError("--kill-rate must be between 0 and 1") }
         guard ["acp", "stripe"].contains(self.paymentProtocol) else {
             throw ValidationError("--protocol must be acp or stripe")
+        }
+        guard MerchantProfile(rawValue: self.merchantProfile) != nil else {
+            throw ValidationError(
+                "--merchant-profile takes " + MerchantProfile.allCases.map(\.rawValue).joined(separator: ", ")
+            )
         }
         guard (0...20).contains(self.maxResubmissions) else {
             throw ValidationError("--max-resubmissions must be between 0 and 20")
@@ -90,6 +100,7 @@ struct DemoCommand: AsyncParsableCommand {
         defer { interruption.cancel() }
         let settings = DemoRun.Settings(
             protocolName: self.paymentProtocol,
+            merchantProfile: MerchantProfile(rawValue: self.merchantProfile) ?? .spec,
             concurrency: self.concurrency,
             maximumResubmissions: self.maxResubmissions,
             directory: directory,
@@ -99,7 +110,8 @@ struct DemoCommand: AsyncParsableCommand {
         if !self.json {
             Self.say(
                 """
-                agent-retry demo: \(self.tasks) \(self.paymentProtocol.uppercased()) checkout tasks per run, \
+                agent-retry demo: \(self.tasks) \(self.paymentProtocol.uppercased()) checkout tasks per run\
+                \(self.paymentProtocol == "acp" ? " (a \(self.merchantProfile) merchant)" : ""), \
                 \(self.concurrency) at a time, seed \(self.seed)\(self.storeDescription); the mock server faults \
                 \(Int(self.faultRate * 100))% of requests (most of them timeout-but-success); \
                 \(Int(self.killRate * 100))% of agent processes are SIGKILLed and re-invoked.
@@ -128,7 +140,7 @@ struct DemoCommand: AsyncParsableCommand {
                 "tasks": .number(Double(self.tasks)), "concurrency": .number(Double(self.concurrency)),
                 "seed": .string(String(self.seed)),
                 "fault_rate": .number(self.faultRate), "kill_rate": .number(self.killRate),
-                "protocol": .string(self.paymentProtocol),
+                "protocol": .string(self.paymentProtocol), "merchant_profile": .string(self.merchantProfile),
                 "runs": .array(runs.map(\.json)),
                 "agentretry_exactly_once": agentRetry.map { .bool(!failed && $0.tasks > 0) } ?? .null,
             ]

@@ -43,7 +43,8 @@ struct ACPInteropMatrixTests {
     /// Sessions the merchant created: the 2xx answers to create.
     static func sessionsCreated(_ server: MockPaymentServer) -> Int {
         server.journal.filter { entry in
-            entry.method == "POST" && entry.path.hasSuffix("/checkout_sessions") && (200..<300).contains(entry.status)
+            entry.method == "POST" && entry.path.hasSuffix("/checkout_sessions")
+                && (200..<300).contains(entry.status ?? 0) && !entry.replayed
         }.count
     }
 
@@ -63,7 +64,14 @@ struct ACPInteropMatrixTests {
                 let label = "\(version) \(profile) \(point): \(json)"
                 #expect(status == 0, "\(label)")
                 #expect(json["status"] == "completed", "\(label)")
-                #expect(json["api_version"]?.stringValue == version.rawValue, "\(label)")
+                // A merchant that ignores API-Version (fastapi) tells the version by the shape only: the
+                // task speaks the newest version of the shape it accepted.
+                let spoken = json["api_version"]?.stringValue.map(ACPVersion.init(rawValue:))
+                if profile == .fastapi {
+                    #expect(spoken?.family == version.family, "\(label)")
+                } else {
+                    #expect(spoken == version, "\(label)")
+                }
                 #expect(server.orders.count == 1, "\(label)")
                 #expect(server.orders.first?.id == json["order_id"]?.stringValue, "\(label)")
                 #expect(Self.sessionsCreated(server) == 1, "\(label)")
@@ -87,7 +95,10 @@ struct ACPInteropMatrixTests {
         }
     }
 
-    @Test("An unknown item under every profile is needs_input with the merchant's code", arguments: MerchantProfile.allCases)
+    @Test(
+        "An unknown item under every profile is needs_input with the merchant's code",
+        arguments: MerchantProfile.allCases
+    )
     func unknownItem(profile: MerchantProfile) async throws {
         try await withMockServer(Self.merchant(speaking: .latest, as: profile)) { server, _ in
             var cart = testCart
@@ -120,7 +131,12 @@ struct ACPNegotiationCLITests {
         return configuration
     }
 
-    static func run(_ server: MockPaymentServer, store: String, task: String, extra: [String] = []) async throws -> (
+    static func run(
+        _ server: MockPaymentServer,
+        store: String,
+        task: String,
+        extra: [String] = []
+    ) async throws -> (
         Int32, JSONValue
     ) {
         let cart = try CheckoutCLITests.cartFile()

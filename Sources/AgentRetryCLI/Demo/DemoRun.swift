@@ -34,6 +34,8 @@ struct DemoRun: Sendable {
     /// The settings every child gets.
     struct Settings: Sendable {
         let protocolName: String
+        /// How the mock ACP merchant behaves.
+        let merchantProfile: MerchantProfile
         let concurrency: Int
         let maximumResubmissions: Int
         let directory: URL
@@ -52,6 +54,7 @@ struct DemoRun: Sendable {
     func run(progress: @escaping @Sendable (Int) -> Void) async throws -> DemoFigures {
         var configuration = MockPaymentServer.Configuration(seed: self.plan.seed, faults: self.plan.faults)
         configuration.port = 0
+        configuration.merchantProfile = self.settings.merchantProfile
         let server = try await MockPaymentServer.start(configuration)
         let directory = self.settings.directory.appendingPathComponent(self.strategy.rawValue)
         let carts: [String]
