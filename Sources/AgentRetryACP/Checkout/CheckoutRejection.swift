@@ -1,7 +1,7 @@
 import AgentRetry
 
 /// A merchant's definitive refusal of one step, read by its code and envelope
-/// (``ErrorResponseBody``): what `rejected` and refusal-caused `needs_input` outcomes carry.
+/// (`ErrorResponseBody`): what `rejected` and refusal-caused `needs_input` outcomes carry.
 public struct CheckoutRejection: Sendable, Hashable {
     /// The step refused: `create`, `update`, `complete` or `confirm`.
     public var step: String

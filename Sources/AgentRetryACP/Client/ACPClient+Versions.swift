@@ -37,7 +37,8 @@ extension ACPClient {
     }
 
     /// The versions the merchant's `/.well-known/acp.json` (at the base URL's origin) lists, or
-    /// `nil` when it serves none: a 404, an unreachable host, or a body that is no discovery document.
+    /// `nil` when it serves none: a 404, an unreachable host, a body that is no discovery document,
+    /// or one that lists no version as a `YYYY-MM-DD` date.
     package func discoveredVersions() async -> [ACPVersion]? {
         guard var components = URLComponents(string: self.configuration.baseURL), components.host != nil else {
             return nil
@@ -51,7 +52,8 @@ extension ACPClient {
             response.status == 200,
             let document = try? ACPDiscoveryResponse(parsing: response.body)
         else { return nil }
-        let versions = document.supportedVersions.map(ACPVersion.init(rawValue:))
+        // A hostile document cannot flood the negotiation: dates only, at most 50 of them.
+        let versions = document.supportedVersions.prefix(50).compactMap(ACPVersion.init(validating:))
         return versions.isEmpty ? nil : versions
     }
 }
