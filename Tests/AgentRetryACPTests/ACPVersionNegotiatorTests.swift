@@ -12,8 +12,8 @@ struct ACPVersionNegotiatorTests {
         var decision = negotiator.first()
         var sent: [String] = []
         var remaining = answers[...]
-        while case .send(let version, let once) = decision {
-            sent.append(version.rawValue + (once ? "!" : ""))
+        while case .send(let version, let probing) = decision {
+            sent.append(version.rawValue + (probing ? "!" : ""))
             guard let answer = remaining.popFirst() else { return (sent, "no answer left") }
             decision = negotiator.received(answer, for: version, said: "\(answer)")
         }
@@ -24,19 +24,26 @@ struct ACPVersionNegotiatorTests {
     @Test(
         "Where negotiation starts and where each answer leads",
         arguments: [
-            // Nothing known: the newest, sent once for 5xx; accepted at once.
+            // Nothing known: the newest, probed (a 5xx re-sent once); accepted at once.
             (ACPVersionNegotiator.Start.unknown, [Answer.final], ["2026-04-17!"], "finish"),
             // An override is the only version tried; a refusal of it is unsupported.
             (.override("2025-12-12"), [.final], ["2025-12-12"], "finish"),
             (.override("2025-12-12"), [.versionRefused(supported: ["2026-04-17"])], ["2025-12-12"], "unsupported 1"),
-            // The version an earlier task kept; refused later, it is renegotiated.
-            (.stored("2026-01-30"), [.final], ["2026-01-30"], "finish"),
+            // The version an earlier task kept, probed; refused later, it is renegotiated.
+            (.stored("2026-01-30"), [.final], ["2026-01-30!"], "finish"),
             (
                 .stored("2026-01-30"), [.versionRefused(supported: ["2025-09-29"]), .final],
-                ["2026-01-30", "2025-09-29"], "finish"
+                ["2026-01-30!", "2025-09-29"], "finish"
             ),
-            // A shape refusal of a stored version is the task's rejection, not a reason to guess.
-            (.stored("2026-01-30"), [.shapeRefused], ["2026-01-30"], "finish"),
+            // A kept version whose shape the merchant now refuses, or that now gets 5xx: negotiated anew.
+            (.stored("2026-01-30"), [.shapeRefused, .final], ["2026-01-30!", "2026-04-17!"], "finish"),
+            (
+                .stored("2026-01-30"), [.serverError, .shapeRefused, .final],
+                ["2026-01-30!", "2026-04-17!", "2026-01-16!"], "finish"
+            ),
+            // A create of unknown outcome is resumed first, with every retry, whatever else is known.
+            (.resume("2025-12-12"), [.final], ["2025-12-12"], "finish"),
+            (.resume("2025-12-12"), [.shapeRefused, .final], ["2025-12-12", "2026-04-17!"], "finish"),
             // Discovery: the newest both speak; none in common is unsupported with nothing sent.
             (.discovered(["2025-09-29", "2026-01-16"]), [.final], ["2026-01-16"], "finish"),
             (.discovered(["2024-01-01"]), [], [], "unsupported 0"),
@@ -56,6 +63,11 @@ struct ACPVersionNegotiatorTests {
                 [
                     "2026-04-17!", "2026-01-30!", "2026-01-16!", "2025-12-12!", "2025-09-29!",
                 ], "unsupported 5"
+            ),
+            // Every version 5xx: a merchant that is down, not a mismatch; the last answer (pending) stands.
+            (
+                .unknown, Array(repeating: Answer.serverError, count: 5),
+                ["2026-04-17!", "2026-01-30!", "2026-01-16!", "2025-12-12!", "2025-09-29!"], "finish"
             ),
             // A 5xx to the newest: the next older once; a merchant naming the 5xx'd version resumes it.
             (.unknown, [.serverError, .final], ["2026-04-17!", "2026-01-30!"], "finish"),

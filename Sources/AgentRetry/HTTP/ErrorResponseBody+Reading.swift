@@ -65,7 +65,7 @@ extension ErrorResponseBody {
         return path
     }
 
-    /// `text` without control characters, cut to ``maximumTextLength`` characters.
+    /// `text` without control or format characters, cut to ``maximumTextLength`` characters.
     static func text(_ text: String) -> String {
         let clean = String(String.UnicodeScalarView(text.unicodeScalars.filter { !$0.properties.isControlCharacter }))
         return clean.count > Self.maximumTextLength ? String(clean.prefix(Self.maximumTextLength)) + "…" : clean
@@ -73,5 +73,7 @@ extension ErrorResponseBody {
 }
 
 extension Unicode.Scalar.Properties {
-    fileprivate var isControlCharacter: Bool { self.generalCategory == .control }
+    /// Controls and format characters (bidirectional overrides, zero-width joiners): what could
+    /// rewrite a terminal or a log line.
+    fileprivate var isControlCharacter: Bool { self.generalCategory == .control || self.generalCategory == .format }
 }

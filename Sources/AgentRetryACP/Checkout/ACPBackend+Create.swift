@@ -2,7 +2,7 @@ import AgentRetry
 import Synchronization
 
 extension ACPBackend {
-    /// One create sent in one version: its result, and the 5xx a once-only send got.
+    /// One create sent in one version: its result, and the 5xx a probing send got twice.
     struct CreateAttempt {
         var result: Result<ACPResponse<CheckoutSession>, ACPClientError>
         var serverError: Int?
@@ -15,20 +15,21 @@ extension ACPBackend {
         generation: Int,
         log: inout CheckoutLog
     ) async throws(CheckoutTaskError) -> CheckoutCreateAnswer<CheckoutSession> {
-        var negotiator = ACPVersionNegotiator(start: await self.startingPoint())
+        let unfinished = try await self.unfinishedCreateVersion(run, generation: generation, log: log)
+        var negotiator = ACPVersionNegotiator(start: await self.startingPoint(resuming: unfinished))
         var decision = negotiator.first()
         while true {
             switch decision {
             case .unsupported(let mismatch):
                 return .outcome(self.unsupported(mismatch, log: log))
             case .finish:
-                preconditionFailure("a finished negotiation has no next send")
-            case .send(let version, let once):
+                throw log.error(.merchant, "the version negotiation ended before any create was sent")
+            case .send(let version, let probing):
                 let attempt = await self.sendCreate(
                     run,
                     generation: generation,
                     version: version,
-                    once: once,
+                    probing: probing,
                     log: &log
                 )
                 let (answer, said) = Self.answer(attempt, version: version)
@@ -43,15 +44,37 @@ extension ACPBackend {
         }
     }
 
-    /// What is known of the merchant's version before sending: the override, the version an
+    /// What is known of the merchant's version before sending: a create of this generation whose
+    /// outcome is unknown (resumed first, whatever else is known), the override, the version an
     /// earlier task kept, the discovery document, else nothing.
-    func startingPoint() async -> ACPVersionNegotiator.Start {
+    func startingPoint(resuming unfinished: ACPVersion?) async -> ACPVersionNegotiator.Start {
+        if let unfinished { return .resume(unfinished) }
         if let override { return .override(override) }
-        if let noted = try? await self.task.client.latestNote(self.versionNote, profile: .acp), !noted.isEmpty {
-            return .stored(ACPVersion(rawValue: noted))
+        if let noted = try? await self.task.client.latestNote(self.versionNote, profile: .acp),
+            let version = ACPVersion(validating: noted)
+        {
+            return .stored(version)
         }
         if let versions = await self.acp.discoveredVersions() { return .discovered(versions) }
         return .unknown
+    }
+
+    /// The version of this generation's create whose outcome is unknown (prepared, in flight or
+    /// pending), if an earlier invocation left one: it may have opened a session.
+    func unfinishedCreateVersion(
+        _ run: CheckoutRun,
+        generation: Int,
+        log: CheckoutLog
+    ) async throws(CheckoutTaskError) -> ACPVersion? {
+        for version in self.candidateVersions {
+            let intent = self.createIntent(run, generation: generation, version: version)
+            if let record = try await self.task.storedRecord(intent, profile: .acp, log: log),
+                !record.state.isFinished
+            {
+                return version
+            }
+        }
+        return nil
     }
 
     /// The note of the merchant's version: one intent per namespace and merchant.
@@ -63,23 +86,24 @@ extension ACPBackend {
         )
     }
 
-    /// Sends the create in `version`. Sent `once`, a 5xx is not retried (the version is a guess);
-    /// a transport failure is resumed under the same key with the client's own retries.
+    /// Sends the create in `version`. `probing` (the version is a guess), a 5xx is re-sent once under
+    /// the same key (a merchant that committed replays the result) and then taken as the version's
+    /// answer; a transport failure is resumed under the same key with the client's own retries.
     func sendCreate(
         _ run: CheckoutRun,
         generation: Int,
         version: ACPVersion,
-        once: Bool,
+        probing: Bool,
         log: inout CheckoutLog
     ) async -> CreateAttempt {
         let client = self.acp.speaking(version)
         let intent = self.createIntent(run, generation: generation, version: version)
         let body = self.createBody(run, generation: generation, version: version)
         let anchor: @Sendable (HTTPResponse) -> String? = { (try? JSONValue(parsing: $0.body))?["id"]?.stringValue }
-        if once {
+        if probing {
             let statuses = Mutex<[Int]>([])
             let hook = self.task.client.configuration.onEvent
-            let single = IdempotentClient(sibling: self.task.client, policy: Self.once(self.task.client)) { event in
+            let single = IdempotentClient(sibling: self.task.client, policy: Self.probe(self.task.client)) { event in
                 if case .responseReceived(_, _, let status) = event { statuses.withLock { $0.append(status) } }
                 await hook?(event)
             }
@@ -119,12 +143,12 @@ extension ACPBackend {
         return CreateAttempt(result: .success(response))
     }
 
-    /// The client's policy with a single attempt.
-    static func once(_ client: IdempotentClient) -> RetryPolicy {
+    /// The client's policy with two attempts: one re-send under the same key.
+    static func probe(_ client: IdempotentClient) -> RetryPolicy {
         let policy = client.configuration.policy
         return
             (try? RetryPolicy(
-                maximumAttempts: 1,
+                maximumAttempts: min(2, policy.maximumAttempts),
                 initialBackoff: policy.initialBackoff,
                 backoffMultiplier: policy.backoffMultiplier,
                 maximumBackoff: policy.maximumBackoff,
@@ -145,7 +169,8 @@ extension ACPBackend {
         var said = "\(status) \(code)"
         if let field = body?.fields.first?.path ?? body?.param { said += " at \(field)" }
         if CheckoutRefusal.refusesVersion(status: status, body: body) {
-            return (.versionRefused(supported: body?.supportedVersions.map(ACPVersion.init(rawValue:)) ?? []), said)
+            let supported = body?.supportedVersions.compactMap(ACPVersion.init(validating:)) ?? []
+            return (.versionRefused(supported: supported), said)
         }
         if CheckoutRefusal.refusesShape(status: status, body: body) { return (.shapeRefused, said) }
         if status >= 500 { return (.serverError, said) }

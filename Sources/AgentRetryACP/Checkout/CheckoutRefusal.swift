@@ -40,6 +40,9 @@ enum CheckoutRefusal {
     /// The status of an outcome a definitive 4xx refusal leads to (never a conflict: those are
     /// told apart by the idempotency reader before this).
     static func status(status: Int, body: ErrorResponseBody?) -> CheckoutOutcome.Status {
+        // Only a 400, 409 or 422 speaks of the cart; a 404, 405 or 415 (a wrong base URL, a proxy)
+        // refuses the request itself.
+        guard [400, 409, 422].contains(status) else { return .rejected }
         if let code = Self.code(body), Self.itemCodes.contains(code) { return .needsInput }
         if Self.refusesVersion(status: status, body: body) { return .unsupportedVersion }
         if Self.refusesShape(status: status, body: body) { return .rejected }
