@@ -33,7 +33,7 @@ extension IdempotentClient {
         let now = self.environment.now()
         var noted = intent
         noted.timeBucket = ["value": .string(value), "noted_at": .number(now.timeIntervalSince1970.rounded())]
-        let (key, fingerprint) = try self.noteKey(noted, profile: profile)
+        let (key, fingerprint) = try self.derive(noted, profile: profile)
         let body = JSONValue.object(["value": .string(value)]).serialized()
         let record = IdempotencyRecord(
             key: key,
@@ -61,28 +61,9 @@ extension IdempotentClient {
     ) async throws(IdempotentCallError) -> String? {
         var identity = intent
         identity.timeBucket = nil
-        let (key, fingerprint) = try self.noteKey(identity, profile: profile)
+        let (key, fingerprint) = try self.derive(identity, profile: profile)
         let record = try await self.storeCall(key) { try await self.store.latestRecord(intentFingerprint: fingerprint) }
         guard let record, record.state == .succeeded else { return nil }
         return record.anchor
-    }
-
-    private func noteKey(
-        _ intent: IdempotencyIntent,
-        profile: PSPProfile
-    ) throws(IdempotentCallError) -> (IdempotencyKey, String) {
-        do {
-            let key = try self.deriver.key(
-                for: intent,
-                format: profile.keyFormat,
-                maximumLength: profile.maximumKeyLength
-            )
-            let fingerprint = SHA256.hash(data: try intent.identityForm()).map {
-                String($0, radix: 16).leftPadded(to: 2)
-            }.joined()
-            return (key, fingerprint)
-        } catch {
-            throw IdempotentCallError(.keyDerivation, key: nil, message: "\(error)", underlying: error)
-        }
     }
 }

@@ -177,7 +177,7 @@ public final class IdempotentClient: Sendable {
     }
 
     /// The intent's key under this client's secret, and its identity fingerprint.
-    private func derive(
+    func derive(
         _ intent: IdempotencyIntent,
         profile: PSPProfile
     ) throws(IdempotentCallError) -> (IdempotencyKey, String) {

@@ -71,9 +71,3 @@ extension ErrorResponseBody {
         return clean.count > Self.maximumTextLength ? String(clean.prefix(Self.maximumTextLength)) + "…" : clean
     }
 }
-
-extension Unicode.Scalar.Properties {
-    /// Controls and format characters (bidirectional overrides, zero-width joiners): what could
-    /// rewrite a terminal or a log line.
-    fileprivate var isControlCharacter: Bool { self.generalCategory == .control || self.generalCategory == .format }
-}

@@ -15,7 +15,7 @@ extension ACPBackend {
         generation: Int,
         log: inout CheckoutLog
     ) async throws(CheckoutTaskError) -> CheckoutCreateAnswer<CheckoutSession> {
-        let unfinished = try await self.unfinishedCreateVersion(run, generation: generation, log: log)
+        let unfinished = try await self.unfinishedCreate(run, generation: generation, log: log)
         var negotiator = ACPVersionNegotiator(start: await self.startingPoint(resuming: unfinished))
         var decision = negotiator.first()
         while true {
@@ -47,8 +47,8 @@ extension ACPBackend {
     /// What is known of the merchant's version before sending: a create of this generation whose
     /// outcome is unknown (resumed first, whatever else is known), the override, the version an
     /// earlier task kept, the discovery document, else nothing.
-    func startingPoint(resuming unfinished: ACPVersion?) async -> ACPVersionNegotiator.Start {
-        if let unfinished { return .resume(unfinished) }
+    func startingPoint(resuming unfinished: ACPVersionNegotiator.Start?) async -> ACPVersionNegotiator.Start {
+        if let unfinished { return unfinished }
         if let override { return .override(override) }
         if let noted = try? await self.task.client.latestNote(self.versionNote, profile: .acp),
             let version = ACPVersion(validating: noted)
@@ -59,22 +59,25 @@ extension ACPBackend {
         return .unknown
     }
 
-    /// The version of this generation's create whose outcome is unknown (prepared, in flight or
-    /// pending), if an earlier invocation left one: it may have opened a session.
-    func unfinishedCreateVersion(
+    /// A create of this generation whose outcome is unknown, if an earlier invocation left one: it
+    /// may have opened a session. One prepared or in flight (killed before it heard the answer) is
+    /// resumed with every retry; else one left pending (after 5xx or lost answers) is probed again
+    /// under its key, as a kept version is.
+    func unfinishedCreate(
         _ run: CheckoutRun,
         generation: Int,
         log: CheckoutLog
-    ) async throws(CheckoutTaskError) -> ACPVersion? {
+    ) async throws(CheckoutTaskError) -> ACPVersionNegotiator.Start? {
+        var pending: ACPVersion?
         for version in self.candidateVersions {
             let intent = self.createIntent(run, generation: generation, version: version)
-            if let record = try await self.task.storedRecord(intent, profile: .acp, log: log),
+            guard let record = try await self.task.storedRecord(intent, profile: .acp, log: log),
                 !record.state.isFinished
-            {
-                return version
-            }
+            else { continue }
+            if record.state != .pending { return .resume(version) }
+            pending = pending ?? version
         }
-        return nil
+        return pending.map { .stored($0) }
     }
 
     /// The note of the merchant's version: one intent per namespace and merchant.

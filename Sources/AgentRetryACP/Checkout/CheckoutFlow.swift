@@ -117,9 +117,3 @@ struct CheckoutFlow<Backend: CheckoutBackend>: Sendable {
         return answer
     }
 }
-
-/// One of two values.
-enum Either<Left: Sendable, Right: Sendable>: Sendable {
-    case left(Left)
-    case right(Right)
-}
