@@ -75,7 +75,7 @@ struct CheckoutReport {
             case .conflict: ("conflict", 30)
             case .needsReconciliation: ("needs_reconciliation", 40)
             case .inProgressElsewhere: ("in_progress_elsewhere", 50)
-            case .invalidCart: ("usage", 2)
+            case .invalidCart, .invalidConfiguration: ("usage", 2)
             default: ("error", 1)
             }
         self.json = [

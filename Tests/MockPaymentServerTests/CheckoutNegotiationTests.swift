@@ -99,6 +99,25 @@ struct CheckoutNegotiationTests {
         }
     }
 
+    @Test("An acpVersion that is not a date is invalidConfiguration, and nothing is sent")
+    func malformedOverride() async throws {
+        try await withMockServer(Self.mock(.spec, versions: MockPaymentServer.releasedACPVersions)) {
+            server,
+            transport in
+            let task = try await makeCheckoutTask(
+                server,
+                transport,
+                configuration: .init(acpVersion: ACPVersion(rawValue: "latest\r\nX-Evil: 1"))
+            )
+            let error = await #expect(throws: CheckoutTaskError.self) {
+                try await task.run(taskID: "bad-version", cart: testCart, paymentToken: "spt_test_success")
+            }
+            #expect(error?.code == .invalidConfiguration)
+            #expect(error?.message.contains("X-Evil") == false)
+            #expect(server.journal.isEmpty)
+        }
+    }
+
     @Test(
         "An unknown or sold-out item is needs_input with the merchant's code, never a conflict",
         arguments: [(MerchantProfile.fastapi, "item_unknown"), (.fastapi, "item_hoodie"), (.plain, "item_unknown")]

@@ -56,7 +56,9 @@ public struct CheckoutTask: Sendable {
         public var paymentHandlerID: String?
         /// The ACP version to speak, for merchants that say nothing useful about theirs. Defaults to
         /// `nil`: negotiated (the version kept from an earlier task, the merchant's
-        /// `/.well-known/acp.json`, else the newest, falling back on the merchant's refusals).
+        /// `/.well-known/acp.json`, else the newest, falling back on the merchant's refusals). One
+        /// that is not a `YYYY-MM-DD` date makes ``CheckoutTask/run(taskID:cart:paymentToken:)``
+        /// throw ``CheckoutTaskError/Code/invalidConfiguration`` before anything is sent.
         public var acpVersion: ACPVersion?
         /// Called at each step, for progress reports and crash tests. Defaults to nothing.
         public var onEvent: (@Sendable (CheckoutEvent) async -> Void)?
@@ -111,6 +113,12 @@ public struct CheckoutTask: Sendable {
         }
         guard !taskID.isEmpty, !paymentToken.isEmpty else {
             throw CheckoutTaskError(code: .invalidCart, message: "a task id and a payment token are required")
+        }
+        if let version = self.configuration.acpVersion, ACPVersion(validating: version.rawValue) == nil {
+            throw CheckoutTaskError(
+                code: .invalidConfiguration,
+                message: "acpVersion must be a YYYY-MM-DD date such as \(ACPVersion.latest)"
+            )
         }
         let run = CheckoutRun(taskID: taskID, cart: cart, token: paymentToken)
         switch self.merchant {

@@ -6,10 +6,15 @@ import AgentRetry
 public struct CheckoutTaskError: Error, Sendable, CustomStringConvertible {
     /// What went wrong.
     public struct Code: Sendable, Hashable, CustomStringConvertible {
-        enum Base: Hashable { case invalidCart, conflict, needsReconciliation, inProgressElsewhere, store, merchant }
+        enum Base: Hashable {
+            case invalidCart, invalidConfiguration, conflict, needsReconciliation, inProgressElsewhere, store, merchant
+        }
         let base: Base
         /// The cart or the payment token is not usable (no lines, a bad quantity, no unit amount for Stripe, no token).
         public static let invalidCart = Code(base: .invalidCart)
+        /// The task's configuration is not usable (an ``ACPVersion`` that is not a `YYYY-MM-DD` date).
+        /// Nothing was sent.
+        public static let invalidConfiguration = Code(base: .invalidConfiguration)
         /// An idempotency conflict: the task re-run with another cart, or a key the merchant says
         /// was used with another body (422). Nothing is re-sent.
         public static let conflict = Code(base: .conflict)
