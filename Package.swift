@@ -179,7 +179,7 @@ let package = Package(
         ),
         .testTarget(
             name: "AgentRetryACPTests",
-            dependencies: ["AgentRetry", "AgentRetryACP"],
+            dependencies: ["AgentRetry", "AgentRetryACP", "AgentRetryTesting"],
             resources: [.copy("Resources/acp-examples"), .copy("Resources/acp-schemas")],
             swiftSettings: swiftSettings
         ),

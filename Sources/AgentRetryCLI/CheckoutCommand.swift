@@ -23,7 +23,10 @@ struct CheckoutCommand: AsyncParsableCommand {
     @OptionGroup var storeOptions: StoreOptions
     @Option(name: .customLong("task-id"), help: "The agent task's id.") var taskID: String
     @Option(help: "The cart file (see Documentation/CLI.md), or - for standard input.") var cart: String
-    @Option(name: .customLong("protocol"), help: "acp or stripe.") var paymentProtocol = "acp"
+    @Option(
+        name: .customLong("protocol"),
+        help: "acp (REST), acp-mcp (ACP's MCP binding; --server is the MCP endpoint) or stripe."
+    ) var paymentProtocol = "acp"
     @Option(
         name: .customLong("payment-token"),
         help: "The credential (ACP token, Stripe PaymentMethod); else the cart's payment_token."
@@ -43,8 +46,8 @@ struct CheckoutCommand: AsyncParsableCommand {
     ) var acpVersion: String?
 
     func validate() throws {
-        guard ["acp", "stripe"].contains(self.paymentProtocol) else {
-            throw ValidationError("--protocol must be acp or stripe")
+        guard ["acp", "acp-mcp", "stripe"].contains(self.paymentProtocol) else {
+            throw ValidationError("--protocol must be acp, acp-mcp or stripe")
         }
         guard (1...100).contains(self.maxGenerations) else {
             throw ValidationError("--max-generations must be between 1 and 100")
@@ -87,9 +90,11 @@ struct CheckoutCommand: AsyncParsableCommand {
             configuration.onEvent = CommandHooks.current.checkoutEvents
             configuration.acpVersion = self.acpVersion.flatMap(ACPVersion.init(validating:))
             let merchant: CheckoutTask.Merchant =
-                self.paymentProtocol == "stripe"
-                ? .stripe(baseURL: self.server, apiKey: apiKey)
-                : .acp(ACPClient.Configuration(baseURL: self.server, apiKey: apiKey))
+                switch self.paymentProtocol {
+                case "stripe": .stripe(baseURL: self.server, apiKey: apiKey)
+                case "acp-mcp": .acpMCP(ACPClient.Configuration(baseURL: self.server, apiKey: apiKey))
+                default: .acp(ACPClient.Configuration(baseURL: self.server, apiKey: apiKey))
+                }
             return try await self.storeOptions.withClient(transport: transport) { client in
                 let task = CheckoutTask(client: client, merchant: merchant, configuration: configuration)
                 return CheckoutReport(outcome: try await task.run(taskID: self.taskID, cart: cart, paymentToken: token))

@@ -23,7 +23,8 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(help: "Seeds the task list, the fault draws and the kill schedule.") var seed: UInt64 = 42
     @Option(name: .customLong("fault-rate"), help: "Share of requests the server faults, 0 to 1.") var faultRate = 0.3
     @Option(name: .customLong("kill-rate"), help: "Share of child processes SIGKILLed, 0 to 1.") var killRate = 0.2
-    @Option(name: .customLong("protocol"), help: "acp or stripe.") var paymentProtocol = "acp"
+    @Option(name: .customLong("protocol"), help: "acp, acp-mcp (ACP's MCP binding) or stripe.")
+    var paymentProtocol = "acp"
     @Option(help: "Run only these (naive, sdk-style, agentretry); repeatable.") var only: [String] = []
     @Option(
         name: .customLong("merchant-profile"),
@@ -49,8 +50,8 @@ struct DemoCommand: AsyncParsableCommand {
         }
         guard (0...1).contains(self.faultRate) else { throw ValidationError("--fault-rate must be between 0 and 1") }
         guard (0...1).contains(self.killRate) else { throw ValidationError("--kill-rate must be between 0 and 1") }
-        guard ["acp", "stripe"].contains(self.paymentProtocol) else {
-            throw ValidationError("--protocol must be acp or stripe")
+        guard ["acp", "acp-mcp", "stripe"].contains(self.paymentProtocol) else {
+            throw ValidationError("--protocol must be acp, acp-mcp or stripe")
         }
         guard MerchantProfile(rawValue: self.merchantProfile) != nil else {
             throw ValidationError(
@@ -111,7 +112,7 @@ struct DemoCommand: AsyncParsableCommand {
             Self.say(
                 """
                 agent-retry demo: \(self.tasks) \(self.paymentProtocol.uppercased()) checkout tasks per run\
-                \(self.paymentProtocol == "acp" ? " (a \(self.merchantProfile) merchant)" : ""), \
+                \(self.paymentProtocol != "stripe" ? " (a \(self.merchantProfile) merchant)" : ""), \
                 \(self.concurrency) at a time, seed \(self.seed)\(self.storeDescription); the mock server faults \
                 \(Int(self.faultRate * 100))% of requests (most of them timeout-but-success); \
                 \(Int(self.killRate * 100))% of agent processes are SIGKILLed and re-invoked.

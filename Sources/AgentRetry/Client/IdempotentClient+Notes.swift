@@ -2,18 +2,20 @@ import Crypto
 import Foundation
 
 extension IdempotentClient {
-    /// A client over the same transport, store, secret, clock and logger with another retry
-    /// policy and, optionally, another event hook: the same intents get the same keys.
+    /// A client over the same store, secret, clock and logger with, optionally, another retry
+    /// policy, another transport (a protocol binding over the sibling's) and another event hook:
+    /// the same intents get the same keys.
     package convenience init(
         sibling: IdempotentClient,
-        policy: RetryPolicy,
+        policy: RetryPolicy? = nil,
+        transport: (any HTTPClientTransport)? = nil,
         onEvent: (@Sendable (ClientEvent) async -> Void)? = nil
     ) {
         var configuration = sibling.configuration
-        configuration.policy = policy
+        if let policy { configuration.policy = policy }
         if let onEvent { configuration.onEvent = onEvent }
         self.init(
-            transport: sibling.transport,
+            transport: transport ?? sibling.transport,
             store: sibling.store,
             secret: sibling.deriver.secret,
             configuration: configuration,

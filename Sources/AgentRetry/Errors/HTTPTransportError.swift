@@ -15,6 +15,7 @@ public struct HTTPTransportError: Error, Sendable, CustomStringConvertible {
             case resendPrevented
             case cancelled
             case transportShutDown
+            case incompleteAnswer
         }
 
         let base: Base
@@ -34,6 +35,9 @@ public struct HTTPTransportError: Error, Sendable, CustomStringConvertible {
         public static let cancelled = Code(base: .cancelled)
         /// The transport was shut down before the request finished.
         public static let transportShutDown = Code(base: .transportShutDown)
+        /// The response arrived but did not carry the answer it had to (a protocol over HTTP, such
+        /// as MCP's event stream, ended before its message): the request may have been processed.
+        public static let incompleteAnswer = Code(base: .incompleteAnswer)
 
         /// A short name with no associated values, fit for a metric label.
         public var description: String {
@@ -45,6 +49,7 @@ public struct HTTPTransportError: Error, Sendable, CustomStringConvertible {
             case .resendPrevented: "resendPrevented"
             case .cancelled: "cancelled"
             case .transportShutDown: "transportShutDown"
+            case .incompleteAnswer: "incompleteAnswer"
             }
         }
     }

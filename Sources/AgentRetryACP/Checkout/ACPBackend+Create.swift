@@ -106,7 +106,7 @@ extension ACPBackend {
         if probing {
             let statuses = Mutex<[Int]>([])
             let hook = self.task.client.configuration.onEvent
-            let single = IdempotentClient(sibling: self.task.client, policy: Self.probe(self.task.client)) { event in
+            let single = IdempotentClient(sibling: self.acp.client, policy: Self.probe(self.acp.client)) { event in
                 if case .responseReceived(_, _, let status) = event { statuses.withLock { $0.append(status) } }
                 await hook?(event)
             }

@@ -12,7 +12,11 @@ enum CheckoutRefusal {
     static let malformedCodes: Set<String> = [
         "invalid", "missing", "invalid_request", "invalid_json", "validation_error", "malformed_request",
         "bad_request", "extra_forbidden", "unprocessable_entity", "invalid_body", "missing_field",
+        "missing_required_field", "invalid_field", "unknown_field", "invalid_type", "invalid_format",
     ]
+    /// Codes that say the payment was declined (ACP's MCP binding answers a decline as an error of
+    /// this code; some REST merchants answer a 402): definitive, the buyer must pay otherwise.
+    static let declineCodes: Set<String> = ["payment_declined", "card_declined", "declined", "insufficient_funds"]
     /// Codes that say the `API-Version` is refused.
     static let versionCodes: Set<String> = [
         "unsupported_api_version", "missing_api_version", "unsupported_version", "invalid_api_version",
@@ -40,6 +44,9 @@ enum CheckoutRefusal {
     /// The status of an outcome a definitive 4xx refusal leads to (never a conflict: those are
     /// told apart by the idempotency reader before this).
     static func status(status: Int, body: ErrorResponseBody?) -> CheckoutOutcome.Status {
+        if let code = Self.code(body), Self.declineCodes.contains(code), [400, 402, 409, 422].contains(status) {
+            return .declined
+        }
         // Only a 400, 409 or 422 speaks of the cart; a 404, 405 or 415 (a wrong base URL, a proxy)
         // refuses the request itself.
         guard [400, 409, 422].contains(status) else { return .rejected }

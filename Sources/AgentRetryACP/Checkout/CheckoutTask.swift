@@ -17,13 +17,17 @@ public struct CheckoutTask: Sendable {
     public enum Merchant: Sendable, CustomStringConvertible, CustomReflectable {
         /// An ACP merchant, in any released version: create → update → complete on checkout sessions.
         case acp(ACPClient.Configuration)
+        /// An ACP merchant over ACP's MCP binding (2026-04-17): the same checkout as ``acp(_:)``, each
+        /// operation a tool call sent as JSON-RPC over Streamable HTTP to `baseURL`, the merchant's
+        /// MCP endpoint (such as `https://merchant.example/mcp`). See ``ACPMCPBinding``.
+        case acpMCP(ACPClient.Configuration)
         /// A Stripe-compatible PSP: create and confirm a PaymentIntent with `metadata[task_id]`.
         case stripe(baseURL: String, apiKey: String)
 
         /// The base URL of the merchant or PSP, without a trailing slash.
         public var baseURL: String {
             switch self {
-            case .acp(let configuration): configuration.baseURL
+            case .acp(let configuration), .acpMCP(let configuration): configuration.baseURL
             case .stripe(let baseURL, _): ACPClient.Configuration.trimmingSlash(baseURL)
             }
         }
@@ -32,6 +36,7 @@ public struct CheckoutTask: Sendable {
         public var description: String {
             switch self {
             case .acp(let configuration): "acp(\(configuration.baseURL))"
+            case .acpMCP(let configuration): "acp-mcp(\(configuration.baseURL))"
             case .stripe(let baseURL, _): "stripe(\(baseURL))"
             }
         }
@@ -124,6 +129,15 @@ public struct CheckoutTask: Sendable {
         switch self.merchant {
         case .acp(let configuration):
             let acp = ACPClient(client: self.client, configuration: configuration)
+            let backend = ACPBackend(task: self, acp: acp, override: self.configuration.acpVersion)
+            return try await CheckoutFlow(backend: backend, task: self).run(run)
+        case .acpMCP(let configuration):
+            let binding = ACPMCPBinding(
+                transport: self.client.transport,
+                configuration: .init(endpoint: configuration.baseURL)
+            )
+            let client = IdempotentClient(sibling: self.client, transport: binding)
+            let acp = ACPClient(client: client, configuration: configuration)
             let backend = ACPBackend(task: self, acp: acp, override: self.configuration.acpVersion)
             return try await CheckoutFlow(backend: backend, task: self).run(run)
         case .stripe(_, let apiKey):

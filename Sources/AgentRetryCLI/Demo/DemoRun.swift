@@ -132,7 +132,8 @@ struct DemoRun: Sendable {
                 ? self.settings.store ?? directory.appendingPathComponent("agentretry.sqlite").path
                 : directory.appendingPathComponent("\(task.id)-\(invocation).sqlite").path
             var arguments = [
-                "--server", server.baseURL, "--api-key", "sk_test_demo", "--store", store, "--namespace",
+                "--server", self.settings.protocolName == "acp-mcp" ? server.baseURL + "/mcp" : server.baseURL,
+                "--api-key", "sk_test_demo", "--store", store, "--namespace",
                 self.settings.namespace, "--task-id", task.id,
                 "--cart", cart, "--protocol", self.settings.protocolName, "--payment-token", task.token,
                 "--request-timeout", "0.5", "--initial-backoff", "0.05", "--max-attempts", "4", "--deadline", "10",
