@@ -99,6 +99,55 @@ struct CheckoutNegotiationTests {
         }
     }
 
+    @Test("A probed create whose answer was lost and then got a 503 is resumed, never re-created in an older version")
+    func lostThen503() async throws {
+        var configuration = Self.mock(.spec, versions: MockPaymentServer.releasedACPVersions, discovery: false)
+        configuration.faults = [
+            FaultRule(method: "POST", path: "/checkout_sessions", action: .dropAfterCommit, count: 1),
+            FaultRule(
+                method: "POST",
+                path: "/checkout_sessions",
+                action: .statusBefore(status: 503, retryAfter: nil),
+                count: 1
+            ),
+        ]
+        try await withMockServer(configuration) { server, transport in
+            let task = try await makeCheckoutTask(server, transport)
+            let outcome = try await task.run(taskID: "lost-503", cart: testCart, paymentToken: "spt_test_success")
+            // The dropped create opened a session: a create in another version (another key) would
+            // open a second one, which another invocation could pay as well.
+            #expect(server.checkoutSessionsByTask["lost-503"]?.count == 1)
+            #expect(outcome.status == .completed, "\(outcome.reason ?? "")")
+            #expect(outcome.apiVersion == .latest)
+            #expect(server.orders.count == 1)
+        }
+    }
+
+    @Test("Two invocations of one task under two secrets, each met by a 5xx it takes for a version answer: one session")
+    func concurrentNegotiations() async throws {
+        var configuration = Self.mock(.spec, versions: MockPaymentServer.releasedACPVersions, discovery: false)
+        configuration.faults = [
+            FaultRule(
+                method: "POST",
+                path: "/checkout_sessions",
+                action: .statusBefore(status: 503, retryAfter: nil),
+                count: 2
+            ),
+            FaultRule(method: "POST", path: "/checkout_sessions", action: .latency(milliseconds: 300), count: 4),
+        ]
+        try await withMockServer(configuration) { server, transport in
+            let path = CLIChild.storePath()
+            let first = try await makeCheckoutTask(server, transport, store: path, secret: "one-secret-0123456789abcd")
+            let second = try await makeCheckoutTask(server, transport, store: path, secret: "two-secret-0123456789abcd")
+            async let one = first.run(taskID: "twice", cart: testCart, paymentToken: "spt_test_success")
+            async let two = second.run(taskID: "twice", cart: testCart, paymentToken: "spt_test_success")
+            let outcomes = try await [one, two]
+            #expect(server.checkoutSessionsByTask["twice"]?.count == 1)
+            #expect(server.orders.count == 1)
+            #expect(outcomes.allSatisfy { $0.status == .completed || $0.status == .pending })
+        }
+    }
+
     @Test("An acpVersion that is not a date is invalidConfiguration, and nothing is sent")
     func malformedOverride() async throws {
         try await withMockServer(Self.mock(.spec, versions: MockPaymentServer.releasedACPVersions)) {

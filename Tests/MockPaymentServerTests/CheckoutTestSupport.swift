@@ -26,6 +26,7 @@ func makeCheckoutTask(
     _ server: MockPaymentServer,
     _ transport: HTTPTransport,
     store path: String = CLIChild.storePath(),
+    secret: String? = nil,
     stripe: Bool = false,
     configuration: CheckoutTask.Configuration = CheckoutTask.Configuration(
         settleDeadline: .seconds(10),
@@ -43,10 +44,16 @@ func makeCheckoutTask(
     )
     var clientConfiguration = IdempotentClient.Configuration(policy: policy)
     clientConfiguration.onEvent = clientEvents
+    let keySecret =
+        if let secret {
+            try IdempotencyKeyDeriver.Secret(bytes: Array(secret.utf8))
+        } else {
+            try await IdempotentClient.storedSecret(in: store)
+        }
     let client = IdempotentClient(
         transport: transport,
         store: store,
-        secret: try await IdempotentClient.storedSecret(in: store),
+        secret: keySecret,
         configuration: clientConfiguration
     )
     var configuration = configuration

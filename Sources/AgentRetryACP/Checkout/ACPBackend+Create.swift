@@ -10,11 +10,48 @@ extension ACPBackend {
 
     /// Creates the session, negotiating the version (``ACPVersionNegotiator`` decides; this loop
     /// sends): each version's create under its own key, each at most once per invocation.
+    ///
+    /// The generation's creates in different versions have different keys, so no merchant's
+    /// idempotency keeps two invocations from creating one session each (one after a 5xx it took
+    /// for a version answer, the other in the version that answered): the negotiation runs under
+    /// the generation's lock, and one that finds the generation anchored once it holds the lock
+    /// takes that session.
     func create(
         _ run: CheckoutRun,
         generation: Int,
         log: inout CheckoutLog
     ) async throws(CheckoutTaskError) -> CheckoutCreateAnswer<CheckoutSession> {
+        let lock: IdempotencyKey
+        do {
+            lock = try await self.task.client.acquireLock(self.createLock(run, generation: generation), profile: .acp)
+        } catch {
+            throw log.error(
+                error.code == .inProgressElsewhere ? .inProgressElsewhere : .store,
+                "the create of generation \(generation) is negotiated by another invocation: \(error.message)",
+                underlying: error
+            )
+        }
+        let answer: Result<CheckoutCreateAnswer<CheckoutSession>, CheckoutTaskError>
+        do {
+            answer = .success(try await self.negotiatedCreate(run, generation: generation, lock: lock, log: &log))
+        } catch {
+            answer = .failure(error)
+        }
+        await self.task.client.releaseLock(lock)
+        return try answer.get()
+    }
+
+    /// The generation's create, under its lock.
+    private func negotiatedCreate(
+        _ run: CheckoutRun,
+        generation: Int,
+        lock: IdempotencyKey,
+        log: inout CheckoutLog
+    ) async throws(CheckoutTaskError) -> CheckoutCreateAnswer<CheckoutSession> {
+        if let kept = try await self.keptCreate(run, generation: generation, log: log), let anchor = kept.anchor {
+            guard let current = try await self.read(anchor, log: log) else { throw log.anchorLost(anchor.id) }
+            return .created(anchor, current)
+        }
         let unfinished = try await self.unfinishedCreate(run, generation: generation, log: log)
         var negotiator = ACPVersionNegotiator(start: await self.startingPoint(resuming: unfinished))
         var decision = negotiator.first()
@@ -25,6 +62,11 @@ extension ACPBackend {
             case .finish:
                 throw log.error(.merchant, "the version negotiation ended before any create was sent")
             case .send(let version, let probing):
+                do {
+                    try await self.task.client.renewLock(lock)
+                } catch {
+                    throw log.error(.inProgressElsewhere, "the create's lock was lost: \(error.message)")
+                }
                 let attempt = await self.sendCreate(
                     run,
                     generation: generation,
@@ -44,51 +86,6 @@ extension ACPBackend {
         }
     }
 
-    /// What is known of the merchant's version before sending: a create of this generation whose
-    /// outcome is unknown (resumed first, whatever else is known), the override, the version an
-    /// earlier task kept, the discovery document, else nothing.
-    func startingPoint(resuming unfinished: ACPVersionNegotiator.Start?) async -> ACPVersionNegotiator.Start {
-        if let unfinished { return unfinished }
-        if let override { return .override(override) }
-        if let noted = try? await self.task.client.latestNote(self.versionNote, profile: .acp),
-            let version = ACPVersion(validating: noted)
-        {
-            return .stored(version)
-        }
-        if let versions = await self.acp.discoveredVersions() { return .discovered(versions) }
-        return .unknown
-    }
-
-    /// A create of this generation whose outcome is unknown, if an earlier invocation left one: it
-    /// may have opened a session. One prepared or in flight (killed before it heard the answer) is
-    /// resumed with every retry; else one left pending (after 5xx or lost answers) is probed again
-    /// under its key, as a kept version is.
-    func unfinishedCreate(
-        _ run: CheckoutRun,
-        generation: Int,
-        log: CheckoutLog
-    ) async throws(CheckoutTaskError) -> ACPVersionNegotiator.Start? {
-        var pending: ACPVersion?
-        for version in self.candidateVersions {
-            let intent = self.createIntent(run, generation: generation, version: version)
-            guard let record = try await self.task.storedRecord(intent, profile: .acp, log: log),
-                !record.state.isFinished
-            else { continue }
-            if record.state != .pending { return .resume(version) }
-            pending = pending ?? version
-        }
-        return pending.map { .stored($0) }
-    }
-
-    /// The note of the merchant's version: one intent per namespace and merchant.
-    var versionNote: IdempotencyIntent {
-        IdempotencyIntent(
-            namespace: self.task.configuration.namespace,
-            operation: Self.versionNoteOperation,
-            inputs: ["merchant": .string(self.acp.configuration.baseURL)]
-        )
-    }
-
     /// Sends the create in `version`. `probing` (the version is a guess), a 5xx is re-sent once under
     /// the same key (a merchant that committed replays the result) and then taken as the version's
     /// answer; a transport failure is resumed under the same key with the client's own retries.
@@ -104,10 +101,15 @@ extension ACPBackend {
         let body = self.createBody(run, generation: generation, version: version)
         let anchor: @Sendable (HTTPResponse) -> String? = { (try? JSONValue(parsing: $0.body))?["id"]?.stringValue }
         if probing {
-            let statuses = Mutex<[Int]>([])
+            // What each attempt got: a status, or nil until one arrives (a lost answer stays nil).
+            let statuses = Mutex<[Int?]>([])
             let hook = self.task.client.configuration.onEvent
             let single = IdempotentClient(sibling: self.acp.client, policy: Self.probe(self.acp.client)) { event in
-                if case .responseReceived(_, _, let status) = event { statuses.withLock { $0.append(status) } }
+                switch event {
+                case .persistedBeforeSending: statuses.withLock { $0.append(nil) }
+                case .responseReceived(_, _, let status):
+                    statuses.withLock { if !$0.isEmpty { $0[$0.count - 1] = status } }
+                }
                 await hook?(event)
             }
             do {
@@ -120,8 +122,11 @@ extension ACPBackend {
                 )
                 return await self.noted(response, log: &log)
             } catch {
-                let status = statuses.withLock { $0.last }
-                if let status, status >= 500, error.isPending {
+                // Only a create every attempt of which was answered with a 5xx is a version's
+                // answer: one whose answer was lost may have opened a session, and is resumed.
+                let answered = statuses.withLock { $0 }
+                let status = answered.last ?? nil
+                if let status, status >= 500, error.isPending, answered.allSatisfy({ ($0 ?? 0) >= 500 }) {
                     log.note(error)
                     return CreateAttempt(result: .failure(error), serverError: status)
                 }
