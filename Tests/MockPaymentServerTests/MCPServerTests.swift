@@ -62,6 +62,12 @@ struct MCPServerTests {
             let status = try await second.callTool(2, "checkout_status", ["task_id": "mcp-kill"])
             #expect(status["structuredContent"]?["state"] == "anchored")
             #expect(status["structuredContent"]?["last_outcome"]?["order_id"] == json["order_id"])
+            // With the cart and its credential the completion's key is found too: completed, from the store.
+            let journal = server.journal.count
+            let known = try await second.callTool(3, "checkout_status", Self.checkout("mcp-kill"))
+            #expect(known["structuredContent"]?["state"] == "completed", "\(known)")
+            #expect(known["structuredContent"]?["order_id"] == json["order_id"])
+            #expect(server.journal.count == journal)
             _ = try await second.close()
         }
     }
