@@ -46,7 +46,11 @@ actor MCPCheckoutService {
     /// Answers a `tools/call`; bad input is a tool error naming the field.
     /// - Throws: `MCPError.invalidParams` for a tool this server does not offer, and
     ///   `CancellationError` when the caller cancelled (the run goes on).
-    func call(_ name: String, _ arguments: [String: Value]?, progressToken: ProgressToken?) async throws
+    func call(
+        _ name: String,
+        _ arguments: [String: Value]?,
+        progressToken: ProgressToken?
+    ) async throws
         -> CallTool.Result
     {
         guard self.settings.tools.contains(name) else { throw MCPError.invalidParams("Unknown tool: \(name)") }

@@ -48,7 +48,9 @@ struct MCPCommand: AsyncParsableCommand {
                 "--tools: unknown tool \(name); the tools are \(MCPToolCatalog.names.joined(separator: ", "))"
             )
         }
-        for (flag, limit) in [("--max-amount-per-task", self.maxAmountPerTask), ("--max-amount-per-run", self.maxAmountPerRun)]
+        for (flag, limit) in [
+            ("--max-amount-per-task", self.maxAmountPerTask), ("--max-amount-per-run", self.maxAmountPerRun),
+        ]
         where (limit ?? 1) < 1 {
             throw ValidationError("\(flag) must be at least 1")
         }

@@ -44,7 +44,8 @@ struct MCPPurchase: Sendable {
     }
 
     /// A `pay` call: one PaymentIntent of `amount`, as a one-line cart on the Stripe path.
-    static func pay(_ arguments: MCPToolArguments, merchant: CheckoutTask.Merchant) throws(MCPToolError) -> MCPPurchase {
+    static func pay(_ arguments: MCPToolArguments, merchant: CheckoutTask.Merchant) throws(MCPToolError) -> MCPPurchase
+    {
         let taskID = try arguments.taskID()
         let amount = try arguments.amount("amount")
         let currency = try arguments.currency("currency")
