@@ -11,8 +11,9 @@ BUILD_PACKAGES := libcurl4-openssl-dev pkg-config
 # Real servers the tests start as child processes: nghttpd (HTTP/2 over TLS), openssl (certificates)
 # and PostgreSQL 15 (the shared store; Tests/postgres-server.sh runs it in a temporary directory).
 TEST_PACKAGES := nghttp2-server openssl postgresql-15
-# Third-party judges of the mock server, from PyPI: the official Stripe SDK and jsonschema (ACP schema).
-TEST_PYTHON_PACKAGES := stripe jsonschema
+# Third-party judges of the mock server, from PyPI: the official Stripe SDK, jsonschema (ACP schema) and the
+# official MCP SDK (the client of Examples/mcp/agent.py).
+TEST_PYTHON_PACKAGES := stripe jsonschema mcp
 PYTHON ?= python3
 
 SWIFT_SOURCES := Sources Tests Examples Package.swift Benchmarks/Package.swift Benchmarks/Sources
@@ -33,7 +34,7 @@ system-packages:
 
 test-packages:
 	$(call install_missing,$(TEST_PACKAGES))
-	@$(PYTHON) -c "import stripe, jsonschema" 2>/dev/null || $(PYTHON) -m pip install --quiet --disable-pip-version-check $(TEST_PYTHON_PACKAGES)
+	@$(PYTHON) -c "import stripe, jsonschema, mcp" 2>/dev/null || $(PYTHON) -m pip install --quiet --disable-pip-version-check $(TEST_PYTHON_PACKAGES)
 
 build: system-packages
 	$(SWIFT) build

@@ -8,7 +8,9 @@ package struct AgentRetryCommand: AsyncParsableCommand {
     package static let configuration = CommandConfiguration(
         commandName: "agent-retry",
         abstract: "Payment calls that are safe to retry: deterministic keys persisted before sending.",
-        subcommands: [PostCommand.self, CheckoutCommand.self, DemoCommand.self, DemoWorkerCommand.self]
+        subcommands: [
+            PostCommand.self, CheckoutCommand.self, MCPCommand.self, DemoCommand.self, DemoWorkerCommand.self,
+        ]
     )
 
     /// Runs the command; usage errors exit with 2 (not ArgumentParser's 64), as documented.

@@ -50,9 +50,7 @@ struct DemoCommand: AsyncParsableCommand {
         }
         guard (0...1).contains(self.faultRate) else { throw ValidationError("--fault-rate must be between 0 and 1") }
         guard (0...1).contains(self.killRate) else { throw ValidationError("--kill-rate must be between 0 and 1") }
-        guard ["acp", "acp-mcp", "stripe"].contains(self.paymentProtocol) else {
-            throw ValidationError("--protocol must be acp, acp-mcp or stripe")
-        }
+        try CheckoutMerchant.validate(protocol: self.paymentProtocol)
         guard MerchantProfile(rawValue: self.merchantProfile) != nil else {
             throw ValidationError(
                 "--merchant-profile takes " + MerchantProfile.allCases.map(\.rawValue).joined(separator: ", ")

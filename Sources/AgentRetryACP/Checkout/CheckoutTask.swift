@@ -128,18 +128,9 @@ public struct CheckoutTask: Sendable {
         let run = CheckoutRun(taskID: taskID, cart: cart, token: paymentToken)
         switch self.merchant {
         case .acp(let configuration):
-            let acp = ACPClient(client: self.client, configuration: configuration)
-            let backend = ACPBackend(task: self, acp: acp, override: self.configuration.acpVersion)
-            return try await CheckoutFlow(backend: backend, task: self).run(run)
+            return try await CheckoutFlow(backend: self.acpBackend(configuration), task: self).run(run)
         case .acpMCP(let configuration):
-            let binding = ACPMCPBinding(
-                transport: self.client.transport,
-                configuration: .init(endpoint: configuration.baseURL)
-            )
-            let client = IdempotentClient(sibling: self.client, transport: binding)
-            let acp = ACPClient(client: client, configuration: configuration)
-            let backend = ACPBackend(task: self, acp: acp, override: self.configuration.acpVersion)
-            return try await CheckoutFlow(backend: backend, task: self).run(run)
+            return try await CheckoutFlow(backend: self.acpBackend(configuration, overMCP: true), task: self).run(run)
         case .stripe(_, let apiKey):
             guard cart.amount != nil else {
                 throw CheckoutTaskError(
@@ -150,6 +141,21 @@ public struct CheckoutTask: Sendable {
             let stripe = StripeCheckout(client: self.client, baseURL: self.merchant.baseURL, apiKey: apiKey)
             return try await CheckoutFlow(backend: StripeBackend(task: self, stripe: stripe), task: self).run(run)
         }
+    }
+
+    /// The ACP backend of `configuration`: over REST, or over ACP's MCP binding to the endpoint
+    /// `configuration.baseURL`, the same keys and decisions over another wire.
+    func acpBackend(_ configuration: ACPClient.Configuration, overMCP: Bool = false) -> ACPBackend {
+        var client = self.client
+        if overMCP {
+            let binding = ACPMCPBinding(
+                transport: self.client.transport,
+                configuration: .init(endpoint: configuration.baseURL)
+            )
+            client = IdempotentClient(sibling: self.client, transport: binding)
+        }
+        let acp = ACPClient(client: client, configuration: configuration)
+        return ACPBackend(task: self, acp: acp, override: self.configuration.acpVersion)
     }
 
     /// The intent's stored record, if any; no request is sent.
