@@ -23,7 +23,7 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(help: "Seeds the task list, the fault draws and the kill schedule.") var seed: UInt64 = 42
     @Option(name: .customLong("fault-rate"), help: "Share of requests the server faults, 0 to 1.") var faultRate = 0.3
     @Option(name: .customLong("kill-rate"), help: "Share of child processes SIGKILLed, 0 to 1.") var killRate = 0.2
-    @Option(name: .customLong("protocol"), help: "acp, acp-mcp (ACP's MCP binding) or stripe.")
+    @Option(name: .customLong("protocol"), help: "acp or stripe.")
     var paymentProtocol = "acp"
     @Option(help: "Run only these (naive, sdk-style, agentretry); repeatable.") var only: [String] = []
     @Option(
@@ -51,6 +51,9 @@ struct DemoCommand: AsyncParsableCommand {
         guard (0...1).contains(self.faultRate) else { throw ValidationError("--fault-rate must be between 0 and 1") }
         guard (0...1).contains(self.killRate) else { throw ValidationError("--kill-rate must be between 0 and 1") }
         try CheckoutMerchant.validate(protocol: self.paymentProtocol)
+        guard self.paymentProtocol != "acp-mcp" else {
+            throw ValidationError("the demo's mock merchant does not serve ACP's MCP binding yet: use acp or stripe")
+        }
         guard MerchantProfile(rawValue: self.merchantProfile) != nil else {
             throw ValidationError(
                 "--merchant-profile takes " + MerchantProfile.allCases.map(\.rawValue).joined(separator: ", ")
