@@ -38,7 +38,7 @@ func transportError(
 struct ExpectedFailureMissing: Error {}
 
 /// Polls `condition` every 5 ms for up to `timeout`.
-func waitUntil(timeout: Duration = .seconds(5), _ condition: () -> Bool) async throws {
+func waitUntil(timeout: Duration = .seconds(20), _ condition: () -> Bool) async throws {
     let deadline = ContinuousClock.now + timeout
     while !condition() {
         guard ContinuousClock.now < deadline else {

@@ -113,7 +113,7 @@ struct ACPRoutesTests {
     func inFlight() async throws {
         var configuration = MockPaymentServer.Configuration()
         configuration.faults = [
-            FaultRule(method: "POST", path: "/checkout_sessions", action: .latency(milliseconds: 1500), count: 1)
+            FaultRule(method: "POST", path: "/checkout_sessions", action: .latency(milliseconds: 5000), count: 1)
         ]
         try await withMockServer(configuration) { server, transport in
             let request = acpPost(server, "/checkout_sessions", sessionBody(), key: "busy")

@@ -87,7 +87,7 @@ struct MerchantIdempotencyTests {
     func inFlight(profile: MerchantProfile) async throws {
         var configuration = merchantConfiguration(profile)
         configuration.faults = [
-            FaultRule(method: "POST", path: "/checkout_sessions", action: .latency(milliseconds: 1500), count: 1)
+            FaultRule(method: "POST", path: "/checkout_sessions", action: .latency(milliseconds: 5000), count: 1)
         ]
         try await withMockServer(configuration) { server, transport in
             let request = acpPost(server, "/checkout_sessions", sessionBody(), key: "busy")

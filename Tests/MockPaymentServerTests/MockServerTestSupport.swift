@@ -79,11 +79,11 @@ func firstConflict(
     _ transport: HTTPTransport,
     _ request: HTTPRequest
 ) async throws -> HTTPResponse {
-    let arrival = ContinuousClock.now + .seconds(5)
+    let arrival = ContinuousClock.now + .seconds(20)
     while server.keysInFlight == 0 && ContinuousClock.now < arrival {
         try await Task.sleep(for: .milliseconds(5))
     }
-    let deadline = ContinuousClock.now + .seconds(3)
+    let deadline = ContinuousClock.now + .seconds(10)
     while true {
         let response = try await transport.execute(request)
         if response.status == 409 || ContinuousClock.now > deadline {

@@ -83,7 +83,7 @@ struct StripeRoutesTests {
     func keyInUse() async throws {
         var configuration = MockPaymentServer.Configuration()
         configuration.faults = [
-            FaultRule(method: "POST", path: "/v1/payment_intents", action: .latency(milliseconds: 1500), count: 1)
+            FaultRule(method: "POST", path: "/v1/payment_intents", action: .latency(milliseconds: 5000), count: 1)
         ]
         try await withMockServer(configuration) { server, transport in
             let request = stripePost(
@@ -207,7 +207,7 @@ struct StripeRoutesTests {
         var configuration = MockPaymentServer.Configuration()
         configuration.clock = clock
         configuration.faults = [
-            FaultRule(method: "POST", path: "/v1/payment_intents", action: .latency(milliseconds: 1500), count: 1)
+            FaultRule(method: "POST", path: "/v1/payment_intents", action: .latency(milliseconds: 5000), count: 1)
         ]
         try await withMockServer(configuration) { server, transport in
             let request = stripePost(
