@@ -51,9 +51,6 @@ struct DemoCommand: AsyncParsableCommand {
         guard (0...1).contains(self.faultRate) else { throw ValidationError("--fault-rate must be between 0 and 1") }
         guard (0...1).contains(self.killRate) else { throw ValidationError("--kill-rate must be between 0 and 1") }
         try CheckoutMerchant.validate(protocol: self.paymentProtocol)
-        guard self.paymentProtocol != "acp-mcp" else {
-            throw ValidationError("the demo's mock merchant does not serve ACP's MCP binding yet: use acp or stripe")
-        }
         guard MerchantProfile(rawValue: self.merchantProfile) != nil else {
             throw ValidationError(
                 "--merchant-profile takes " + MerchantProfile.allCases.map(\.rawValue).joined(separator: ", ")

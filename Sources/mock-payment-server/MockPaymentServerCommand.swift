@@ -38,6 +38,18 @@ struct MockPaymentServerCommand: AsyncParsableCommand {
     )
     var discovery: Bool?
 
+    @Option(help: "How /mcp answers a tool's success: tool_result (default) or bare.")
+    var mcpResults: MCPBindingBehaviour.Results = .toolResult
+
+    @Option(help: "How /mcp answers an ACP error: json_rpc (default, a -32000 error) or tool_error (isError).")
+    var mcpErrors: MCPBindingBehaviour.Errors = .jsonRPC
+
+    @Option(help: "How /mcp encodes its answers: json (default) or event_stream.")
+    var mcpEncoding: MCPBindingBehaviour.Encoding = .json
+
+    @Flag(help: "Let /mcp process writes without meta.idempotency_key (without idempotency).")
+    var mcpOptionalIdempotencyKey = false
+
     mutating func validate() throws {
         if let list = self.acpVersions {
             do {
@@ -58,7 +70,13 @@ struct MockPaymentServerCommand: AsyncParsableCommand {
             port: self.port,
             seed: self.seed,
             merchantProfile: self.merchantProfile,
-            servesDiscovery: self.discovery
+            servesDiscovery: self.discovery,
+            mcpBinding: MCPBindingBehaviour(
+                results: self.mcpResults,
+                errors: self.mcpErrors,
+                encoding: self.mcpEncoding,
+                requiresIdempotencyKey: !self.mcpOptionalIdempotencyKey
+            )
         )
         if let list = self.acpVersions { configuration.acpVersions = Self.versionNames(list) }
         if let path = self.faults {

@@ -28,6 +28,7 @@ func makeCheckoutTask(
     store path: String = CLIChild.storePath(),
     secret: String? = nil,
     stripe: Bool = false,
+    mcp: Bool = false,
     configuration: CheckoutTask.Configuration = CheckoutTask.Configuration(
         settleDeadline: .seconds(10),
         pollInterval: .milliseconds(50)
@@ -59,9 +60,13 @@ func makeCheckoutTask(
     var configuration = configuration
     configuration.onEvent = onEvent
     let merchant: CheckoutTask.Merchant =
-        stripe
-        ? .stripe(baseURL: server.baseURL, apiKey: testKey)
-        : .acp(ACPClient.Configuration(baseURL: server.baseURL, apiKey: testKey))
+        if stripe {
+            .stripe(baseURL: server.baseURL, apiKey: testKey)
+        } else if mcp {
+            .acpMCP(ACPClient.Configuration(baseURL: server.baseURL + "/mcp", apiKey: testKey))
+        } else {
+            .acp(ACPClient.Configuration(baseURL: server.baseURL, apiKey: testKey))
+        }
     return CheckoutTask(client: client, merchant: merchant, configuration: configuration)
 }
 

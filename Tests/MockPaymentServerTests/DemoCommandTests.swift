@@ -13,7 +13,7 @@ import Glibc
 struct DemoCommandTests {
     @Test(
         "Three runs side by side; agentretry charges every task at most once and loses none",
-        arguments: ["acp", "stripe"]
+        arguments: ["acp", "acp-mcp", "stripe"]
     )
     func demo(_ paymentProtocol: String) async throws {
         let (status, json) = try await CLIChild.start([

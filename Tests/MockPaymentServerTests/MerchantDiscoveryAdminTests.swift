@@ -56,18 +56,26 @@ struct MerchantDiscoveryAdminTests {
                         "profile": "spec",
                         "acp_versions": .array(MockPaymentServer.releasedACPVersions.map { .string($0) }),
                         "discovery": true,
+                        "mcp": [
+                            "results": "tool_result", "errors": "json_rpc", "encoding": "json",
+                            "requires_idempotency_key": true,
+                        ],
                     ]
             )
             let changed = try await transport.execute(
                 adminRequest(
                     server,
                     "/__admin/merchant",
-                    body: #"{"profile": "plain", "acp_versions": ["2025-12-12", "2025-09-29"], "discovery": true}"#
+                    body: #"{"profile": "plain", "acp_versions": ["2025-12-12", "2025-09-29"], "discovery": true, "#
+                        + #""mcp": {"results": "bare", "encoding": "event_stream"}}"#
                 )
             )
-            #expect(
-                changed.json == ["profile": "plain", "acp_versions": ["2025-09-29", "2025-12-12"], "discovery": true]
-            )
+            #expect(changed.json["profile"] == "plain")
+            #expect(changed.json["acp_versions"] == ["2025-09-29", "2025-12-12"])
+            #expect(changed.json["discovery"] == true)
+            #expect(changed.json["mcp"]?["results"] == "bare")
+            #expect(changed.json["mcp"]?["encoding"] == "event_stream")
+            #expect(changed.json["mcp"]?["errors"] == "json_rpc")
             let document = try await Self.discovery(server, transport)
             #expect(document.json["protocol"]?["version"] == "2025-12-12")
             let refused = try await transport.execute(
@@ -86,7 +94,12 @@ struct MerchantDiscoveryAdminTests {
     @Test("The admin API refuses an unknown profile or version and changes nothing")
     func adminRefuses() async throws {
         try await withMockServer { server, transport in
-            for body in [#"{"profile": "django"}"#, #"{"acp_versions": ["2024-01-01"]}"#, #"{"acp_versions": []}"#] {
+            let bodies = [
+                #"{"profile": "django"}"#, #"{"acp_versions": ["2024-01-01"]}"#, #"{"acp_versions": []}"#,
+                #"{"mcp": {"results": "xml"}}"#, #"{"mcp": {"colour": "red"}}"#, #"{"mcp": []}"#,
+                #"{"profile": "plain", "mcp": {"requires_idempotency_key": "yes"}}"#,
+            ]
+            for body in bodies {
                 let response = try await transport.execute(adminRequest(server, "/__admin/merchant", body: body))
                 #expect(response.status == 400, "\(body)")
             }
@@ -97,6 +110,7 @@ struct MerchantDiscoveryAdminTests {
             let current = try await transport.execute(adminRequest(server, "/__admin/merchant"))
             #expect(current.json["profile"] == "spec")
             #expect(current.json["acp_versions"]?.arrayValue?.count == 5)
+            #expect(current.json["mcp"]?["requires_idempotency_key"] == true)
         }
     }
 

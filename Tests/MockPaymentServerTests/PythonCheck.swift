@@ -14,9 +14,15 @@ enum PythonCheck {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("check-\(UUID().uuidString).py")
         try Data(script.utf8).write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
+        return try await Self.run(file: file, arguments: arguments)
+    }
+
+    /// Runs the script at `file` with `arguments`, its environment this process's with `environment` added.
+    static func run(file: URL, arguments: [String], environment: [String: String] = [:]) async throws -> Outcome {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", file.path] + arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         let output = Pipe()
         process.standardOutput = output
         process.standardError = output

@@ -43,16 +43,15 @@ extension MockPaymentCore {
                     "\(request.method) is not allowed on \(request.path)"
                 )
             }
-            let key = try Self.idempotencyKey(request, merchant: merchant)
+            // A tool call of the MCP binding may go without a key when the endpoint allows it.
+            let keyless = request.idempotencyKeyOptional && request.header("idempotency-key") == nil
+            let key = keyless ? nil : try Self.idempotencyKey(request, merchant: merchant)
             let body = try Self.jsonObject(request, merchant: merchant)
             let write = try Self.write(request, segments, merchant: merchant)
             let version = headerVersion ?? merchant.version(ofShape: body, kind: write.kind)
-            let scope = IdempotencyRecords.Scope(
-                family: "acp",
-                caller: apiKey,
-                endpoint: "POST \(request.path)",
-                key: key
-            )
+            let scope = key.map {
+                IdempotencyRecords.Scope(family: "acp", caller: apiKey, endpoint: "POST \(request.path)", key: $0)
+            }
             return self.idempotent(
                 scope: scope,
                 fingerprint: merchant.behaviour.comparesRawBytes ? .raw(request.body) : .json(body),
@@ -211,7 +210,7 @@ extension MockPaymentCore {
         _ write: ACPWrite,
         _ body: JSONValue,
         version: ACPVersion?,
-        key: String,
+        key: String?,
         merchant: MerchantSettings,
         now: Date
     ) -> @Sendable (inout MockState) -> MockResponse {

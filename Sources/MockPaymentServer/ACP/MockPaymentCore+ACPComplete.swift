@@ -5,7 +5,7 @@ import Synchronization
 extension MockPaymentCore {
     /// Complete: charges the credential; an order and a ledger entry on success, a 2xx session
     /// with a `payment_declined` message on a decline, `requires_3ds` when authentication is due.
-    func completeSession(_ id: String, _ request: ACPWriteRequest, key: String, state: inout MockState) -> MockResponse
+    func completeSession(_ id: String, _ request: ACPWriteRequest, key: String?, state: inout MockState) -> MockResponse
     {
         let merchant = request.merchant
         guard var session = self.expireIfDue(id, now: request.now, state: &state) else {
@@ -61,7 +61,7 @@ extension MockPaymentCore {
     }
 
     /// Completes the session with a new order, and enters the order in the ledger.
-    private func placeOrder(_ session: inout CheckoutSession, key: String, now: Date, state: inout MockState) {
+    private func placeOrder(_ session: inout CheckoutSession, key: String?, now: Date, state: inout MockState) {
         let orderID = state.makeID("ord")
         session.status = "completed"
         session.messages = []

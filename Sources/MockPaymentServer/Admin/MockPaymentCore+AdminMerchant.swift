@@ -4,7 +4,8 @@ import Synchronization
 extension MockPaymentCore {
     /// `GET /__admin/merchant` reads the merchant the ACP routes play; `POST` changes the members
     /// it names: `{"profile": "fastapi", "acp_versions": ["2025-09-29"], "discovery": true}`
-    /// (`"discovery": null` follows the profile again).
+    /// (`"discovery": null` follows the profile again; `"mcp": {"results": "bare"}` changes how the
+    /// `/mcp` endpoint answers, see ``MCPBindingBehaviour``).
     func adminMerchant(_ request: MockRequest) -> MockResponse {
         guard request.method == "POST" else { return .json(200, self.merchant.withLock { $0.json }) }
         let family = RouteFamily.admin
@@ -53,6 +54,13 @@ extension MockPaymentCore {
                 )
             }
             settings.servesDiscoveryOverride = discovery.boolValue
+        }
+        if let mcp = body["mcp"] {
+            do {
+                settings.mcp = try settings.mcp.changed(by: mcp)
+            } catch {
+                return family.error(400, code: "invalid", message: error.description, param: error.parameter)
+            }
         }
         self.merchant.withLock { $0 = settings }
         return .json(200, settings.json)

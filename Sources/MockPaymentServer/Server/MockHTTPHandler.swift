@@ -9,7 +9,7 @@ final class MockHTTPHandler: ChannelInboundHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
 
-    private let core: MockPaymentCore
+    let core: MockPaymentCore
     private let raw: RawSocketWriter
     private var head: HTTPRequestHead?
     private var body: [UInt8] = []
@@ -86,8 +86,12 @@ final class MockHTTPHandler: ChannelInboundHandler {
             self.write(self.core.admin(request), context: context, head: head)
             return
         }
+        if family == .mcp {
+            self.handleMCP(request, context: context, head: head)
+            return
+        }
         let fault = self.core.faults.decide(method: request.method, path: request.path)
-        var entry = JournalEntry(
+        let entry = JournalEntry(
             method: request.method,
             path: request.path,
             idempotencyKey: request.header("idempotency-key"),
@@ -95,6 +99,24 @@ final class MockHTTPHandler: ChannelInboundHandler {
             status: nil,
             replayed: false
         )
+        self.perform(request, fault: fault, entry: entry, envelope: nil, context: context, head: head) {
+            self.core.prepare(request)
+        }
+    }
+
+    /// Answers `request` as `prepare` says, with the fault rule that hit it (if any). The journal
+    /// keeps the REST status; a tool call of the MCP binding is answered through its `envelope`.
+    func perform(
+        _ request: MockRequest,
+        fault: FaultRule?,
+        entry: JournalEntry,
+        envelope: MCPToolEnvelope?,
+        context: ChannelHandlerContext,
+        head: HTTPRequestHead,
+        prepare: () -> PreparedResponse
+    ) {
+        var entry = entry
+        let family = RouteFamily(path: request.path)
         switch fault?.action {
         case .resetBeforeCommit?:
             self.core.record(entry)
@@ -109,7 +131,7 @@ final class MockHTTPHandler: ChannelInboundHandler {
             if let retryAfter { response = response.with(header: "Retry-After", retryAfter) }
             entry.status = status
             self.core.record(entry)
-            self.write(response, context: context, head: head)
+            self.write(response, envelope: envelope, context: context, head: head)
             return
         default:
             break
@@ -117,7 +139,7 @@ final class MockHTTPHandler: ChannelInboundHandler {
         if case .latency(let milliseconds)? = fault?.action {
             // The key is claimed first, so the wait is part of processing: a concurrent request
             // with the same key sees it in flight.
-            let prepared = self.core.prepare(request)
+            let prepared = prepare()
             let pending = entry
             let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
             context.eventLoop.scheduleTask(in: .milliseconds(Int64(milliseconds))) {
@@ -131,7 +153,7 @@ final class MockHTTPHandler: ChannelInboundHandler {
                 finished.status = response.status
                 finished.replayed = replayed
                 handler.core.record(finished)
-                handler.write(response, context: context, head: head)
+                handler.write(response, envelope: envelope, context: context, head: head)
             }
             return
         }
@@ -139,26 +161,35 @@ final class MockHTTPHandler: ChannelInboundHandler {
         if case .statusAfterCommit(let status)? = fault?.action {
             answerInstead = family.injected(status: status)
         }
-        switch self.core.prepare(request) {
+        let answer = Answer(fault: fault?.action, envelope: envelope, head: head)
+        switch prepare() {
         case .respond(let response, let replayed):
             entry.replayed = replayed
-            self.deliver(response, fault: fault?.action, entry: entry, context: context, head: head)
+            self.deliver(response, answer, entry: entry, context: context)
         case .process(let process):
-            self.deliver(process(answerInstead), fault: fault?.action, entry: entry, context: context, head: head)
+            self.deliver(process(answerInstead), answer, entry: entry, context: context)
         }
+    }
+
+    /// How a processed request is answered: its post-commit fault, its envelope, its head.
+    struct Answer {
+        let fault: FaultRule.Action?
+        let envelope: MCPToolEnvelope?
+        let head: HTTPRequestHead
     }
 
     /// Sends the response the way the post-commit fault (if any) says.
     private func deliver(
         _ response: MockResponse,
-        fault: FaultRule.Action?,
+        _ answer: Answer,
         entry: JournalEntry,
-        context: ChannelHandlerContext,
-        head: HTTPRequestHead
+        context: ChannelHandlerContext
     ) {
         var entry = entry
         let family = RouteFamily(path: entry.path)
-        switch fault {
+        let head = answer.head
+        let envelope = answer.envelope
+        switch answer.fault {
         case .dropAfterCommit?:
             self.core.record(entry)
             context.close(promise: nil)
@@ -168,7 +199,7 @@ final class MockHTTPHandler: ChannelInboundHandler {
             let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
             context.eventLoop.scheduleTask(in: .milliseconds(Int64(milliseconds))) {
                 let (handler, context) = bound.value
-                handler.write(response, context: context, head: head)
+                handler.write(response, envelope: envelope, context: context, head: head)
             }
         case .statusAfterCommit(let status)?:
             entry.status = status
@@ -176,12 +207,14 @@ final class MockHTTPHandler: ChannelInboundHandler {
             // A replay answers with the saved response; a processed request already carries the status.
             self.write(
                 response.status == status ? response : family.injected(status: status),
+                envelope: envelope,
                 context: context,
                 head: head
             )
         case .truncateBody?:
             entry.status = response.status
             self.core.record(entry)
+            let response = envelope?.wrap(response) ?? response
             var headers = self.headers(of: response)
             headers.replaceOrAdd(name: "Content-Length", value: "\(response.body.count)")
             let status = HTTPResponseStatus(statusCode: response.status)
@@ -197,8 +230,18 @@ final class MockHTTPHandler: ChannelInboundHandler {
         default:
             entry.status = response.status
             self.core.record(entry)
-            self.write(response, context: context, head: head)
+            self.write(response, envelope: envelope, context: context, head: head)
         }
+    }
+
+    /// Writes `response`, through the tool call's envelope when there is one.
+    private func write(
+        _ response: MockResponse,
+        envelope: MCPToolEnvelope?,
+        context: ChannelHandlerContext,
+        head: HTTPRequestHead
+    ) {
+        self.write(envelope?.wrap(response) ?? response, context: context, head: head)
     }
 
     private func headers(of response: MockResponse) -> NIOHTTP1.HTTPHeaders {
@@ -208,7 +251,7 @@ final class MockHTTPHandler: ChannelInboundHandler {
         return headers
     }
 
-    private func write(
+    func write(
         _ response: MockResponse,
         context: ChannelHandlerContext,
         head: HTTPRequestHead,

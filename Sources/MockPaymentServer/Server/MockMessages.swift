@@ -12,6 +12,9 @@ public struct MockRequest: Sendable {
     public var headers: [(name: String, value: String)]
     /// The body bytes.
     public var body: [UInt8]
+    /// Whether an ACP write may go without an `Idempotency-Key` (a tool call of the MCP binding
+    /// whose endpoint does not require one).
+    var idempotencyKeyOptional = false
 
     /// The first value of a header, compared case-insensitively.
     public func header(_ name: String) -> String? {

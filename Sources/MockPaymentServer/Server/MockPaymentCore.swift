@@ -34,7 +34,8 @@ final class MockPaymentCore: Sendable {
             MerchantSettings(
                 profile: configuration.merchantProfile,
                 versions: versions.isEmpty ? ACPVersion.allCases : versions,
-                servesDiscoveryOverride: configuration.servesDiscovery
+                servesDiscoveryOverride: configuration.servesDiscovery,
+                mcp: configuration.mcpBinding
             )
         )
         self.faults = FaultInjector(rules: configuration.faults, seed: configuration.seed)
@@ -48,6 +49,7 @@ final class MockPaymentCore: Sendable {
         case .stripe: self.prepareStripe(request)
         case .acp: self.prepareACP(request)
         case .admin: .respond(self.admin(request), replayed: false)
+        case .mcp: .respond(RouteFamily.mcp.error(404, code: "not_found", message: "not a REST route"), replayed: false)
         }
     }
 

@@ -28,6 +28,9 @@ extension MockPaymentServer {
         /// Whether `/.well-known/acp.json` is served. Defaults to `nil`: the profile decides (on for
         /// `spec`, off for `fastapi` and `plain`).
         public var servesDiscovery: Bool?
+        /// How the `/mcp` endpoint (ACP 2026-04-17's MCP binding) answers. Defaults to
+        /// ``MCPBindingBehaviour/init(results:errors:encoding:requiresIdempotencyKey:)``'s defaults.
+        public var mcpBinding: MCPBindingBehaviour
 
         /// Creates a configuration with the documented defaults.
         public init(
@@ -41,7 +44,8 @@ extension MockPaymentServer {
             clock: any MockClock = SystemMockClock(),
             acpVersions: [String] = MockPaymentServer.releasedACPVersions,
             merchantProfile: MerchantProfile = .spec,
-            servesDiscovery: Bool? = nil
+            servesDiscovery: Bool? = nil,
+            mcpBinding: MCPBindingBehaviour = MCPBindingBehaviour()
         ) {
             self.host = host
             self.port = port
@@ -54,6 +58,7 @@ extension MockPaymentServer {
             self.acpVersions = acpVersions
             self.merchantProfile = merchantProfile
             self.servesDiscovery = servesDiscovery
+            self.mcpBinding = mcpBinding
         }
     }
 }

@@ -127,6 +127,12 @@ public final class MockPaymentServer: Sendable {
         self.core.faults.clear()
     }
 
+    /// Forgets every MCP session `/mcp` has opened, as a restarted server would: the next request
+    /// in one is answered 404 and its client has to initialize again.
+    public func forgetMCPSessions() {
+        self.core.state.withLock { $0.mcpSessions = MCPSessions() }
+    }
+
     /// Clears state, rules, journal and ledger.
     public func reset() {
         self.core.reset()

@@ -45,15 +45,21 @@ public struct JournalEntry: Sendable, Hashable {
     public var status: Int?
     /// Whether the response was a replay of a saved one.
     public var replayed: Bool
+    /// For a request to `/mcp`: its JSON-RPC method (`initialize`, `tools/list`), or
+    /// `tools/call NAME` for a tool call, whose `method` and `path` are those of the REST operation
+    /// it maps to. `nil` for REST.
+    public var mcp: String? = nil
 
     var json: JSONValue {
-        [
+        var json: [String: JSONValue] = [
             "method": .string(self.method), "path": .string(self.path),
             "idempotency_key": self.idempotencyKey.map(JSONValue.string) ?? .null,
             "fault": self.fault.map(JSONValue.string) ?? .null,
             "status": self.status.map { .number(Double($0)) } ?? .string("dropped"),
             "replayed": .bool(self.replayed),
         ]
+        if let mcp = self.mcp { json["mcp"] = .string(mcp) }
+        return .object(json)
     }
 }
 

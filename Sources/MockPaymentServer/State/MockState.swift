@@ -11,6 +11,7 @@ struct MockState {
     var sessions: [String: CheckoutSession] = [:]
     var ledger: [LedgerEntry] = []
     var journal: [JournalEntry] = []
+    var mcpSessions = MCPSessions()
     private var counter = 0
 
     /// A new object id: the prefix, then a number unique within this server's life.
@@ -26,10 +27,14 @@ enum RouteFamily: Sendable {
     case stripe
     case acp
     case admin
+    /// `/mcp`: ACP's MCP binding, whose tool calls are processed as the ACP routes they map to.
+    case mcp
 
     init(path: String) {
         if path.hasPrefix("/v1/") || path == "/v1" {
             self = .stripe
+        } else if path == "/mcp" {
+            self = .mcp
         } else if path.hasPrefix("/__admin") {
             self = .admin
         } else {
@@ -49,7 +54,7 @@ enum RouteFamily: Sendable {
         let object = self.errorObject(status, type: type, code: code, message: message, param: param, extra: extra)
         switch self {
         case .stripe: return .json(status, ["error": .object(object)])
-        case .acp, .admin: return .json(status, .object(object))
+        case .acp, .admin, .mcp: return .json(status, .object(object))
         }
     }
 
@@ -69,7 +74,7 @@ enum RouteFamily: Sendable {
         switch self {
         case .stripe:
             object["type"] = .string(type ?? (status >= 500 ? "api_error" : "invalid_request_error"))
-        case .acp, .admin:
+        case .acp, .admin, .mcp:
             object["type"] = .string(
                 type ?? (status == 503 ? "service_unavailable" : status >= 500 ? "processing_error" : "invalid_request")
             )

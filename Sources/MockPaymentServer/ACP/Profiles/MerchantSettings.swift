@@ -7,6 +7,8 @@ struct MerchantSettings: Sendable {
     var versions: [ACPVersion]
     /// Whether `/.well-known/acp.json` is served; `nil` follows the profile.
     var servesDiscoveryOverride: Bool?
+    /// How the `/mcp` endpoint (ACP's MCP binding) answers.
+    var mcp = MCPBindingBehaviour()
 
     var behaviour: ProfileBehaviour { self.profile.behaviour }
     var servesDiscovery: Bool { self.servesDiscoveryOverride ?? self.behaviour.servesDiscovery }
@@ -20,6 +22,9 @@ struct MerchantSettings: Sendable {
 
     func speaks(_ version: ACPVersion) -> Bool { self.versions.contains(version) }
 
+    /// Whether the `/mcp` endpoint is served: the binding exists from 2026-04-17 on.
+    var servesMCP: Bool { self.newest >= .v20260417 }
+
     /// The newest spoken version among `candidates`, or `nil` when none is spoken.
     func newestSpoken(of candidates: [ACPVersion]) -> ACPVersion? {
         candidates.filter(self.speaks).max()
@@ -29,7 +34,7 @@ struct MerchantSettings: Sendable {
         [
             "profile": .string(self.profile.rawValue),
             "acp_versions": .array(self.versions.map { .string($0.rawValue) }),
-            "discovery": .bool(self.servesDiscovery),
+            "discovery": .bool(self.servesDiscovery), "mcp": self.mcp.json,
         ]
     }
 }
