@@ -134,7 +134,7 @@ struct MCPServerTests {
                 #expect(result["structuredContent"]?["status"] == "invalid_argument")
             }
             let list = try await child.request(99, "tools/list")
-            #expect(list["result"]?["tools"]?.arrayValue?.count == 3)
+            #expect(list["result"]?["tools"]?.arrayValue?.count == 4)
             #expect(server.journal.isEmpty)
             #expect(try await child.close() == 0)
         }
@@ -194,7 +194,7 @@ struct MCPServerTests {
             let all = try await self.start(server, store: CLIChild.storePath())
             let names = try await all.request(1, "tools/list")["result"]?["tools"]?.arrayValue?
                 .compactMap { $0["name"]?.stringValue }
-            #expect(names == ["checkout", "checkout_status", "pay"])
+            #expect(names == ["checkout", "checkout_status", "pay", "refund"])
             let description = try await all.request(2, "tools/list")["result"]?["tools"]?.arrayValue?.first?[
                 "description"
             ]?.stringValue

@@ -24,7 +24,7 @@ actor MCPCheckoutService {
     /// Sends a progress notification: the token, the progress so far and a message.
     typealias Notify = @Sendable (ProgressToken, Double, String) async -> Void
 
-    private struct Run {
+    struct Run {
         let task: Task<CheckoutReport, Never>
         var tokens: [ProgressToken] = []
         var progress = 0.0
@@ -34,7 +34,8 @@ actor MCPCheckoutService {
     let settings: Settings
     private let notify: Notify
     private var limits: MCPSpendingLimits
-    private var runs: [String: Run] = [:]
+    /// The runs in flight, by the identity of their call.
+    var runs: [String: Run] = [:]
 
     init(client: IdempotentClient, settings: Settings, notify: @escaping Notify) {
         self.client = client
@@ -61,6 +62,8 @@ actor MCPCheckoutService {
                 return try await self.run(.checkout(arguments, merchant: self.settings.merchant), progressToken)
             case MCPToolCatalog.pay:
                 return try await self.run(.pay(arguments, merchant: self.settings.paymentMerchant), progressToken)
+            case MCPToolCatalog.refund:
+                return try await self.refund(arguments, progressToken)
             default:
                 return try await self.status(arguments)
             }
@@ -81,10 +84,16 @@ actor MCPCheckoutService {
             try self.limits.admit(taskID: purchase.taskID, amount: purchase.cart.amount, field: purchase.amountField)
             self.runs[key] = Run(task: Task { await self.perform(purchase, key: key) })
         }
+        return try await self.join(key, tool: purchase.tool, taskID: purchase.taskID, token)
+    }
+
+    /// Waits for run `key`, in flight, as one more caller (with its progress token, if any).
+    /// - Throws: `CancellationError` when the caller cancelled (the run goes on).
+    func join(_ key: String, tool: String, taskID: String, _ token: ProgressToken?) async throws -> CallTool.Result {
         if let token { self.runs[key]?.tokens.append(token) }
         guard let task = self.runs[key]?.task, let report = await MCPWait.value(of: task) else {
             if let token { self.runs[key]?.tokens.removeAll { $0 == token } }
-            MCPLog.write("\(purchase.tool) task \(purchase.taskID): the caller cancelled; the run goes on")
+            MCPLog.write("\(tool) task \(taskID): the caller cancelled; the run goes on")
             throw CancellationError()
         }
         return MCPToolResult.make(report.json, isError: MCPToolResult.isError(exitCode: report.exitCode))
@@ -122,7 +131,7 @@ actor MCPCheckoutService {
         "declined", "rejected", "unsupported_version", "canceled", "expired", "usage",
     ]
 
-    private func progress(_ key: String, _ event: CheckoutEvent) async {
+    func progress(_ key: String, _ event: CheckoutEvent) async {
         guard var run = self.runs[key] else { return }
         run.progress += 1
         self.runs[key] = run

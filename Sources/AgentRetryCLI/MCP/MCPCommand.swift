@@ -11,7 +11,7 @@ import MCP
 struct MCPCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mcp",
-        abstract: "Serve checkout, checkout_status and pay as MCP tools over stdio, exactly once per task id.",
+        abstract: "Serve checkout, checkout_status, pay and refund as MCP tools over stdio, exactly once per task id.",
         discussion: "Speaks MCP (JSON-RPC lines) on standard input and output, as MCP hosts spawn servers; logs go "
             + "to standard error. The API key comes from AGENT_RETRY_API_KEY only and is never shown. "
             + "See Documentation/CLI.md for the tools and their schemas."
@@ -24,15 +24,15 @@ struct MCPCommand: AsyncParsableCommand {
     ) var tools = MCPToolCatalog.names.joined(separator: ",")
     @Option(
         name: .customLong("pay-server"),
-        help: "The Stripe-compatible PSP the pay tool pays through (default: --server)."
+        help: "The Stripe-compatible PSP the pay and refund tools go through (default: --server)."
     ) var payServer: String?
     @Option(
         name: .customLong("max-amount-per-task"),
-        help: "Refuse a call whose amount (minor units) is over this, before sending."
+        help: "Refuse a paying call whose amount (minor units) is over this, before sending (not refunds)."
     ) var maxAmountPerTask: Int?
     @Option(
         name: .customLong("max-amount-per-run"),
-        help: "Refuse a call that would bring this process's total (minor units) over this, before sending."
+        help: "Refuse a paying call that would bring this process's total (minor units) over this, before sending."
     ) var maxAmountPerRun: Int?
 
     /// The tools `--tools` names.

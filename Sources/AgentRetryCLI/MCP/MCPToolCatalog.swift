@@ -9,8 +9,10 @@ enum MCPToolCatalog {
     static let checkoutStatus = "checkout_status"
     /// `pay`: one Stripe-compatible PaymentIntent for an amount, created and confirmed.
     static let pay = "pay"
+    /// `refund`: one Stripe-compatible refund of a PaymentIntent, for an amount.
+    static let refund = "refund"
     /// Every tool, in the order `tools/list` gives them.
-    static let names = [checkout, checkoutStatus, pay]
+    static let names = [checkout, checkoutStatus, pay, refund]
 
     /// What every paying tool tells the model about retrying.
     static let retryRule =
@@ -19,6 +21,14 @@ enum MCPToolCatalog {
         + "twice. To retry, ALWAYS reuse the task_id of the first call; NEVER invent a new task_id to retry. "
         + "A new task_id is a new, separate purchase. A status of pending or in_progress_elsewhere means: call "
         + "again later with the same task_id and the same arguments."
+
+    /// What the refund tool tells the model about retrying.
+    static let refundRetryRule =
+        "Safe to retry: calling it again with the SAME task_id and the same arguments (after a timeout, an "
+        + "error, a crash of this server or a re-planned turn) resumes the same refund and never refunds twice. "
+        + "To retry, ALWAYS reuse the task_id of the first call; NEVER invent a new task_id to retry. A new "
+        + "task_id is a new, separate refund. A status of pending or in_progress_elsewhere means: call again "
+        + "later with the same task_id and the same arguments."
 
     /// The tools named in `names`, in catalog order.
     static func tools(_ names: [String]) -> [Tool] {
@@ -73,9 +83,40 @@ enum MCPToolCatalog {
                 ),
                 annotations: .init(destructiveHint: true, idempotentHint: true, openWorldHint: true)
             )
+        case Self.refund:
+            Self.refundTool
         default: nil
         }
     }
+
+    static let refundTool = Tool(
+        name: Self.refund,
+        title: "Refund a payment, exactly once",
+        description: "Refunds amount (integer minor units, e.g. cents) of the Stripe-compatible PaymentIntent "
+            + "payment_intent (such as the payment_intent_id pay returned), once, for the refund task task_id. "
+            + "Returns status: succeeded; processing (created, settling at the PSP); failed (created, then failed "
+            + "at the PSP); rejected (refused, nothing refunded: rejection.code says why, such as amount_too_large "
+            + "or charge_not_refundable); pending; conflict; ... with refund_id, refund_status, amount and reason. "
+            + Self.refundRetryRule + " One task_id is one refund: the same task_id with another payment_intent or "
+            + "amount is a conflict, not a second refund; a second partial refund needs its own task_id. The "
+            + "task_id may be the one of the pay call being refunded. Refunds do not count against the spending "
+            + "limits.",
+        inputSchema: Self.object(
+            [
+                "task_id": [
+                    "type": "string", "minLength": 1, "maxLength": 200,
+                    "description": "The id of this refund, chosen once. Reuse it on every retry of this refund.",
+                ],
+                "payment_intent": [
+                    "type": "string", "minLength": 1, "maxLength": 255,
+                    "description": "The PaymentIntent to refund (pi_...).",
+                ],
+                "amount": ["type": "integer", "minimum": 1, "description": "Minor units (cents) to refund."],
+            ],
+            required: ["task_id", "payment_intent", "amount"]
+        ),
+        annotations: .init(destructiveHint: true, idempotentHint: true, openWorldHint: true)
+    )
 
     static func object(_ properties: [String: Value], required: [String]) -> Value {
         [

@@ -8,6 +8,7 @@ struct MockState {
     var paymentIntents: [String: PaymentIntent] = [:]
     var paymentIntentOrder: [String] = []
     var refunds: [String: JSONValue] = [:]
+    var refundOrder: [String] = []
     var sessions: [String: CheckoutSession] = [:]
     var ledger: [LedgerEntry] = []
     var journal: [JournalEntry] = []

@@ -30,6 +30,14 @@ extension MockPaymentCore {
                 found.map { .json(200, $0) } ?? Self.noSuch("payment_intent", segments[2], param: "intent"),
                 replayed: false
             )
+        case ("GET", 2) where segments == ["v1", "refunds"]:
+            return .respond(self.listRefunds(request), replayed: false)
+        case ("GET", 3) where segments[1] == "refunds":
+            let found = self.state.withLock { $0.refunds[segments[2]] }
+            return .respond(
+                found.map { .json(200, $0) } ?? Self.noSuch("refund", segments[2], param: "refund"),
+                replayed: false
+            )
         case ("POST", _):
             break
         default:
@@ -333,6 +341,7 @@ extension MockPaymentCore {
             "reason": form.values["reason"].map(JSONValue.string) ?? .null,
         ]
         state.refunds[id] = refund
+        state.refundOrder.append(id)
         state.ledger.append(
             LedgerEntry(
                 kind: "refund",
