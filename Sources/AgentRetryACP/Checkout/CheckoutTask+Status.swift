@@ -22,6 +22,8 @@ extension CheckoutTask {
         let lookUpCompletion = paymentToken?.isEmpty == false
         switch self.merchant {
         case .acp(let configuration), .acpMCP(let configuration):
+            // Only the store is read, and the binding keys its calls as REST does: the REST
+            // backend finds the same records for a task run over MCP.
             return try await CheckoutFlow(backend: self.acpBackend(configuration), task: self)
                 .storedStatus(run, completion: lookUpCompletion && cart != nil)
         case .stripe(_, let apiKey):
