@@ -31,13 +31,7 @@ struct ACPInteropMatrixTests {
         cart: String,
         pauseAt: String? = nil
     ) throws -> CLIChild {
-        try CLIChild.start(
-            [
-                "checkout", "--server", server.baseURL, "--api-key", testKey, "--store", store, "--task-id", task,
-                "--cart", cart, "--lease-seconds", "3", "--settle-seconds", "5",
-            ],
-            pauseAt: pauseAt
-        )
+        try CLIChild.checkout(server: server.baseURL, store: store, task: task, cart: cart, pauseAt: pauseAt)
     }
 
     /// Sessions the merchant created: the 2xx answers to create.

@@ -30,15 +30,14 @@ struct ACPMCPCrashMatrixTests {
         task: String,
         cart: String,
         pauseAt: String? = nil
-    )
-        throws -> CLIChild
-    {
-        try CLIChild.start(
-            [
-                "checkout", "--protocol", "acp-mcp", "--server", server.baseURL + "/mcp", "--api-key", testKey,
-                "--store", store, "--task-id", task, "--cart", cart, "--lease-seconds", "3", "--settle-seconds", "5",
-            ],
-            pauseAt: pauseAt
+    ) throws -> CLIChild {
+        try CLIChild.checkout(
+            server: server.baseURL + "/mcp",
+            store: store,
+            task: task,
+            cart: cart,
+            pauseAt: pauseAt,
+            extra: ["--protocol", "acp-mcp"]
         )
     }
 

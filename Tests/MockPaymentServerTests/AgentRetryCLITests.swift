@@ -69,10 +69,7 @@ struct AgentRetryCLITests {
         try await withMockServer(configuration) { server, _ in
             let store = try await self.newStore(kind)
             let first = try self.start(server, store: store, task: "crash-b")
-            let deadline = ContinuousClock.now + .seconds(10)
-            while server.ledger.isEmpty && ContinuousClock.now < deadline {
-                try await Task.sleep(for: .milliseconds(20))
-            }
+            try await server.waitForLedger()
             try await first.kill()
             #expect(server.ledger.count == 1)
             try await Task.sleep(for: .milliseconds(3100))

@@ -40,6 +40,25 @@ struct CLIChild {
         return try Self.start(executable: Self.harness, arguments, environment: ["AGENT_RETRY_PAUSE_AT": pauseAt])
     }
 
+    /// Starts `agent-retry checkout` for `task` at `server` on `store`, with the crash tests' short
+    /// lease (3 s) and settle time (5 s), and `extra` arguments (`--protocol acp-mcp`, say).
+    static func checkout(
+        server: String,
+        store: String,
+        task: String,
+        cart: String,
+        pauseAt: String? = nil,
+        extra: [String] = []
+    ) throws -> CLIChild {
+        try Self.start(
+            [
+                "checkout", "--server", server, "--api-key", testKey, "--store", store, "--task-id", task, "--cart",
+                cart, "--lease-seconds", "3", "--settle-seconds", "5",
+            ] + extra,
+            pauseAt: pauseAt
+        )
+    }
+
     /// Starts `executable ARGUMENTS` with `environment` added to this process's (`nil` removes).
     static func start(
         executable: URL,

@@ -23,13 +23,13 @@ struct CheckoutCLITests {
         pauseAt: String? = nil,
         extra: [String] = []
     ) throws -> CLIChild {
-        try CLIChild.start(
-            [
-                "checkout", "--server", server.baseURL, "--api-key", testKey, "--store", store, "--task-id", task,
-                "--cart", cart,
-                "--lease-seconds", "3", "--settle-seconds", "5",
-            ] + extra,
-            pauseAt: pauseAt
+        try CLIChild.checkout(
+            server: server.baseURL,
+            store: store,
+            task: task,
+            cart: cart,
+            pauseAt: pauseAt,
+            extra: extra
         )
     }
 
@@ -85,10 +85,7 @@ struct CheckoutCLITests {
             let store = CLIChild.storePath()
             let cart = try Self.cartFile()
             let first = try self.start(server, store: store, task: "stalled", cart: cart)
-            let deadline = ContinuousClock.now + .seconds(15)
-            while server.orders.isEmpty && ContinuousClock.now < deadline {
-                try await Task.sleep(for: .milliseconds(20))
-            }
+            try await server.waitForLedger("order")
             try await first.kill()
             #expect(server.orders.count == 1)
             try await Task.sleep(for: .milliseconds(3100))

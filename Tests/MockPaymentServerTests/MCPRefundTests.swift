@@ -110,10 +110,7 @@ struct MCPRefundTests {
                 )
             ])
             first.sendRequest(2, "tools/call", MCPChild.call("refund", Self.refund("kill", intent)))
-            let deadline = ContinuousClock.now + .seconds(15)
-            while Self.refunds(server).isEmpty && ContinuousClock.now < deadline {
-                try await Task.sleep(for: .milliseconds(20))
-            }
+            try await server.waitForLedger("refund")
             try #require(Self.refunds(server).count == 1, "the refund never reached the PSP")
             try await first.kill()
             #expect(!first.received.contains { $0["id"] == 2 }, "the killed server had answered already")

@@ -34,10 +34,7 @@ struct MCPServerOverBindingTests {
             let store = CLIChild.storePath()
             let first = try await Self.start(server, store: store)
             first.sendRequest(1, "tools/call", MCPChild.call("checkout", MCPServerTests.checkout("both-mcp")))
-            let deadline = ContinuousClock.now + .seconds(15)
-            while server.orders.isEmpty && ContinuousClock.now < deadline {
-                try await Task.sleep(for: .milliseconds(20))
-            }
+            try await server.waitForLedger("order")
             try #require(server.orders.count == 1, "the complete never reached the merchant")
             try await first.kill()
             try await Task.sleep(for: .milliseconds(3100))

@@ -42,10 +42,7 @@ struct MCPServerTests {
             let store = CLIChild.storePath()
             let first = try await self.start(server, store: store)
             first.sendRequest(1, "tools/call", MCPChild.call("checkout", Self.checkout("mcp-kill")))
-            let deadline = ContinuousClock.now + .seconds(15)
-            while server.orders.isEmpty && ContinuousClock.now < deadline {
-                try await Task.sleep(for: .milliseconds(20))
-            }
+            try await server.waitForLedger("order")
             try #require(server.orders.count == 1, "the complete never reached the merchant")
             try await first.kill()
             #expect(!first.received.contains { $0["id"] == 1 }, "the killed server had answered already")

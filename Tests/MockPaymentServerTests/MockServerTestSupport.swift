@@ -115,3 +115,14 @@ func completeBody(token: String, authentication: String? = nil) -> String {
     return "{\"payment_data\": {\"handler_id\": \"card_tokenized\", "
         + "\"instrument\": {\"type\": \"card\", \"credential\": {\"type\": \"spt\", \"token\": \"\(token)\"}}}\(auth)}"
 }
+
+extension MockPaymentServer {
+    /// Waits until the ledger holds an entry of `kind` (any kind when `nil`), or `timeout` passes:
+    /// how a crash test knows the effect it kills the client after has happened.
+    func waitForLedger(_ kind: String? = nil, timeout: Duration = .seconds(15)) async throws {
+        let deadline = ContinuousClock.now + timeout
+        while !self.ledger.contains(where: { kind == nil || $0.kind == kind }) && ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+    }
+}
