@@ -83,7 +83,8 @@ enum MCPHTTPClientScript {
                     body = json.dumps(request["body"]).encode()
                 else:
                     body = None
-                results.append(exchange(plan["url"], request.get("method", "POST"), request.get("path", "/mcp"), headers, body))
+                method, path = request.get("method", "POST"), request.get("path", "/mcp")
+                results.append(exchange(plan["url"], method, path, headers, body))
             return {"results": results}
 
         def post(url, session, message):
@@ -129,7 +130,9 @@ enum MCPHTTPClientScript {
             answers = list(sse_messages(response))
             conn.close()
             deadline = time.time() + 20
-            while time.time() < deadline and not any(n.get("method") == "notifications/progress" for n in notifications):
+            def progressed():
+                return any(n.get("method") == "notifications/progress" for n in notifications)
+            while time.time() < deadline and not progressed():
                 time.sleep(0.05)
             time.sleep(0.5)
             return {"get_status": get.status, "answers": answers, "notifications": list(notifications)}
