@@ -1,3 +1,4 @@
+import AgentRetryTesting
 import Foundation
 import Synchronization
 
@@ -10,9 +11,6 @@ enum PythonCheck {
         let output: String
     }
 
-    /// Serializes launches: a process started while another is being set up can inherit its pipes.
-    static let launches = Mutex(())
-
     static func run(_ script: String, arguments: [String]) async throws -> Outcome {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("check-\(UUID().uuidString).py")
         try Data(script.utf8).write(to: file)
@@ -23,7 +21,7 @@ enum PythonCheck {
         let output = Pipe()
         process.standardOutput = output
         process.standardError = output
-        try Self.launches.withLock { _ in try process.run() }
+        try ChildProcessLaunches.lock.withLock { _ in try process.run() }
         let text = await withCheckedContinuation { continuation in
             Thread {
                 let data = output.fileHandleForReading.readDataToEndOfFile()

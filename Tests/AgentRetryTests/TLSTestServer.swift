@@ -1,5 +1,6 @@
 import AgentRetryTesting
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -50,7 +51,7 @@ final class TLSTestServer {
         ]
         self.process.standardOutput = FileHandle.nullDevice
         self.process.standardError = FileHandle.nullDevice
-        try self.process.run()
+        try ChildProcessLaunches.lock.withLock { _ in try self.process.run() }
         try await self.waitUntilListening()
     }
 
@@ -86,7 +87,7 @@ final class TLSTestServer {
         process.arguments = arguments
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
-        try process.run()
+        try ChildProcessLaunches.lock.withLock { _ in try process.run() }
         while process.isRunning {
             try await Task.sleep(for: .milliseconds(10))
         }

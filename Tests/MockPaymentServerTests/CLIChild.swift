@@ -1,4 +1,5 @@
 import AgentRetry
+import AgentRetryTesting
 import Foundation
 import Synchronization
 
@@ -14,9 +15,6 @@ struct CLIChild {
     let stderr: Pipe
 
     static var executable: URL { Self.product("agent-retry") }
-
-    /// One launch at a time, across every suite.
-    static let launches = Mutex(())
 
     /// An executable product of this package, built beside the tests.
     static func product(_ name: String) -> URL {
@@ -76,7 +74,7 @@ struct CLIChild {
         process.standardError = child.stderr
         // Foundation's Process.run is not safe to call from several threads at once on Linux:
         // the suites launching children in parallel take turns.
-        try Self.launches.withLock { _ in try process.run() }
+        try ChildProcessLaunches.lock.withLock { _ in try process.run() }
         return child
     }
 

@@ -1,4 +1,5 @@
 import AgentRetry
+import AgentRetryTesting
 import Foundation
 import Synchronization
 import Testing
@@ -19,7 +20,7 @@ struct ExecutableMerchantTests {
         ]
         let output = Pipe()
         process.standardOutput = output
-        try CLIChild.launches.withLock { _ in try process.run() }
+        try ChildProcessLaunches.lock.withLock { _ in try process.run() }
         defer { if process.isRunning { process.terminate() } }
         let line = await ExecutableTests.firstLine(of: output)
         let baseURL = String(line.dropFirst("listening on ".count))
@@ -48,7 +49,7 @@ struct ExecutableMerchantTests {
         let errors = Pipe()
         process.standardError = errors
         process.standardOutput = Pipe()
-        try CLIChild.launches.withLock { _ in try process.run() }
+        try ChildProcessLaunches.lock.withLock { _ in try process.run() }
         let status = try await ExecutableTests.waitForExit(process, within: .seconds(10))
         #expect(status != nil && status != 0)
         if status == nil { process.terminate() }

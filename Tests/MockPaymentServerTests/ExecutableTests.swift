@@ -1,4 +1,5 @@
 import AgentRetry
+import AgentRetryTesting
 import Foundation
 import Synchronization
 import Testing
@@ -61,7 +62,7 @@ struct ExecutableTests {
         process.arguments = ["--port", "0", "--seed", "7", "--faults", faults.path]
         let output = Pipe()
         process.standardOutput = output
-        try CLIChild.launches.withLock { _ in try process.run() }
+        try ChildProcessLaunches.lock.withLock { _ in try process.run() }
         let line = await Self.firstLine(of: output)
         #expect(line.wholeMatch(of: /listening on http:\/\/127\.0\.0\.1:\d+/) != nil, "first line: \(line)")
         let baseURL = String(line.dropFirst("listening on ".count))
@@ -95,7 +96,7 @@ struct ExecutableTests {
         let errors = Pipe()
         process.standardError = errors
         process.standardOutput = Pipe()
-        try CLIChild.launches.withLock { _ in try process.run() }
+        try ChildProcessLaunches.lock.withLock { _ in try process.run() }
         let status = try await Self.waitForExit(process, within: .seconds(10))
         #expect(status != nil && status != 0)
         let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)

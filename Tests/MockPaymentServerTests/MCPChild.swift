@@ -1,4 +1,5 @@
 import AgentRetry
+import AgentRetryTesting
 import Foundation
 import Synchronization
 
@@ -36,7 +37,7 @@ final class MCPChild: Sendable {
         process.standardInput = stdin
         process.standardOutput = stdout
         process.standardError = stderr
-        try CLIChild.launches.withLock { _ in try process.run() }
+        try ChildProcessLaunches.lock.withLock { _ in try process.run() }
         let child = MCPChild(process: process, input: stdin.fileHandleForWriting)
         child.read(stdout.fileHandleForReading, standardOutput: true)
         child.read(stderr.fileHandleForReading, standardOutput: false)

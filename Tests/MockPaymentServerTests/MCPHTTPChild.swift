@@ -1,4 +1,5 @@
 import AgentRetry
+import AgentRetryTesting
 import Foundation
 import Synchronization
 
@@ -37,7 +38,7 @@ final class MCPHTTPChild: Sendable {
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = stdout
         process.standardError = stderr
-        try CLIChild.launches.withLock { _ in try process.run() }
+        try ChildProcessLaunches.lock.withLock { _ in try process.run() }
         let outputs = ChildOutputs()
         outputs.read(stdout.fileHandleForReading, standardOutput: true)
         outputs.read(stderr.fileHandleForReading, standardOutput: false)

@@ -1,3 +1,4 @@
+import AgentRetryTesting
 import Foundation
 import Synchronization
 
@@ -26,7 +27,7 @@ enum PythonCheck {
         let output = Pipe()
         process.standardOutput = output
         process.standardError = output
-        try CLIChild.launches.withLock { _ in try process.run() }
+        try ChildProcessLaunches.lock.withLock { _ in try process.run() }
         let text = await withCheckedContinuation { continuation in
             Thread {
                 let data = output.fileHandleForReading.readDataToEndOfFile()
