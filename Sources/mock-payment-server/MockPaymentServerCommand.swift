@@ -14,7 +14,7 @@ struct MockPaymentServerCommand: AsyncParsableCommand {
     @Option(help: "The address to bind.")
     var host = "127.0.0.1"
 
-    @Option(help: "The port; 0 picks a free one.")
+    @Option(help: "The port, 1 to 65535; 0 picks a free one (the first line printed names it).")
     var port = 4242
 
     @Option(help: "Seeds every random fault decision.")
@@ -50,35 +50,33 @@ struct MockPaymentServerCommand: AsyncParsableCommand {
     @Flag(help: "Let /mcp process writes without meta.idempotency_key (without idempotency).")
     var mcpOptionalIdempotencyKey = false
 
-    mutating func validate() throws {
-        if let list = self.acpVersions {
-            do {
-                try MockPaymentServer.validateACPVersions(Self.versionNames(list))
-            } catch {
-                throw ValidationError("--acp-versions: \(error.description)")
-            }
-        }
-    }
+    @Option(help: "Close a connection idle this many seconds between requests; 0 never does.")
+    var idleTimeout: Double = 60
 
-    private static func versionNames(_ list: String) -> [String] {
-        list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    @Option(help: "Serve at most this many connections at once; one more is answered 503 and closed.")
+    var maxConnections = 1024
+
+    @Option(
+        help: ArgumentHelp(
+            "Require this token in X-Admin-Token on every /__admin request (better: the environment variable "
+                + "\(Self.adminTokenVariable), which other users cannot read in the process list).",
+            valueName: "token"
+        )
+    )
+    var adminToken: String?
+
+    @Option(
+        name: .customLong("allowed-host"),
+        help: "Also answer requests addressed to this host name, with any port (repeatable; for a container or proxy)."
+    )
+    var allowedHosts: [String] = []
+
+    mutating func validate() throws {
+        _ = try self.configuration()
     }
 
     mutating func run() async throws {
-        var configuration = MockPaymentServer.Configuration(
-            host: self.host,
-            port: self.port,
-            seed: self.seed,
-            merchantProfile: self.merchantProfile,
-            servesDiscovery: self.discovery,
-            mcpBinding: MCPBindingBehaviour(
-                results: self.mcpResults,
-                errors: self.mcpErrors,
-                encoding: self.mcpEncoding,
-                requiresIdempotencyKey: !self.mcpOptionalIdempotencyKey
-            )
-        )
-        if let list = self.acpVersions { configuration.acpVersions = Self.versionNames(list) }
+        var configuration = try self.configuration()
         if let path = self.faults {
             guard let data = FileManager.default.contents(atPath: path) else {
                 throw ValidationError("cannot read the faults file \(path)")

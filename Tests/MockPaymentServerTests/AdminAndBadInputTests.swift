@@ -13,7 +13,10 @@ struct AdminAndBadInputTests {
         _ path: String,
         _ body: String? = nil
     ) -> HTTPRequest {
-        HTTPRequest(method: method, url: server.baseURL + path, body: body.map { Array($0.utf8) })
+        var request = HTTPRequest(method: method, url: server.baseURL + path, body: body.map { Array($0.utf8) })
+        // Admin writes must be JSON (a web page cannot send JSON across origins without a preflight).
+        if method != .get { request.headers.add(name: "Content-Type", value: "application/json") }
+        return request
     }
 
     @Test("Rules are added (one or an array), listed and cleared over HTTP; the journal and ledger read back")

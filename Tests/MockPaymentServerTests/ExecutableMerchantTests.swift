@@ -26,11 +26,9 @@ struct ExecutableMerchantTests {
         let baseURL = String(line.dropFirst("listening on ".count))
         try await HTTPTransport.withTransport { transport in
             let merchant = try await transport.execute(HTTPRequest(url: baseURL + "/__admin/merchant"))
-            #expect(
-                merchant.json == [
-                    "profile": "fastapi", "acp_versions": ["2025-09-29", "2026-01-16"], "discovery": true,
-                ]
-            )
+            #expect(merchant.json["profile"] == "fastapi")
+            #expect(merchant.json["acp_versions"] == ["2025-09-29", "2026-01-16"])
+            #expect(merchant.json["discovery"] == true)
             let discovery = try await transport.execute(HTTPRequest(url: baseURL + "/.well-known/acp.json"))
             #expect(discovery.json["protocol"]?["supported_versions"] == ["2025-09-29", "2026-01-16"])
         }

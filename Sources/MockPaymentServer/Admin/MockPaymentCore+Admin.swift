@@ -2,8 +2,10 @@ import AgentRetry
 import Synchronization
 
 extension MockPaymentCore {
-    /// `/__admin`: fault rules, the request journal, the ledger, the merchant, and reset.
+    /// `/__admin`: fault rules, the request journal, the ledger, the merchant, and reset; each
+    /// request with the admin token when one is configured, each write as JSON.
     func admin(_ request: MockRequest) -> MockResponse {
+        if let refusal = self.requestGuard.adminRefusal(request) { return refusal }
         let family = RouteFamily.admin
         switch (request.method, request.path) {
         case ("GET", "/__admin/faults"):

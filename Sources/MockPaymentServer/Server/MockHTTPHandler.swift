@@ -17,6 +17,9 @@ final class MockHTTPHandler: ChannelInboundHandler {
     /// The `Request-Id` of the request being answered, echoed on its response. The pipelining
     /// handler lets one request at a time through, so it cannot be overwritten before the answer.
     private var requestID: String?
+    /// Where the connection is in its exchange: what an idle timeout may close (see
+    /// `MockHTTPHandler+Idle.swift`).
+    private(set) var phase = ConnectionPhase.betweenRequests
 
     init(core: MockPaymentCore, raw: RawSocketWriter) {
         self.core = core
@@ -27,6 +30,7 @@ final class MockHTTPHandler: ChannelInboundHandler {
         switch self.unwrapInboundIn(data) {
         case .head(let head):
             self.head = head
+            self.phase = .receiving
             self.body = []
             self.bodyTooLarge = false
         case .body(let chunk):
@@ -40,6 +44,7 @@ final class MockHTTPHandler: ChannelInboundHandler {
         case .end:
             guard let head = self.head else { return }
             self.head = nil
+            self.phase = .answering
             self.handle(context: context, request: Self.request(head, body: self.body), head: head)
         }
     }
@@ -72,6 +77,12 @@ final class MockHTTPHandler: ChannelInboundHandler {
     private func handle(context: ChannelHandlerContext, request: MockRequest, head: HTTPRequestHead) {
         self.requestID = request.header("request-id")
         let family = RouteFamily(path: request.path)
+        let isHTTP10 = head.version.major == 1 && head.version.minor == 0
+        let port = context.channel.localAddress?.port ?? 0
+        if let refusal = self.core.requestGuard.refusal(request, family: family, isHTTP10: isHTTP10, localPort: port) {
+            self.write(refusal, context: context, head: head, closeAfter: self.bodyTooLarge)
+            return
+        }
         if self.bodyTooLarge {
             let limit = self.core.configuration.maximumRequestBodySize
             self.write(
@@ -257,6 +268,7 @@ final class MockHTTPHandler: ChannelInboundHandler {
         head: HTTPRequestHead,
         closeAfter: Bool = false
     ) {
+        self.phase = .betweenRequests
         var headers = self.headers(of: response)
         headers.replaceOrAdd(name: "Content-Length", value: "\(response.body.count)")
         let close = closeAfter || !head.isKeepAlive

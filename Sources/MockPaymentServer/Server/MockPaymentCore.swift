@@ -19,6 +19,8 @@ final class MockPaymentCore: Sendable {
     let configuration: MockPaymentServer.Configuration
     /// The merchant the ACP routes play: profile, versions, discovery.
     let merchant: Mutex<MerchantSettings>
+    /// Refuses foreign hosts and origins everywhere, and unguarded writes to the admin API.
+    let requestGuard: RequestGuard
     private let boundBaseURL = Mutex("")
 
     /// `http://HOST:PORT` once the socket is bound: links and permalinks point here.
@@ -39,6 +41,7 @@ final class MockPaymentCore: Sendable {
             )
         )
         self.faults = FaultInjector(rules: configuration.faults, seed: configuration.seed)
+        self.requestGuard = RequestGuard(configuration)
     }
 
     var clock: any MockClock { self.configuration.clock }

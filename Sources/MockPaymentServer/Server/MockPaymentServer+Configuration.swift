@@ -3,8 +3,9 @@ extension MockPaymentServer {
     public struct Configuration: Sendable {
         /// The address to bind. Defaults to `127.0.0.1`.
         public var host: String
-        /// The port; `0` picks a free one. Defaults to `0`, which suits tests (the executable
-        /// defaults to 4242).
+        /// The port, from 1 to 65535; `0` picks a free one. Defaults to `0`, which suits tests (the
+        /// executable defaults to 4242). Any other value makes ``MockPaymentServer/start(_:)`` throw
+        /// before binding.
         public var port: Int
         /// Seeds every random fault decision. Defaults to `0`.
         public var seed: UInt64
@@ -31,6 +32,21 @@ extension MockPaymentServer {
         /// How the `/mcp` endpoint (ACP 2026-04-17's MCP binding) answers. Defaults to
         /// ``MCPBindingBehaviour/init(results:errors:encoding:requiresIdempotencyKey:)``'s defaults.
         public var mcpBinding: MCPBindingBehaviour
+        /// How long a connection may sit idle between requests (or stalled in the middle of sending
+        /// one) before the server closes it; `nil` never closes one. A response the server itself
+        /// holds (a `latency` or `stall_after_commit` fault) is not idleness. Defaults to 60 seconds.
+        public var idleTimeout: Duration?
+        /// How many connections are served at once, at least 1; one more is answered 503
+        /// `too_many_connections` and closed. Defaults to 1024.
+        public var maximumConnections: Int
+        /// A token every `/__admin` request must carry in `X-Admin-Token`, never in
+        /// `Authorization` (which carries the payment API key); `nil` asks for none. Printable
+        /// ASCII without spaces; never printed, logged or echoed. Defaults to `nil`.
+        public var adminToken: String?
+        /// Host names accepted in `Host` and `Origin`, with any port, besides the server's own
+        /// (`localhost`, `127.0.0.1`, `[::1]` and ``host``, with the bound port): the name a
+        /// container network or a proxy gives the server. Defaults to none.
+        public var allowedHosts: [String]
 
         /// Creates a configuration with the documented defaults.
         public init(
@@ -45,7 +61,11 @@ extension MockPaymentServer {
             acpVersions: [String] = MockPaymentServer.releasedACPVersions,
             merchantProfile: MerchantProfile = .spec,
             servesDiscovery: Bool? = nil,
-            mcpBinding: MCPBindingBehaviour = MCPBindingBehaviour()
+            mcpBinding: MCPBindingBehaviour = MCPBindingBehaviour(),
+            idleTimeout: Duration? = .seconds(60),
+            maximumConnections: Int = 1024,
+            adminToken: String? = nil,
+            allowedHosts: [String] = []
         ) {
             self.host = host
             self.port = port
@@ -59,6 +79,10 @@ extension MockPaymentServer {
             self.merchantProfile = merchantProfile
             self.servesDiscovery = servesDiscovery
             self.mcpBinding = mcpBinding
+            self.idleTimeout = idleTimeout
+            self.maximumConnections = maximumConnections
+            self.adminToken = adminToken
+            self.allowedHosts = allowedHosts
         }
     }
 }

@@ -38,27 +38,51 @@ public final class MockPaymentServer: Sendable {
     }
 
     /// Binds and starts a server.
-    /// Throws ``ConfigurationError`` when `configuration.acpVersions` is empty or names an unknown version.
+    /// Throws ``ConfigurationError`` before binding anything when the configuration does not pass
+    /// ``Configuration/validate()`` (a port outside 0 to 65535, no or an unknown ACP version, ...).
     public static func start(_ configuration: Configuration = Configuration()) async throws -> MockPaymentServer {
-        try Self.validateACPVersions(configuration.acpVersions)
+        try configuration.validate()
         let core = MockPaymentCore(configuration: configuration)
-        let tracker = ConnectionTracker()
+        let tracker = ConnectionTracker(limit: configuration.maximumConnections)
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .serverChannelOption(.backlog, value: 512)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelInitializer { channel in
-                tracker.track(channel)
+                let admission = tracker.admit(channel)
                 return channel.eventLoop.makeCompletedFuture {
-                    let raw = RawSocketWriter()
-                    try channel.pipeline.syncOperations.addHandler(raw)
-                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
-                    try channel.pipeline.syncOperations.addHandler(MockHTTPHandler(core: core, raw: raw))
+                    try Self.configurePipeline(of: channel, admission: admission, core: core)
                 }
             }
             .bind(host: configuration.host, port: configuration.port)
             .get()
         return MockPaymentServer(channel: channel, core: core, host: configuration.host, connections: tracker)
+    }
+
+    /// A served connection: the idle timeout, the raw writer of the `garbage` fault, HTTP, the
+    /// mock. One over the limit: HTTP and the refuser.
+    private static func configurePipeline(
+        of channel: any Channel,
+        admission: ConnectionTracker.Admission,
+        core: MockPaymentCore
+    ) throws {
+        let pipeline = channel.pipeline.syncOperations
+        let configuration = core.configuration
+        switch admission {
+        case .served:
+            if let idle = configuration.idleTimeout {
+                try pipeline.addHandler(IdleStateHandler(allTimeout: TimeAmount(idle)))
+            }
+            let raw = RawSocketWriter()
+            try pipeline.addHandler(raw)
+            try pipeline.configureHTTPServerPipeline(withErrorHandling: true)
+            try pipeline.addHandler(MockHTTPHandler(core: core, raw: raw))
+        case .refused:
+            try pipeline.configureHTTPServerPipeline(withErrorHandling: true)
+            try pipeline.addHandler(ConnectionRefuser(configuration: configuration, answers: true))
+        case .dropped:
+            try pipeline.addHandler(ConnectionRefuser(configuration: configuration, answers: false))
+        }
     }
 
     /// Runs `body` with a server started with `configuration`, and shuts the server down
@@ -136,22 +160,5 @@ public final class MockPaymentServer: Sendable {
     /// Clears state, rules, journal and ledger.
     public func reset() {
         self.core.reset()
-    }
-}
-
-/// Keeps the open connections, so shutdown can close them.
-final class ConnectionTracker: Sendable {
-    private let connections = Mutex<[ObjectIdentifier: any Channel]>([:])
-
-    var open: [any Channel] {
-        self.connections.withLock { Array($0.values) }
-    }
-
-    func track(_ channel: any Channel) {
-        let id = ObjectIdentifier(channel)
-        self.connections.withLock { $0[id] = channel }
-        channel.closeFuture.whenComplete { _ in
-            _ = self.connections.withLock { $0.removeValue(forKey: id) }
-        }
     }
 }
