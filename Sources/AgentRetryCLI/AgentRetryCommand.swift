@@ -1,3 +1,4 @@
+import AgentRetry
 import ArgumentParser
 import Foundation
 
@@ -13,7 +14,10 @@ package struct AgentRetryCommand: AsyncParsableCommand {
         ]
     )
 
-    /// Runs the command; usage errors exit with 2 (not ArgumentParser's 64), as documented.
+    /// Runs the command. Every exit prints one JSON object on standard output: the command's own,
+    /// or, for an error the command did not report (a bad option, a failed validation, an error
+    /// thrown before the command could print), `{"status": "usage" or "error", "message": ...}`
+    /// with exit 2 (not ArgumentParser's 64) or 1. `--help` alone prints text.
     package static func main() async {
         do {
             var command = try parseAsRoot()
@@ -28,8 +32,12 @@ package struct AgentRetryCommand: AsyncParsableCommand {
                 print(fullMessage(for: error))
                 Foundation.exit(0)
             }
+            // A command that printed its report ends with an ExitCode of its own.
+            if error is ExitCode { Foundation.exit(code.rawValue) }
+            let usage = code == .validationFailure
             FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
-            Foundation.exit(code == .validationFailure ? 2 : code.rawValue)
+            CommandOutput.report(["status": usage ? "usage" : "error", "message": .string(message(for: error))])
+            Foundation.exit(usage ? 2 : code.rawValue)
         }
     }
 }

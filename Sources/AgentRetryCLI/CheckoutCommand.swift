@@ -28,6 +28,10 @@ struct CheckoutCommand: AsyncParsableCommand {
         help: "The credential (ACP token, Stripe PaymentMethod); else the cart's payment_token."
     ) var paymentToken: String?
 
+    func validate() throws {
+        try TaskIDOption.validate(self.taskID)
+    }
+
     func run() async throws {
         let report = await self.perform()
         FileHandle.standardOutput.write(Data(report.json.serialized() + [UInt8(ascii: "\n")]))

@@ -1,3 +1,4 @@
+import AgentRetry
 import AgentRetryACP
 import ArgumentParser
 import Foundation
@@ -12,6 +13,16 @@ enum CheckoutMerchant {
     static func validate(protocol name: String) throws {
         guard Self.protocols.contains(name) else {
             throw ValidationError("--protocol must be one of \(Self.protocols.joined(separator: ", "))")
+        }
+    }
+
+    /// Throws the usage error for a base URL (`--server`, `--pay-server`) that cannot be sent to,
+    /// naming the option and the part at fault.
+    static func validate(url: String, option: String) throws {
+        do {
+            try RequestTarget.validate(url)
+        } catch {
+            throw ValidationError("\(option): \(error.message)")
         }
     }
 

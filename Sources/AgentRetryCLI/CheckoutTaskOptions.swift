@@ -25,6 +25,7 @@ struct CheckoutTaskOptions: ParsableArguments {
 
     func validate() throws {
         try CheckoutMerchant.validate(protocol: self.paymentProtocol)
+        try CheckoutMerchant.validate(url: self.server, option: "--server")
         guard (1...100).contains(self.maxGenerations) else {
             throw ValidationError("--max-generations must be between 1 and 100")
         }

@@ -27,6 +27,10 @@ struct StoreOptions: ParsableArguments {
     ) var initialBackoff: Double = 0.5
     @Option(name: .customLong("request-timeout"), help: "One attempt's timeout in seconds (connect included).")
     var requestTimeout: Double = 30
+    @Option(
+        name: .customLong("max-response-bytes"),
+        help: "The largest response body kept, in bytes (default 10 MiB); a larger one is not kept."
+    ) var maxResponseBytes = 10 * 1024 * 1024
 
     func validate() throws {
         if PostgresIdempotencyStore.Configuration.isConnectionString(self.store) {
@@ -51,11 +55,15 @@ struct StoreOptions: ParsableArguments {
         guard self.requestTimeout >= 0.05, self.requestTimeout <= 3600 else {
             throw ValidationError("--request-timeout must be between 0.05 and 3600 seconds")
         }
+        guard (1...(1 << 30)).contains(self.maxResponseBytes) else {
+            throw ValidationError("--max-response-bytes must be between 1 and \(1 << 30)")
+        }
     }
 
-    /// The transport, with the attempt timeout asked for.
+    /// The transport, with the attempt timeout and the response size asked for.
     func makeTransport() -> HTTPTransport {
         var configuration = HTTPTransport.Configuration()
+        configuration.maximumResponseBodySize = self.maxResponseBytes
         let timeout = Duration.milliseconds(Int64(self.requestTimeout * 1000))
         configuration.timeout = .init(connect: min(timeout, .seconds(10)), total: timeout)
         return HTTPTransport(configuration: configuration)

@@ -114,6 +114,9 @@ extension PostgresIdempotencyStore {
             guard let components = URLComponents(string: connectionString) else { throw invalid("is not a URL") }
             guard let host = components.host, !host.isEmpty else { throw invalid("names no host") }
             guard let username = components.user, !username.isEmpty else { throw invalid("names no user") }
+            if let port = components.port, !Self.ports.contains(port) {
+                throw invalid("the port \(port) is not between 1 and 65535")
+            }
             let database = String(components.path.dropFirst())
             guard !database.isEmpty, !database.contains("/") else {
                 throw invalid("names no database (postgres://USER@HOST:PORT/DATABASE)")
@@ -155,6 +158,24 @@ extension PostgresIdempotencyStore {
                 }
             }
             self.tls = TLS(mode: mode, rootCertificatePath: rootCertificatePath)
+        }
+
+        /// The TCP ports a server can listen on.
+        static let ports = 1...65535
+
+        /// Throws `IdempotencyStoreError.Code.invalidConfiguration` for settings no connection can
+        /// be opened with (a port outside 1...65535, which would otherwise wrap to another port, an
+        /// empty host); ``PostgresIdempotencyStore/connect(_:logger:)`` calls it before connecting.
+        public func validate() throws(IdempotencyStoreError) {
+            guard Self.ports.contains(self.port) else {
+                throw IdempotencyStoreError(
+                    code: .invalidConfiguration,
+                    message: "the port \(self.port) is not between 1 and 65535"
+                )
+            }
+            guard !self.host.isEmpty else {
+                throw IdempotencyStoreError(code: .invalidConfiguration, message: "the host is empty")
+            }
         }
 
         /// `HOST:PORT/DATABASE`, what errors and logs name.

@@ -37,6 +37,7 @@ public final class PostgresIdempotencyStore: IdempotencyStore {
         _ configuration: Configuration,
         logger: Logger = Logger(label: "agentretry.postgres", factory: { _ in SwiftLogNoOpLogHandler() })
     ) async throws(IdempotencyStoreError) -> PostgresIdempotencyStore {
+        try configuration.validate()
         let store = try PostgresIdempotencyStore(configuration: configuration, logger: logger)
         do {
             try await store.probe()

@@ -3,13 +3,34 @@ public struct IdempotentCallError: Error, Sendable, CustomStringConvertible {
     /// What happened.
     public struct Code: Sendable, Hashable, CustomStringConvertible {
         enum Base: Hashable {
-            case bodyChanged, payloadMismatch, inFlightAtServer, inProgressElsewhere, needsReconciliation
-            case retryAfterBeyondLimit, keyDerivation, store
+            case bodyChanged, targetChanged, credentialsChanged, payloadMismatch, inFlightAtServer, inProgressElsewhere
+            case needsReconciliation, retryAfterBeyondLimit, keyDerivation, store
+            case invalidRequest, refusedByTransport, responseBodyTooLarge
         }
         let base: Base
         /// The intent was invoked again with another body; nothing was sent. Start over with a new
         /// generation of the intent to send a different request.
         public static let bodyChanged = Code(base: .bodyChanged)
+        /// The intent was invoked again for another target than its first request (another method,
+        /// scheme, host, port, path or PSP profile); nothing was sent. A request to another endpoint
+        /// is another intent.
+        public static let targetChanged = Code(base: .targetChanged)
+        /// The intent was invoked again with other credentials than its first request (another
+        /// `Authorization`, `X-API-Key` or `Stripe-Account` header); nothing was sent. Resume it with
+        /// the credentials it started with.
+        public static let credentialsChanged = Code(base: .credentialsChanged)
+        /// The request cannot be sent (a URL that is not absolute `http(s)` or has a port outside
+        /// 1...65535, a space in the URL, a header name that is not a token, CR, LF or NUL in a
+        /// header value): refused before anything was stored or sent.
+        public static let invalidRequest = Code(base: .invalidRequest)
+        /// The transport refused the request before any byte of it left (a certificate that does not
+        /// verify, say): nothing reached the server, and the record stays resumable (`prepared`, or
+        /// `pending` when an earlier attempt may have been processed).
+        public static let refusedByTransport = Code(base: .refusedByTransport)
+        /// The server answered with a status that is not a success and a body over the transport's
+        /// limit: the outcome is kept `pending` (never `failed`) until it is looked up. A 2xx with such
+        /// a body is a success instead (``IdempotentResult/responseBodyOmitted``).
+        public static let responseBodyTooLarge = Code(base: .responseBodyTooLarge)
         /// The server says the key was used with another request (422, or Stripe's 400
         /// `idempotency_error`). Never re-sent.
         public static let payloadMismatch = Code(base: .payloadMismatch)

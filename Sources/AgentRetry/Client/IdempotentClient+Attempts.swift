@@ -135,6 +135,8 @@ extension IdempotentClient {
         case .failure(let error):
             switch error.code {
             case .bodyChanged: self.counters.conflict("body_changed")
+            case .targetChanged: self.counters.conflict("target_changed")
+            case .credentialsChanged: self.counters.conflict("credentials_changed")
             case .payloadMismatch:
                 // A conflict the store kept from an earlier call is not counted again.
                 if case .finish = ending.write { self.counters.conflict("payload_mismatch") }

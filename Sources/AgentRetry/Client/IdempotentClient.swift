@@ -100,8 +100,9 @@ public final class IdempotentClient: Sendable {
     ///     successful response; it is committed in the same write as the outcome and returned in
     ///     ``IdempotentResult/anchor`` by this and every later call of the intent.
     /// - Returns: `succeeded`, `failed` or `pending`, with the response and how it was obtained.
-    /// - Throws: ``IdempotentCallError`` for conflicts, leases held elsewhere, reconciliation,
-    ///   store failures.
+    /// - Throws: ``IdempotentCallError`` for a request that cannot be sent (nothing is stored),
+    ///   conflicts (another body, target or credentials than the intent's first request), leases
+    ///   held elsewhere, reconciliation, store failures.
     public func send(
         _ request: HTTPRequest,
         intent: IdempotencyIntent,
@@ -109,8 +110,10 @@ public final class IdempotentClient: Sendable {
         reconcile: Lookup? = nil,
         anchor: (@Sendable (HTTPResponse) -> String?)? = nil
     ) async throws(IdempotentCallError) -> IdempotentResult {
+        // A request that cannot be sent is refused before anything is stored: no record is left.
+        let target = try Self.checkedTarget(of: request)
         let (derivedKey, intentFingerprint) = try self.derive(intent, profile: profile)
-        let fingerprint = Self.fingerprint(of: request)
+        let fingerprint = self.fingerprint(of: request, target: target, profile: profile)
         let now = self.environment.now()
         // The store resumes an unfinished record of this intent under its own key (an earlier time
         // bucket, or a key derived under another secret), else inserts one under the derived key.
@@ -152,7 +155,12 @@ public final class IdempotentClient: Sendable {
             canLookUp: reconcile != nil,
             anchor: anchor
         )
-        let decider = RetryDecider(record: stored, requestFingerprint: fingerprint, settings: settings)
+        let decider = RetryDecider(
+            record: stored,
+            requestFingerprint: fingerprint,
+            settings: settings,
+            derivedKey: derivedKey
+        )
         return try await self.perform(
             request,
             decider: decider,
@@ -243,18 +251,17 @@ public final class IdempotentClient: Sendable {
         }
     }
 
-    static func fingerprint(of request: HTTPRequest) -> RequestFingerprint {
-        let body = request.body ?? []
-        let contentType = request.headers.first(name: "Content-Type")?.lowercased() ?? ""
-        if contentType.contains("json"), let json = try? JSONValue(parsing: body),
-            let fingerprint = try? RequestFingerprint.json(json)
-        {
-            return fingerprint
+    /// The request's target, or ``IdempotentCallError/Code-swift.struct/invalidRequest`` when the
+    /// transport would refuse it (``HTTPRequest`` validation: the URL, the method, the headers).
+    static func checkedTarget(of request: HTTPRequest) throws(IdempotentCallError) -> RequestTarget {
+        if let problem = request.validationProblem() {
+            throw IdempotentCallError(.invalidRequest, key: nil, message: "refused before sending: \(problem.message)")
         }
-        if contentType.isEmpty || contentType.contains("x-www-form-urlencoded") {
-            return RequestFingerprint.form(String(decoding: body, as: UTF8.self))
+        do {
+            return try RequestTarget(url: request.url)
+        } catch {
+            throw IdempotentCallError(.invalidRequest, key: nil, message: "refused before sending: \(error.message)")
         }
-        return RequestFingerprint.bytes(body)
     }
 }
 

@@ -25,4 +25,15 @@ public struct IdempotentResult: Sendable {
     /// The task's anchor kept with the outcome (see the `anchor` parameter of
     /// ``IdempotentClient/send(_:intent:profile:reconcile:anchor:)``), if any.
     public var anchor: String? = nil
+
+    /// The header the client marks a kept 2xx response with when its body was larger than the
+    /// transport's limit and was not kept: its value says so in words.
+    public static let bodyOmittedHeader = "AgentRetry-Body-Omitted"
+
+    /// Whether the call succeeded but the response's body was over the transport's
+    /// ``HTTPTransport/Configuration-swift.struct/maximumResponseBodySize`` and was not kept: the
+    /// response has the status and an empty body.
+    public var responseBodyOmitted: Bool {
+        self.response?.headers.first(name: Self.bodyOmittedHeader) != nil
+    }
 }

@@ -14,7 +14,9 @@ public enum FailureClass: String, Sendable, Hashable, CaseIterable, CustomString
     /// acted on it: re-send only with the same idempotency key.
     case mayHaveBeenProcessed
     /// Re-sending cannot help: certificate verification failure, malformed URL, unsupported
-    /// protocol, response body over the cap. Says nothing about whether the server acted on it.
+    /// protocol (each only when no request byte can have left), or a response body over the cap
+    /// (``HTTPTransportError/Code-swift.struct/responseBodyTooLarge``: the server answered, with
+    /// ``HTTPTransportError/responseStatus``). A custom transport reports `definitive` the same way.
     case definitive
 
     /// The case's name.

@@ -1,12 +1,11 @@
 extension HTTPRequest {
-    /// Why the request must not be sent, if anything: checked before a byte leaves.
+    /// Why the request must not be sent, if anything: checked before a byte leaves (and, by
+    /// ``IdempotentClient``, before anything is stored). The URL is read by ``RequestTarget``.
     func validationProblem() -> (code: HTTPTransportError.Code, message: String)? {
-        let lowered = self.url.lowercased()
-        guard lowered.hasPrefix("http://") || lowered.hasPrefix("https://") else {
-            return (.invalidRequest, "the URL is not an absolute http or https URL")
-        }
-        if self.url.utf8.contains(where: { $0 <= 0x20 || $0 == 0x7F }) {
-            return (.invalidRequest, "the URL contains a space or a control character")
+        do {
+            try RequestTarget.validate(self.url)
+        } catch {
+            return (.invalidRequest, error.message)
         }
         if self.method.rawValue.isEmpty || !self.method.rawValue.utf8.allSatisfy(HTTPHeaders.isTokenByte) {
             return (.invalidRequest, "the method is not an RFC 9110 token")

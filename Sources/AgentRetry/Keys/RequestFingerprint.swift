@@ -1,13 +1,19 @@
 import Crypto
 
-/// A request body's fingerprint, kept beside its key: re-invoking an intent with another body is
-/// refused before anything is sent.
+/// A request's fingerprint, kept beside its key: re-invoking an intent with another body, for
+/// another target or with other credentials is refused before anything is sent.
 ///
 /// JSON bodies are fingerprinted by their RFC 8785 canonical form (key order and `1.0` vs `1` do not
 /// matter, `null` differs from absent, array order matters), form bodies by their decoded,
-/// sorted pairs, anything else by its bytes. The fingerprint is SHA-256 in hex.
+/// sorted pairs, anything else by its bytes. The body's fingerprint is SHA-256 in hex.
+///
+/// ``IdempotentClient`` adds two parts (see `Documentation/Keys.md`): the digest of the request's
+/// target (method, scheme, host, port, path, PSP profile) and a keyed digest of its credential
+/// headers, so its records hold `BODY.TARGET.CREDENTIALS`. Records written before hold `BODY` alone,
+/// and only their body is compared.
 public struct RequestFingerprint: RawRepresentable, Sendable, Hashable, CustomStringConvertible {
-    /// 64 lower-case hex characters.
+    /// 64 lower-case hex characters (the body's fingerprint), optionally followed by `.` and the
+    /// target's digest and `.` and the credentials' digest (64 each).
     public let rawValue: String
 
     /// Wraps a stored fingerprint.
@@ -47,6 +53,53 @@ public struct RequestFingerprint: RawRepresentable, Sendable, Hashable, CustomSt
 
     /// The hex digest.
     public var description: String { self.rawValue }
+
+    /// The fingerprint of the body alone: what ``json(_:)``, ``form(_:)`` and ``bytes(_:)`` make.
+    public var body: RequestFingerprint {
+        guard let dot = self.rawValue.firstIndex(of: ".") else { return self }
+        return RequestFingerprint(rawValue: String(self.rawValue[..<dot]))
+    }
+
+    /// The target's digest, when the fingerprint has one.
+    package var target: String? { self.part(1) }
+
+    /// The credentials' digest, when the fingerprint has one.
+    package var credentials: String? { self.part(2) }
+
+    /// This body's fingerprint with the target's and the credentials' digests.
+    package func adding(target: String, credentials: String) -> RequestFingerprint {
+        RequestFingerprint(rawValue: "\(self.body.rawValue).\(target).\(credentials)")
+    }
+
+    /// What differs between a request's fingerprint and the `stored` one of its intent, if anything:
+    /// the body first, then the target (when the stored one has it), then the credentials (when
+    /// the stored one has them and `comparingCredentials`).
+    package func difference(
+        from stored: RequestFingerprint,
+        comparingCredentials: Bool
+    ) -> Difference? {
+        if self.body != stored.body { return .body }
+        if let target = stored.target, target != self.target { return .target }
+        if comparingCredentials, let credentials = stored.credentials, credentials != self.credentials {
+            return .credentials
+        }
+        return nil
+    }
+
+    /// Which part of a request's fingerprint differs from the stored one.
+    package enum Difference: Sendable, Hashable {
+        /// The body.
+        case body
+        /// The method, scheme, host, port, path or profile.
+        case target
+        /// A credential header (`Authorization`, `X-API-Key`, `Stripe-Account`).
+        case credentials
+    }
+
+    private func part(_ index: Int) -> String? {
+        let parts = self.rawValue.split(separator: ".", omittingEmptySubsequences: false)
+        return parts.count > index ? String(parts[index]) : nil
+    }
 }
 
 extension String {

@@ -19,6 +19,12 @@ extension RetryDecider {
             self.mayHaveBeenProcessed = true
             verdict = self.policy.verdict(for: received, profile: self.settings.profile, now: now)
         case .failure(let error):
+            if error.code == .responseBodyTooLarge { return self.oversized(error, now: now, jitter: jitter) }
+            if let refusal = Self.refusal(error) {
+                // Refused before a byte left: no attempt, no outcome, the record as unsent as it was.
+                self.record.attempts -= 1
+                return self.stop(failing: self.error(refusal, "refused before sending: \(error.message)"), now: now)
+            }
             verdict = self.policy.verdict(for: error)
             // A request that provably never left is no attempt.
             if error.failureClass == .notSent { self.record.attempts -= 1 } else { self.mayHaveBeenProcessed = true }
@@ -38,8 +44,10 @@ extension RetryDecider {
             if let anchor = self.settings.anchor { self.record.anchor = anchor(response) ?? self.record.anchor }
             return self.finish(.succeeded, response, replayed: replayed, now: now)
         case .failed:
-            // A definitive response, or a definitive transport error (a malformed URL, failed
-            // verification, a body over the cap): re-sending cannot help, so the failure is kept.
+            // A definitive response: re-sending cannot help, so the failure is kept. (Definitive
+            // transport errors never get here: they were refused before sending, or a body over
+            // the cap after the server answered.)
+            guard let response else { return self.stop(now: now) }
             return self.finish(.failed, response, replayed: replayed, now: now)
         case .conflict(.payloadMismatch):
             let record = self.written(.conflict, response, now: now)
@@ -135,6 +143,8 @@ extension RetryDecider {
                 case .replayedServerError(let status):
                     "the \(self.settings.profile.name) key replays a saved \(status); "
                         + "the outcome must be looked up, not re-sent"
+                case .oversizedAnswer:
+                    "the server's answer was over the transport's size limit; the outcome must be looked up"
                 }
             let write: Ending.Write = persist.map { .finish($0) } ?? .releaseLease
             return .end(
@@ -152,12 +162,21 @@ extension RetryDecider {
             // Still unknown, and the next invocation looks again.
             return .end(Ending(write: .releaseLease, result: .success(self.pending)))
         case .nothing:
+            if case .oversizedAnswer = self.lookupReason {
+                // The record is pending already: still unknown, and the next invocation tries again.
+                let error = self.error(
+                    .responseBodyTooLarge,
+                    "the server's answer was over the transport's size limit and the lookup found nothing; "
+                        + "the outcome stays pending"
+                )
+                return .end(Ending(write: .releaseLease, result: .failure(error)))
+            }
             let message =
                 switch self.lookupReason {
                 case .replayedServerError:
                     "the \(self.settings.profile.name) key replays a saved server error "
                         + "and the lookup found nothing; not sent again"
-                case .retentionPassed, nil:
+                case .retentionPassed, .oversizedAnswer, nil:
                     "the outcome is unknown and the \(self.settings.profile.name) key retention has passed; "
                         + "nothing was sent"
                 }

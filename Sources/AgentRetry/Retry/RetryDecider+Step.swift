@@ -41,6 +41,9 @@ extension RetryDecider {
         case retentionPassed
         /// The PSP saved a server error under the key and replays it to every re-send.
         case replayedServerError(status: Int)
+        /// The server answered with a status that is not a success and a body over the transport's
+        /// limit (`nil`: the status was not read).
+        case oversizedAnswer(status: Int?)
     }
 
     /// What the caller's lookup found.

@@ -44,10 +44,15 @@ package struct RetryDecider: Sendable {
     }
 
     /// The response headers kept with an outcome.
-    static let keptHeaderNames = ["Idempotent-Replayed", "Retry-After", "Content-Type", "Request-Id"]
+    static let keptHeaderNames = [
+        "Idempotent-Replayed", "Retry-After", "Content-Type", "Request-Id", IdempotentResult.bodyOmittedHeader,
+    ]
 
     let settings: Settings
     let requestFingerprint: RequestFingerprint
+    /// The key derived now: a record under another key (another secret or time bucket) was
+    /// fingerprinted under another secret, so its credentials' digest cannot be compared.
+    let derivedKey: IdempotencyKey?
     /// The record as the decider last had it written, or found it.
     package internal(set) var record: IdempotencyRecord
     /// When the sending started (after the lease was taken): the deadline's origin.
@@ -60,9 +65,17 @@ package struct RetryDecider: Sendable {
     var lookupReason: LookupReason?
 
     /// Starts deciding for `record`, the intent's record as the store's first write returned it.
-    package init(record: IdempotencyRecord, requestFingerprint: RequestFingerprint, settings: Settings) {
+    /// - Parameter derivedKey: The key the intent derives to now; the credentials' digest of a
+    ///   record under another key is not compared. `nil` compares it always.
+    package init(
+        record: IdempotencyRecord,
+        requestFingerprint: RequestFingerprint,
+        settings: Settings,
+        derivedKey: IdempotencyKey? = nil
+    ) {
         self.settings = settings
         self.requestFingerprint = requestFingerprint
+        self.derivedKey = derivedKey
         self.record = record
         self.mayHaveBeenProcessed = record.attempts > 0 && record.state != .prepared
     }
@@ -72,19 +85,11 @@ package struct RetryDecider: Sendable {
 
     /// The first step, given whether the store's first write took the lease.
     package mutating func begin(leased: Bool, now: Date) -> Step {
-        guard self.record.requestFingerprint == self.requestFingerprint else {
-            return .end(
-                Ending(
-                    write: .none,
-                    result: .failure(
-                        self.error(
-                            .bodyChanged,
-                            "this intent was first sent with another body; "
-                                + "start a new generation of the intent to send a different request"
-                        )
-                    )
-                )
-            )
+        // A record that was never sent may take another request once its lease is held; any
+        // other record refuses one at once.
+        if let difference = self.difference(from: self.record), !self.record.neverSent {
+            let write: Ending.Write = leased ? .releaseLease : .none
+            return .end(Ending(write: write, result: .failure(self.changed(difference))))
         }
         if let kept = self.keptAnswer(releasing: leased) { return kept }
         return leased ? self.leased(self.record, now: now) : .acquireLease
@@ -94,6 +99,16 @@ package struct RetryDecider: Sendable {
     package mutating func leased(_ current: IdempotencyRecord, now: Date) -> Step {
         self.record = current
         self.mayHaveBeenProcessed = current.attempts > 0 && current.state != .prepared
+        if let difference = self.difference(from: current) {
+            guard current.neverSent else {
+                return .end(Ending(write: .releaseLease, result: .failure(self.changed(difference))))
+            }
+            // Nothing was ever sent under this key: the request asked for now is the intent's.
+            self.record.requestFingerprint = self.requestFingerprint
+        } else if current.requestFingerprint.target == nil, !current.state.isTerminal {
+            // A record written before targets were kept learns this request's.
+            self.record.requestFingerprint = self.requestFingerprint
+        }
         // The holder waited for may have finished it, or been told 422 meanwhile: never re-sent.
         if let kept = self.keptAnswer(releasing: true) { return kept }
         if current.attempts > 0 && current.state != .prepared && now >= current.clientExpiresAt {
@@ -101,6 +116,38 @@ package struct RetryDecider: Sendable {
         }
         self.startedAt = now
         return self.send(now: now)
+    }
+
+    /// What differs between the request asked for and `record`'s, if anything.
+    func difference(from record: IdempotencyRecord) -> RequestFingerprint.Difference? {
+        self.requestFingerprint.difference(
+            from: record.requestFingerprint,
+            comparingCredentials: self.derivedKey.map { $0 == record.key } ?? true
+        )
+    }
+
+    /// The error of a request that differs from its intent's first one.
+    func changed(_ difference: RequestFingerprint.Difference) -> IdempotentCallError {
+        switch difference {
+        case .body:
+            self.error(
+                .bodyChanged,
+                "this intent was first sent with another body; "
+                    + "start a new generation of the intent to send a different request"
+            )
+        case .target:
+            self.error(
+                .targetChanged,
+                "this intent was first sent to another target (method, scheme, host, port, path or PSP profile); "
+                    + "nothing was sent: a request to another endpoint is another intent"
+            )
+        case .credentials:
+            self.error(
+                .credentialsChanged,
+                "this intent was first sent with other credentials (Authorization, X-API-Key or Stripe-Account); "
+                    + "nothing was sent: resume it with the credentials it started with, or start another intent"
+            )
+        }
     }
 
     /// The answer of a record that ended (a kept outcome, or a kept conflict), with no request;

@@ -6,7 +6,8 @@ import Metrics
 /// - `agentretry_client_retries_total`, dimension `reason`: re-sends, by ``RetryReason``.
 /// - `agentretry_client_replays_total`: responses the PSP profile calls replays
 ///   (``PSPProfile/replayHeaderNames``, `Idempotent-Replayed: true` by default).
-/// - `agentretry_client_conflicts_total`, dimension `kind`: `payload_mismatch`, `in_flight`, `body_changed`.
+/// - `agentretry_client_conflicts_total`, dimension `kind`: `payload_mismatch`, `in_flight`, `body_changed`,
+///   `target_changed`, `credentials_changed`.
 /// - `agentretry_client_store_hits_total`: outcomes returned from the store with no request.
 struct ClientCounters: Sendable {
     let attempts = Counter(label: "agentretry_client_attempts_total")
@@ -18,7 +19,9 @@ struct ClientCounters: Sendable {
         }
     )
     private let conflicts: [String: Counter] = Dictionary(
-        uniqueKeysWithValues: ["payload_mismatch", "in_flight", "body_changed"].map {
+        uniqueKeysWithValues: [
+            "payload_mismatch", "in_flight", "body_changed", "target_changed", "credentials_changed",
+        ].map {
             ($0, Counter(label: "agentretry_client_conflicts_total", dimensions: [("kind", $0)]))
         }
     )

@@ -55,7 +55,7 @@ struct ACPBackend: CheckoutBackend {
             let intent = self.createIntent(run, generation: generation, version: version)
             guard let record = try await self.task.storedRecord(intent, profile: .acp, log: log) else { continue }
             let body = self.createBody(run, generation: generation, version: version)
-            let sameCart = record.requestFingerprint == (try? RequestFingerprint.json(body))
+            let sameCart = record.requestFingerprint.body == (try? RequestFingerprint.json(body))
             // The version whose create record holds the anchor is the version of the session.
             if record.state == .succeeded, let id = record.anchor, let bytes = record.outcome?.body,
                 let created = try? CheckoutSession(parsing: bytes)

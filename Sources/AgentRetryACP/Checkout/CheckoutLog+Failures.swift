@@ -49,14 +49,18 @@ extension CheckoutLog {
             case .inProgressElsewhere: .inProgressElsewhere
             case .store where leaseLost: .inProgressElsewhere
             case .store, .keyDerivation: .store
-            case .payloadMismatch, .bodyChanged: .conflict
+            case .payloadMismatch, .bodyChanged, .targetChanged, .credentialsChanged: .conflict
+            case .invalidRequest: .invalidConfiguration
             default: .merchant
             }
         let message =
-            callError.code == .bodyChanged
-            ? "task \(self.taskID) was started with another cart or another step body; "
-                + "a different purchase needs another task id"
-            : callError.message
+            switch callError.code {
+            case .bodyChanged:
+                "task \(self.taskID) was started with another cart or another step body; "
+                    + "a different purchase needs another task id"
+            case .targetChanged, .credentialsChanged: "task \(self.taskID): \(callError.message)"
+            default: callError.message
+            }
         return self.error(code, message, underlying: callError)
     }
 

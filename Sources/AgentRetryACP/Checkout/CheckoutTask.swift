@@ -32,6 +32,14 @@ public struct CheckoutTask: Sendable {
             }
         }
 
+        /// The API key; never printed.
+        var apiKey: String {
+            switch self {
+            case .acp(let configuration), .acpMCP(let configuration): configuration.apiKey
+            case .stripe(_, let apiKey): apiKey
+            }
+        }
+
         /// The protocol and the URL, without the API key.
         public var description: String {
             switch self {
@@ -124,6 +132,17 @@ public struct CheckoutTask: Sendable {
                 code: .invalidConfiguration,
                 message: "acpVersion must be a YYYY-MM-DD date such as \(ACPVersion.latest)"
             )
+        }
+        do {
+            try RequestTarget.validate(self.merchant.baseURL)
+        } catch {
+            throw CheckoutTaskError(
+                code: .invalidConfiguration,
+                message: "the merchant's base URL is not usable: \(error)"
+            )
+        }
+        if self.merchant.apiKey.utf8.contains(where: { $0 == 0x0D || $0 == 0x0A || $0 == 0x00 }) {
+            throw CheckoutTaskError(code: .invalidConfiguration, message: "the API key contains CR, LF or NUL")
         }
         let run = CheckoutRun(taskID: taskID, cart: cart, token: paymentToken)
         switch self.merchant {

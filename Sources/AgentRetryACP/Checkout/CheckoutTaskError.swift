@@ -12,11 +12,13 @@ public struct CheckoutTaskError: Error, Sendable, CustomStringConvertible {
         let base: Base
         /// The cart or the payment token is not usable (no lines, a bad quantity, no unit amount for Stripe, no token).
         public static let invalidCart = Code(base: .invalidCart)
-        /// The task's configuration is not usable (an ``ACPVersion`` that is not a `YYYY-MM-DD` date).
+        /// The task's configuration is not usable (an ``ACPVersion`` that is not a `YYYY-MM-DD` date, a
+        /// merchant base URL that is not absolute `http(s)` or has a port outside 1...65535).
         /// Nothing was sent.
         public static let invalidConfiguration = Code(base: .invalidConfiguration)
-        /// An idempotency conflict: the task re-run with another cart, or a key the merchant says
-        /// was used with another body (422). Nothing is re-sent.
+        /// An idempotency conflict: the task re-run with another cart, or with another API key once
+        /// a step was sent, or a key the merchant says was used with
+        /// another body (422). Nothing is re-sent.
         public static let conflict = Code(base: .conflict)
         /// The outcome of a step is unknown and the merchant's key retention has passed, or the
         /// anchored session is unknown to the merchant (404): look it up before starting anew.

@@ -54,7 +54,8 @@ struct StripeBackend: CheckoutBackend {
         let intent = self.createIntent(run, generation: generation)
         guard let record = try await self.task.storedRecord(intent, profile: .stripe, log: log) else { return nil }
         let sameCart =
-            record.requestFingerprint == .form(StripeCheckout.formBody(self.createFields(run, generation: generation)))
+            record.requestFingerprint.body
+            == .form(StripeCheckout.formBody(self.createFields(run, generation: generation)))
         var anchor: CheckoutAnchor<StripePaymentIntent>?
         if record.state == .succeeded, let id = record.anchor, let body = record.outcome?.body,
             let created = StripePaymentIntent(body)

@@ -120,6 +120,7 @@ public struct ACPClient: Sendable {
 
     /// `GET /checkout_sessions/{id}`, retried on any failure that a safe request may retry.
     public func retrieve(_ id: String) async throws(ACPClientError) -> CheckoutSession {
+        try self.checkBaseURL()
         let url = "\(self.configuration.baseURL)/checkout_sessions/\(try Self.pathSegment(id))"
         let response = try await SafeRead(client: self.client).get(url, headers: self.headers(json: false))
         return try Self.decode(response, apiVersion: self.version)
@@ -167,6 +168,7 @@ public struct ACPClient: Sendable {
         anchor: (@Sendable (HTTPResponse) -> String?)? = nil,
         through client: IdempotentClient? = nil
     ) async throws(ACPClientError) -> ACPResponse<CheckoutSession> {
+        try self.checkBaseURL()
         let request = HTTPRequest(
             method: .post,
             url: self.configuration.baseURL + path,
@@ -238,5 +240,15 @@ public struct ACPClient: Sendable {
             )
         }
         return id
+    }
+
+    /// Throws ``ACPClientError/Code-swift.struct/invalidArgument`` when the base URL cannot be sent
+    /// to (not absolute `http(s)`, a port outside 1...65535, a space): checked before any request.
+    func checkBaseURL() throws(ACPClientError) {
+        do {
+            try RequestTarget.validate(self.configuration.baseURL)
+        } catch {
+            throw ACPClientError(code: .invalidArgument, message: "the merchant's base URL is not usable: \(error)")
+        }
     }
 }

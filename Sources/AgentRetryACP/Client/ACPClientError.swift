@@ -22,7 +22,8 @@ public struct ACPClientError: Error, Sendable, CustomStringConvertible {
         public static let malformedResponse = Code(base: .malformedResponse)
         /// A GET that could not reach the merchant after its retries.
         public static let unreachable = Code(base: .unreachable)
-        /// An argument that cannot be sent, such as a session id with a slash.
+        /// An argument that cannot be sent, such as a session id with a slash, a base URL with a port
+        /// outside 1...65535, or an API key with CR or LF. Nothing was sent.
         public static let invalidArgument = Code(base: .invalidArgument)
         /// The code's name.
         public var description: String { "\(self.base)" }
@@ -69,8 +70,9 @@ public struct ACPClientError: Error, Sendable, CustomStringConvertible {
     init(idempotentCall error: IdempotentCallError, apiVersion: ACPVersion? = nil) {
         let code: Code =
             switch error.code {
-            case .payloadMismatch, .bodyChanged: .conflict
-            case .inFlightAtServer, .retryAfterBeyondLimit: .pending
+            case .payloadMismatch, .bodyChanged, .targetChanged, .credentialsChanged: .conflict
+            case .inFlightAtServer, .retryAfterBeyondLimit, .responseBodyTooLarge: .pending
+            case .invalidRequest: .invalidArgument
             default: .idempotency
             }
         self.init(

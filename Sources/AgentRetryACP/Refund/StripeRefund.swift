@@ -83,6 +83,11 @@ public struct StripeRefund: Sendable, CustomReflectable {
                 message: "a task id, a PaymentIntent id and an amount of at least 1 are required"
             )
         }
+        do {
+            try RequestTarget.validate(self.baseURL)
+        } catch {
+            throw StripeRefundError(code: .invalidArgument, message: "the PSP's base URL is not usable: \(error)")
+        }
         let stripe = StripeCheckout(client: self.client, baseURL: self.baseURL, apiKey: self.apiKey)
         let form = StripeCheckout.formBody(Self.fields(taskID: taskID, paymentIntent: paymentIntent, amount: amount))
         let request = HTTPRequest(

@@ -8,7 +8,8 @@ public struct StripeRefundError: Error, Sendable, CustomStringConvertible {
     public struct Code: Sendable, Hashable, CustomStringConvertible {
         enum Base: Hashable { case invalidArgument, conflict, inProgressElsewhere, needsReconciliation, store, psp }
         let base: Base
-        /// An empty task id or PaymentIntent id, or an amount under 1. Nothing was sent.
+        /// An empty task id or PaymentIntent id, an amount under 1, or a PSP base URL that cannot be
+        /// sent to (not absolute `http(s)`, a port outside 1...65535). Nothing was sent.
         public static let invalidArgument = Code(base: .invalidArgument)
         /// The task was asked before with another PaymentIntent or amount (nothing sent), or Stripe
         /// says the key was used with another request (its `idempotency_error`). A different refund

@@ -48,7 +48,7 @@ enum StripeRefundVerdict: Sendable, Equatable {
     ///   - message: The call error's message.
     static func read(_ code: IdempotentCallError.Code, leaseLost: Bool, message: String) -> StripeRefundVerdict {
         switch code {
-        case .inFlightAtServer, .retryAfterBeyondLimit:
+        case .inFlightAtServer, .retryAfterBeyondLimit, .responseBodyTooLarge:
             .pending("the PSP is still processing the refund or asked to wait; call again later to resume it")
         case .bodyChanged:
             .failure(
@@ -56,7 +56,10 @@ enum StripeRefundVerdict: Sendable, Equatable {
                 "this task id was first used to refund another PaymentIntent or amount; a different refund needs "
                     + "another task id"
             )
+        case .targetChanged, .credentialsChanged:
+            .failure(.conflict, "this task id was first sent otherwise: \(message)")
         case .payloadMismatch: .failure(.conflict, message)
+        case .invalidRequest: .failure(.invalidArgument, message)
         case .inProgressElsewhere: .failure(.inProgressElsewhere, message)
         case .store where leaseLost: .failure(.inProgressElsewhere, message)
         case .needsReconciliation: .failure(.needsReconciliation, message)

@@ -69,6 +69,7 @@ struct MCPCommand: AsyncParsableCommand {
     }
 
     func validate() throws {
+        if let payServer = self.payServer { try CheckoutMerchant.validate(url: payServer, option: "--pay-server") }
         let names = self.toolNames
         guard !names.isEmpty else { throw ValidationError("--tools must name at least one tool") }
         for name in names where !MCPToolCatalog.names.contains(name) {
@@ -127,6 +128,7 @@ struct MCPCommand: AsyncParsableCommand {
         let server = await makeServer()
         var logger = Logger(label: "agent-retry.mcp") { StreamLogHandler.standardError(label: $0) }
         logger.logLevel = .warning
+        CommandOutput.takeOver()
         try await server.start(transport: StdioTransport(logger: logger))
         MCPLog.write("serving \(serving) on stdio")
         await server.waitUntilCompleted()

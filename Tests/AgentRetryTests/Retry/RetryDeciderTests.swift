@@ -102,10 +102,10 @@ struct RetryDeciderTests {
     static let cases: [Case] = [
         // Before the lease: what the store's first write returned.
         Case(
-            name: "another body under the same intent",
+            name: "another body under the same intent, once sent",
             decide: {
-                var decider = Self.decider(fingerprint: .form("amount=200"))
-                return decider.begin(leased: true, now: Self.now)
+                var decider = Self.decider(Self.record(.pending, attempts: 1), fingerprint: .form("amount=200"))
+                return decider.begin(leased: false, now: Self.now)
             },
             expected: "end none error bodyChanged"
         ),
@@ -216,9 +216,9 @@ struct RetryDeciderTests {
             expected: "end finish failed 500 result failed"
         ),
         Case(
-            name: "a definitive transport error",
+            name: "a definitive transport error: refused before sending, no attempt, nothing kept as failed",
             decide: { Self.received(Self.failure(.definitive)) },
-            expected: "end finish failed - result failed"
+            expected: "end finish prepared - error refusedByTransport"
         ),
         Case(
             name: "422 idempotency_conflict: the key was used with another request",
