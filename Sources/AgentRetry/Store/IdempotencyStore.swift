@@ -88,7 +88,9 @@ public protocol IdempotencyStore: Sendable {
 public struct IdempotencyStoreError: Error, Sendable, CustomStringConvertible {
     /// What went wrong.
     public struct Code: Sendable, Hashable, CustomStringConvertible {
-        enum Base: Hashable { case unavailable, corruptRecord, leaseLost, unsupportedSchema, invalidConfiguration }
+        enum Base: Hashable {
+            case unavailable, corruptRecord, leaseLost, unsupportedSchema, invalidConfiguration, notAStore
+        }
         let base: Base
         /// The store cannot be opened, read or written (file, permissions, database down).
         public static let unavailable = Code(base: .unavailable)
@@ -100,6 +102,9 @@ public struct IdempotencyStoreError: Error, Sendable, CustomStringConvertible {
         public static let unsupportedSchema = Code(base: .unsupportedSchema)
         /// The store's location or settings cannot be used (a malformed connection string, say).
         public static let invalidConfiguration = Code(base: .invalidConfiguration)
+        /// The location holds something other than an AgentRetry store (another program's database,
+        /// a file that is no database); it was left as it was.
+        public static let notAStore = Code(base: .notAStore)
         /// The code's name.
         public var description: String { "\(self.base)" }
     }
