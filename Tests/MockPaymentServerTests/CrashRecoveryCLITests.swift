@@ -75,8 +75,12 @@ struct CrashRecoveryCLITests {
         }
     }
 
-    @Test("A checkout SIGKILLed once anchored, re-invoked at once: one order", arguments: ["sqlite", "postgres"])
-    func checkoutReinvokedAtOnce(_ kind: String) async throws {
+    @Test(
+        "A checkout SIGKILLed holding a lease (its create's lock, its complete's), re-invoked at once: one order",
+        arguments: ["sqlite", "postgres"],
+        ["after-response:create", "after-persist:complete"]
+    )
+    func checkoutReinvokedAtOnce(_ kind: String, _ point: String) async throws {
         try await withMockServer { server, _ in
             let store = try await self.newStore(kind)
             let cart = try CheckoutCLITests.cartFile()
@@ -84,8 +88,8 @@ struct CrashRecoveryCLITests {
                 "checkout", "--server", server.baseURL, "--api-key", testKey, "--store", store, "--task-id", "order",
                 "--cart", cart, "--lease-seconds", "600", "--settle-seconds", "5",
             ]
-            let first = try CLIChild.start(arguments, pauseAt: "anchored")
-            #expect(await first.waitForPause().contains("paused: anchored"))
+            let first = try CLIChild.start(arguments, pauseAt: point)
+            #expect(await first.waitForPause().contains("paused: \(point)"))
             try await first.kill()
             let (status, json) = try await CLIChild.start(arguments).finish()
             #expect(status == 0, "\(json)")
