@@ -86,11 +86,22 @@ extension PostgresIdempotencyStore {
     /// A lease whose holder's session has ended: the holder recorded for the current owner names a
     /// lease session key, and this transaction can take that key's advisory lock, so no session
     /// holds it (``PostgresLeaseSession``). The lock taken is the transaction's own, released at
-    /// its commit. A key outside 32 bits, which no session records, is never ended.
-    static let holderSessionEnded: StoreStatement = """
-        (lease_holder_owner = lease_owner AND CASE \
-        WHEN lease_holder_session BETWEEN -2147483648 AND 2147483647 \
-        THEN pg_try_advisory_xact_lock(\(sql: "\(PostgresLeaseSession.lockClass)"), \
-        CAST(lease_holder_session AS integer)) ELSE false END)
-        """
+    /// its commit. A key outside 32 bits, which no session records, never ends.
+    ///
+    /// A session may take a lock it already holds, so a lock this connection itself holds (behind a
+    /// pooler in transaction mode, the lease session's statements and a taker's may share one
+    /// server connection) counts as held: checked first, in `pg_locks`, which every role may read.
+    package static var holderSessionEnded: StoreStatement {
+        let lockClass = StoreStatement(sql: "\(PostgresLeaseSession.lockClass)")
+        return """
+            (lease_holder_owner = lease_owner AND CASE
+                WHEN lease_holder_session IS NULL OR lease_holder_session NOT BETWEEN -2147483648 AND 2147483647
+                    THEN false
+                WHEN EXISTS (SELECT 1 FROM pg_locks WHERE pid = pg_backend_pid() AND locktype = 'advisory'
+                    AND objsubid = 2 AND classid = CAST(\(lockClass) AS oid)
+                    AND objid = CAST(CAST(lease_holder_session AS integer) AS oid))
+                    THEN false
+                ELSE pg_try_advisory_xact_lock(\(lockClass), CAST(lease_holder_session AS integer)) END)
+            """
+    }
 }

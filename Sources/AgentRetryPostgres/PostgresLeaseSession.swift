@@ -16,10 +16,10 @@ import PostgresNIO
 ///
 /// Opened on first use, and opened again (with a new key) when it broke. Where it cannot be opened,
 /// leases record no session and are waited for until they expire, as before.
-actor PostgresLeaseSession {
+package actor PostgresLeaseSession {
     /// The first key of the two-key advisory locks: `ARLS`, apart from the one-key locks the store
     /// takes on intent identities and on migrations.
-    static let lockClass: Int32 = 0x4152_4C53
+    package static let lockClass: Int32 = 0x4152_4C53
 
     private let configuration: PostgresConnection.Configuration
     private let logger: Logger

@@ -10,8 +10,9 @@ import GRDB
 ///
 /// A lease records its holder's process (host, boot id, pid namespace, pid, start time). Another
 /// invocation on the same machine takes a live lease over at once when that process is provably
-/// gone (``LeaseTakeover``); a holder elsewhere, or one whose liveness cannot be read, is waited for
-/// until its lease expires.
+/// gone (no process has its pid, a zombie has it, a later process has it, or the machine has booted
+/// since); a holder on another host or in another pid namespace, or one whose liveness cannot be
+/// read, is waited for until its lease expires.
 public final class SQLiteIdempotencyStore: IdempotencyStore {
     private let database: DatabasePool
     /// The machine's process table: this process's identity for its leases, and the holders' liveness.

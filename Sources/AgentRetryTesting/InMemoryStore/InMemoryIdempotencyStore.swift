@@ -13,7 +13,7 @@ import Synchronization
 /// share records.
 ///
 /// Each instance is also a session, as a process's connection to a database is: its leases record
-/// it (``LeaseHolder/session``). ``openSession()`` opens another session on the same records, as
+/// it (`LeaseHolder.session`). ``openSession()`` opens another session on the same records, as
 /// another process would, and ``endSession()`` ends one as a crash would: the leases it holds are
 /// then provably dead, and others take them over at once instead of waiting for them to expire.
 ///
