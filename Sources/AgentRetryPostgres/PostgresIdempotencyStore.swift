@@ -120,6 +120,9 @@ public final class PostgresIdempotencyStore: IdempotencyStore {
 
     deinit {
         self.runTask.cancel()
+        // A store dropped without close(): its lease session closes too (its leases are then free).
+        let session = self.leaseSession
+        Task { await session.close() }
     }
 
     public func record(for key: IdempotencyKey) async throws(IdempotencyStoreError) -> IdempotencyRecord? {

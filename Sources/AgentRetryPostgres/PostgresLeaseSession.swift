@@ -1,4 +1,5 @@
 import Logging
+import NIOCore
 import PostgresNIO
 
 /// The store's lease session: one connection of its own, outside the pool, that holds a
@@ -71,6 +72,12 @@ package actor PostgresLeaseSession {
             }
         }
         return self.closed ? nil : self.key.map(Int.init)
+    }
+
+    deinit {
+        // Normally closed by close() already; PostgresConnection insists on being closed first.
+        let closing: EventLoopFuture<Void>? = self.connection?.close()
+        _ = closing
     }
 
     /// Closes the session: its lock goes, and with it every lease it holds is free to take.

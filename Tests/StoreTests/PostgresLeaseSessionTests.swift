@@ -117,4 +117,36 @@ struct PostgresLeaseSessionTests {
         await holder.close()
         await taker.close()
     }
+
+    @Test("A store dropped without close(): its lease session closes with it, and its leases are free")
+    func droppedStore() async throws {
+        let server = try await PostgresTestServer.shared()
+        let configuration = try await server.makeDatabase()
+        let taker = try await PostgresIdempotencyStore.connect(configuration)
+        let key = try await Self.leaseAndDrop(configuration)
+        let deadline = ContinuousClock.now + .seconds(20)
+        var taken: IdempotencyRecord?
+        while taken == nil && ContinuousClock.now < deadline {
+            taken = try await taker.acquireLease(key: key, owner: "taker", expiresAt: epoch + 600, now: epoch + 1)
+            if taken == nil { try await Task.sleep(for: .milliseconds(50)) }
+        }
+        #expect(taken?.leaseOwner == "taker")
+        await taker.close()
+    }
+
+    /// Takes a lease on a store of its own and lets the store go without closing it.
+    private static func leaseAndDrop(
+        _ configuration: PostgresIdempotencyStore.Configuration
+    ) async throws -> IdempotencyKey {
+        let dropped = try await PostgresIdempotencyStore.connect(configuration)
+        let record = try await dropped.insertAndLease(
+            makeRecord(),
+            owner: "dropped",
+            leaseExpiresAt: epoch + 600,
+            now: epoch,
+            adoptingFinished: true
+        ).record
+        #expect(record.leaseHolder?.session != nil)
+        return record.key
+    }
 }
