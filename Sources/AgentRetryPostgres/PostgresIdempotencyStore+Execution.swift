@@ -13,6 +13,23 @@ extension PostgresIdempotencyStore {
         }
     }
 
+    /// Runs the statement `make` writes for `owner`'s lease with this store as its holder (this
+    /// process, and the lease session's key, opened first if needed), within the same time limit.
+    func rows(
+        _ what: String,
+        holding owner: String,
+        _ make: @escaping @Sendable (LeaseHolder) -> StoreStatement
+    ) async throws(IdempotencyStoreError) -> [PostgresRow] {
+        try await self.run(what) { client in
+            let holder = LeaseHolder(
+                owner: owner,
+                process: SystemProcessTable.shared.currentProcess,
+                session: await self.leaseSession.currentKey()
+            )
+            return try await client.query(Self.query(make(holder)), logger: self.logger).collect()
+        }
+    }
+
     /// Runs one statement and reads its first row as a record.
     func firstRecord(
         _ what: String,
@@ -69,21 +86,8 @@ extension PostgresIdempotencyStore {
     /// login or fails the TLS handshake is reported at once, where the pool would keep retrying.
     func probe() async throws(IdempotencyStoreError) {
         let configuration = self.configuration
-        var connectionConfiguration = PostgresConnection.Configuration(
-            host: configuration.host,
-            port: configuration.port,
-            username: configuration.username,
-            password: configuration.password,
-            database: configuration.database,
-            tls: try Self.connectionTLS(configuration.tls)
-        )
-        connectionConfiguration.options.additionalStartupParameters = Self.sessionSettings(configuration)
-        connectionConfiguration.options.connectTimeout = .nanoseconds(
-            Int64(configuration.connectTimeout.components.seconds) * 1_000_000_000
-                + configuration.connectTimeout.components.attoseconds / 1_000_000_000
-        )
         let logger = self.logger
-        let probeConfiguration = connectionConfiguration
+        let probeConfiguration = try Self.connectionConfiguration(configuration)
         let durability = try await self.run("connect") { _ in
             let connection = try await PostgresConnection.connect(
                 configuration: probeConfiguration,
@@ -108,6 +112,27 @@ extension PostgresIdempotencyStore {
                     + "a commit may be lost in a crash; AgentRetry needs on"
             )
         }
+    }
+
+    /// The settings of one connection outside the pool (the probe's, the lease session's): the
+    /// pool's, with its session settings and connect timeout.
+    static func connectionConfiguration(
+        _ configuration: Configuration
+    ) throws(IdempotencyStoreError) -> PostgresConnection.Configuration {
+        var connection = PostgresConnection.Configuration(
+            host: configuration.host,
+            port: configuration.port,
+            username: configuration.username,
+            password: configuration.password,
+            database: configuration.database,
+            tls: try Self.connectionTLS(configuration.tls)
+        )
+        connection.options.additionalStartupParameters = Self.sessionSettings(configuration)
+        connection.options.connectTimeout = .nanoseconds(
+            Int64(configuration.connectTimeout.components.seconds) * 1_000_000_000
+                + configuration.connectTimeout.components.attoseconds / 1_000_000_000
+        )
+        return connection
     }
 
     /// The TLS settings for a libpq-style mode: whether TLS is off, preferred or required, and how.

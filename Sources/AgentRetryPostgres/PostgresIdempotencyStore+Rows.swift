@@ -56,25 +56,52 @@ extension PostgresIdempotencyStore {
         owner: String,
         leaseExpiresAt: Date,
         now: Date,
-        adoptingFinished: Bool
+        adoptingFinished: Bool,
+        holder: LeaseHolder
     ) -> StoreStatement {
+        // The holder's operands after the owner: its process and its session.
         let arguments =
             record.storedValues.map(StoreStatement.value) + [
                 "\(owner)", "\(leaseExpiresAt)", "\(now)", "\(adoptingFinished)",
-            ]
+            ] + StoreSchema.holderOperands(holder).dropFirst()
         return "SELECT f.leased, (f.rec).* FROM \(sql: Self.insertAndLeaseName)(\(.joined(arguments))) AS f"
     }
 
     /// The lease-guarded write of a record's mutable columns
     /// (``AgentRetry/StoreSchema/writeRecord(_:owner:releasingLease:)``).
     func write(_ record: IdempotencyRecord, owner: String, releasingLease: Bool) async throws(IdempotencyStoreError) {
-        let statement = Self.schema.writeRecord(record, owner: owner, releasingLease: releasingLease)
         let what = releasingLease ? "finish a record" : "write a record"
-        guard try await self.rows(what, statement + " RETURNING key").count == 1 else {
+        let rows = try await self.rows(what, holding: owner) { holder in
+            Self.schema.writeRecord(record, owner: owner, releasingLease: releasingLease, holder: holder)
+                + " RETURNING key"
+        }
+        guard rows.count == 1 else {
             throw IdempotencyStoreError(
                 code: .leaseLost,
                 message: "the lease on \(record.key) is no longer held by this caller"
             )
         }
+    }
+
+    /// A lease whose holder's session has ended: the holder recorded for the current owner names a
+    /// lease session key, and this transaction can take that key's advisory lock, so no session
+    /// holds it (``PostgresLeaseSession``). The lock taken is the transaction's own, released at
+    /// its commit. A key outside 32 bits, which no session records, never ends.
+    ///
+    /// A session may take a lock it already holds, so a lock this connection itself holds (behind a
+    /// pooler in transaction mode, the lease session's statements and a taker's may share one
+    /// server connection) counts as held: checked first, in `pg_locks`, which every role may read.
+    package static var holderSessionEnded: StoreStatement {
+        let lockClass = StoreStatement(sql: "\(PostgresLeaseSession.lockClass)")
+        return """
+            (lease_holder_owner = lease_owner AND CASE
+                WHEN lease_holder_session IS NULL OR lease_holder_session NOT BETWEEN -2147483648 AND 2147483647
+                    THEN false
+                WHEN EXISTS (SELECT 1 FROM pg_locks WHERE pid = pg_backend_pid() AND locktype = 'advisory'
+                    AND objsubid = 2 AND classid = CAST(\(lockClass) AS oid)
+                    AND objid = CAST(CAST(lease_holder_session AS integer) AS oid))
+                    THEN false
+                ELSE pg_try_advisory_xact_lock(\(lockClass), CAST(lease_holder_session AS integer)) END)
+            """
     }
 }

@@ -17,17 +17,27 @@ extension PostgresIdempotencyStore {
             version: 1,
             name: "records and settings",
             statements: [
-                PostgresIdempotencyStore.schema.createRecordTable(),
+                PostgresIdempotencyStore.schema.createRecordTable(StoreColumn.withoutLeaseHolder),
                 PostgresIdempotencyStore.schema.createIdentityIndex,
                 PostgresIdempotencyStore.schema.createExpiryIndex,
                 PostgresIdempotencyStore.schema.createSettingTable,
-                PostgresIdempotencyStore.insertAndLeaseFunction,
+                PostgresIdempotencyStore.insertAndLeaseFunction(columns: StoreColumn.withoutLeaseHolder, holder: false),
             ]
-        )
+        ),
+        // The lease holder's columns, and the first write that records its holder and takes over a
+        // lease whose holder's session has ended. The function's parameters change, so the old one goes.
+        Migration(
+            version: 2,
+            name: "lease holders",
+            statements: StoreColumn.leaseHolder.map(PostgresIdempotencyStore.schema.addColumn) + [
+                "DROP FUNCTION \(PostgresIdempotencyStore.insertAndLeaseName)",
+                PostgresIdempotencyStore.insertAndLeaseFunction(columns: StoreColumn.allCases, holder: true),
+            ]
+        ),
     ]
 
     /// The server-side first write's name.
-    static let insertAndLeaseName = "agentretry_insert_and_lease"
+    package static let insertAndLeaseName = "agentretry_insert_and_lease"
 
     /// The first write of a call
     /// (``AgentRetry/IdempotencyStore/insertAndLease(_:owner:leaseExpiresAt:now:adoptingFinished:)``,
@@ -38,12 +48,24 @@ extension PostgresIdempotencyStore {
     /// its other keys and the insert one step (two processes holding different secrets cannot both
     /// create a record for one intent). Each statement of a PL/pgSQL function takes a new snapshot,
     /// so the look-ups after the lock see every commit made before it. It takes the record's
-    /// columns (`p_key` ... `p_format`, in ``StoreColumn`` order), then the lease's owner, expiry
-    /// and `now`, and whether to adopt a finished record; it returns whether the lease was taken,
-    /// and the record as it now is.
-    static var insertAndLeaseFunction: String {
+    /// columns (`p_key` ... `p_lease_holder_session`, in ``StoreColumn`` order), then the lease's
+    /// owner, expiry and `now`, whether to adopt a finished record, and the holder's process and
+    /// session (`p_holder_host` ... `p_holder_session`); it returns whether the lease was taken, and
+    /// the record as it now is. A live lease whose holder's session has ended is taken over
+    /// (``holderSessionEnded``).
+    ///
+    /// Schema version 1 created it with the columns of its time (`columns`) and without a holder.
+    package static func insertAndLeaseFunction(columns: [StoreColumn], holder: Bool) -> String {
         let schema = Self.schema
-        let parameters = StoreColumn.allCases.map { "p_\($0.name) \(schema.parameterType(of: $0.kind))" }
+        var parameters = columns.map { "p_\($0.name) \(schema.parameterType(of: $0.kind))" }
+        parameters += ["p_owner text", "p_lease_until double precision", "p_now double precision"]
+        parameters += ["p_adopt_finished boolean"]
+        let holderColumns = StoreColumn.leaseHolder.dropFirst()
+        if holder {
+            parameters += holderColumns.map {
+                "p_holder_\($0.name.dropFirst("lease_holder_".count)) \(schema.parameterType(of: $0.kind))"
+            }
+        }
         let finished = schema.selectLatestRecord(
             identity: "p_intent_fingerprint",
             otherThan: "p_key",
@@ -56,19 +78,20 @@ extension PostgresIdempotencyStore {
             in: IdempotencyRecord.State.unfinished,
             columns: "key INTO v_target"
         )
-        let insert = schema.insertRecord(StoreColumn.allCases.map { StoreStatement(sql: "p_\($0.name)") })
+        let insert = schema.insertRecord(columns.map { StoreStatement(sql: "p_\($0.name)") }, columns: columns)
+        let holderOperands = ["p_owner"] + holderColumns.map { "p_holder_\($0.name.dropFirst("lease_holder_".count))" }
         let lease = schema.takeLease(
             key: "v_target",
             owner: "p_owner",
             until: "p_lease_until",
             now: "p_now",
             format: "p_format",
-            request: "p_request_fingerprint"
+            request: "p_request_fingerprint",
+            holder: holder ? holderOperands.map { StoreStatement(sql: $0) } : nil,
+            holderGone: holder ? Self.holderSessionEnded : nil
         )
         let function: StoreStatement = """
-            CREATE FUNCTION \(sql: Self.insertAndLeaseName)(
-                \(sql: parameters.joined(separator: ", ")),
-                p_owner text, p_lease_until double precision, p_now double precision, p_adopt_finished boolean)
+            CREATE FUNCTION \(sql: Self.insertAndLeaseName)(\(sql: parameters.joined(separator: ", ")))
             RETURNS TABLE (leased boolean, rec \(sql: schema.recordTable))
             LANGUAGE plpgsql AS $function$
             DECLARE

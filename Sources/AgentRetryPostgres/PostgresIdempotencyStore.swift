@@ -14,6 +14,12 @@ import PostgresNIO
 /// what is durably recorded. A database that is down or drops mid-call is an
 /// `IdempotencyStoreError` with code `unavailable`, and the client sends nothing.
 ///
+/// Leases are tied to the holder's database session as well as to their expiry: each store keeps
+/// one connection of its own beside the pool, its lease session, which holds an advisory lock for as
+/// long as it lives, and every lease it takes records that lock. When the holder's process dies,
+/// its connection closes, the server releases the lock, and another process takes the lease over at
+/// once instead of waiting for it to expire.
+///
 /// ```swift
 /// let store = try await PostgresIdempotencyStore.connect(
 ///     try .init(connectionString: "postgres://agents@db.internal:5432/payments?sslmode=verify-full"))
@@ -26,6 +32,8 @@ public final class PostgresIdempotencyStore: IdempotencyStore {
     public let configuration: Configuration
     let client: PostgresClient
     let logger: Logger
+    /// The connection whose advisory lock the store's leases record.
+    let leaseSession: PostgresLeaseSession
     private let runTask: Task<Void, Never>
 
     /// Connects, and brings the schema up to date (creating it on first use; several processes may
@@ -66,6 +74,10 @@ public final class PostgresIdempotencyStore: IdempotencyStore {
         self.configuration = configuration
         self.client = client
         self.logger = Self.quieter(logger)
+        self.leaseSession = PostgresLeaseSession(
+            configuration: try Self.connectionConfiguration(configuration),
+            logger: self.logger
+        )
         self.runTask = Task { await client.run() }
     }
 
@@ -99,14 +111,19 @@ public final class PostgresIdempotencyStore: IdempotencyStore {
         return logger
     }
 
-    /// Closes the pool's connections. Calls made after it fail as `unavailable`.
+    /// Closes the pool's connections and the lease session: leases this store still holds are free
+    /// for others to take at once. Calls made after it fail as `unavailable`.
     public func close() async {
+        await self.leaseSession.close()
         self.runTask.cancel()
         await self.runTask.value
     }
 
     deinit {
         self.runTask.cancel()
+        // A store dropped without close(): its lease session closes too (its leases are then free).
+        let session = self.leaseSession
+        Task { await session.close() }
     }
 
     public func record(for key: IdempotencyKey) async throws(IdempotencyStoreError) -> IdempotencyRecord? {
@@ -140,16 +157,16 @@ public final class PostgresIdempotencyStore: IdempotencyStore {
         now: Date,
         adoptingFinished: Bool
     ) async throws(IdempotencyStoreError) -> (record: IdempotencyRecord, leased: Bool) {
-        let rows = try await self.rows(
-            "insert and lease a record",
+        let rows = try await self.rows("insert and lease a record", holding: owner) { holder in
             Self.insertAndLeaseCall(
                 record,
                 owner: owner,
                 leaseExpiresAt: leaseExpiresAt,
                 now: now,
-                adoptingFinished: adoptingFinished
+                adoptingFinished: adoptingFinished,
+                holder: holder
             )
-        )
+        }
         guard let row = rows.first, let leased = try? row.makeRandomAccess()["leased"].decode(Bool.self) else {
             throw IdempotencyStoreError(code: .corruptRecord, message: "record \(record.key) vanished after insertion")
         }
@@ -162,13 +179,18 @@ public final class PostgresIdempotencyStore: IdempotencyStore {
         expiresAt: Date,
         now: Date
     ) async throws(IdempotencyStoreError) -> IdempotencyRecord? {
-        let taking = Self.schema.takeLease(
-            key: "\(key.rawValue)",
-            owner: "\(owner)",
-            until: "\(expiresAt)",
-            now: "\(now)"
-        )
-        return try await self.firstRecord("take a lease", taking + " RETURNING *")
+        let rows = try await self.rows("take a lease", holding: owner) { holder in
+            Self.schema.takeLease(
+                key: "\(key.rawValue)",
+                owner: "\(owner)",
+                until: "\(expiresAt)",
+                now: "\(now)",
+                holder: StoreSchema.holderOperands(holder),
+                holderGone: Self.holderSessionEnded
+            ) + " RETURNING *"
+        }
+        guard let row = rows.first else { return nil }
+        return try Self.decode(row)
     }
 
     public func update(_ record: IdempotencyRecord, owner: String) async throws(IdempotencyStoreError) {

@@ -135,7 +135,7 @@ struct PostgresStoreTests {
             try await server.execute(
                 "SELECT CAST(count(*) AS TEXT) FROM agentretry_schema_version",
                 database: configuration.database
-            ) == ["1"]
+            ) == ["2"]
         )
         let record = makeRecord()
         _ = try await stores[3].insertIfAbsent(record)

@@ -28,6 +28,11 @@ enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
                 let store = InMemoryIdempotencyStore()
                 return .init(
                     store: store,
+                    openAnother: { store.openSession() },
+                    openProcess: {
+                        let session = store.openSession()
+                        return .init(store: session, kill: { session.endSession() })
+                    },
                     countRecords: { identity in
                         store.records.filter { identity == nil || $0.intentFingerprint == identity }.count
                     }
@@ -37,6 +42,7 @@ enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
             return .init(
                 store: fixture.store,
                 openAnother: { try await fixture.openAnother() },
+                openProcess: { try await fixture.openProcess() },
                 countRecords: { identity in try await fixture.countRecords(identity: identity) },
                 close: { await fixture.close() }
             )
@@ -58,10 +64,15 @@ enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
 
 /// A new store, a way to open it again as another process would, and raw SQL access that
 /// bypasses the store (to corrupt rows and read them back as they are).
+///
+/// SQLite stores run on a ``ScriptedMachine``: each store opened is a process of its own there,
+/// which ``openProcess()`` can kill.
 final class StoreFixture: Sendable {
     let kind: StoreKind
     /// The store under test.
     let store: any IdempotencyStore
+    /// The machine the SQLite stores run on.
+    let machine: ScriptedMachine
     /// The records table's name.
     let recordTable: String
     private let location: Location
@@ -72,9 +83,16 @@ final class StoreFixture: Sendable {
         case database(PostgresTestServer, PostgresIdempotencyStore.Configuration)
     }
 
-    private init(kind: StoreKind, store: any IdempotencyStore, location: Location, opened: [PostgresIdempotencyStore]) {
+    private init(
+        kind: StoreKind,
+        store: any IdempotencyStore,
+        machine: ScriptedMachine,
+        location: Location,
+        opened: [PostgresIdempotencyStore]
+    ) {
         self.kind = kind
         self.store = store
+        self.machine = machine
         self.location = location
         self.recordTable = kind == .sqlite ? StoreSchema.sqlite.recordTable : StoreSchema.postgres.recordTable
         self.opened = Mutex(opened)
@@ -86,12 +104,25 @@ final class StoreFixture: Sendable {
             let path = FileManager.default.temporaryDirectory.appendingPathComponent(
                 "store-\(UUID().uuidString).sqlite"
             ).path
-            return StoreFixture(kind: kind, store: try await Self.openSQLite(path), location: .file(path), opened: [])
+            let machine = ScriptedMachine()
+            return StoreFixture(
+                kind: kind,
+                store: try await Self.openSQLite(path, processes: machine.spawn()),
+                machine: machine,
+                location: .file(path),
+                opened: []
+            )
         case .postgres:
             let server = try await PostgresTestServer.shared()
             let configuration = try await server.makeDatabase()
             let store = try await PostgresIdempotencyStore.connect(configuration)
-            return StoreFixture(kind: kind, store: store, location: .database(server, configuration), opened: [store])
+            return StoreFixture(
+                kind: kind,
+                store: store,
+                machine: ScriptedMachine(),
+                location: .database(server, configuration),
+                opened: [store]
+            )
         case .inMemory:
             preconditionFailure("an in-memory store has no database to reach beside it")
         }
@@ -101,7 +132,7 @@ final class StoreFixture: Sendable {
     func openAnother() async throws(IdempotencyStoreError) -> any IdempotencyStore {
         switch self.location {
         case .file(let path):
-            return try await Self.openSQLite(path)
+            return try await Self.openSQLite(path, processes: self.machine.spawn())
         case .database(_, let configuration):
             let store = try await PostgresIdempotencyStore.connect(configuration)
             self.opened.withLock { $0.append(store) }
@@ -109,14 +140,34 @@ final class StoreFixture: Sendable {
         }
     }
 
+    /// The same store opened by another process, and its SIGKILL: on SQLite, a process of the
+    /// scripted machine that the kill removes from its table; on PostgreSQL, a store whose
+    /// connections the kill closes, without giving up its leases.
+    func openProcess() async throws -> IdempotencyStoreConformance.StoreProcess {
+        switch self.location {
+        case .file(let path):
+            let process = self.machine.spawn()
+            let store = try await Self.openSQLite(path, processes: process)
+            return .init(store: store, kill: { [machine] in machine.kill(process) })
+        case .database(_, let configuration):
+            let store = try await PostgresIdempotencyStore.connect(configuration)
+            return .init(store: store, kill: { await store.close() })
+        }
+    }
+
     /// Opens a SQLite store on a thread of its own: opening is blocking file I/O that may wait for
     /// another connection's lock, and must not hold one of the few threads every test shares.
-    private static func openSQLite(_ path: String) async throws(IdempotencyStoreError) -> SQLiteIdempotencyStore {
+    static func openSQLite(
+        _ path: String,
+        processes: any ProcessTable
+    ) async throws(IdempotencyStoreError) -> SQLiteIdempotencyStore {
         typealias Opening = CheckedContinuation<Result<SQLiteIdempotencyStore, IdempotencyStoreError>, Never>
         let result = await withCheckedContinuation { (continuation: Opening) in
             Thread {
                 do throws(IdempotencyStoreError) {
-                    continuation.resume(returning: .success(try SQLiteIdempotencyStore(path: path)))
+                    continuation.resume(
+                        returning: .success(try SQLiteIdempotencyStore(path: path, processes: processes))
+                    )
                 } catch {
                     continuation.resume(returning: .failure(error))
                 }
@@ -155,6 +206,28 @@ final class StoreFixture: Sendable {
         case .file: try await self.sql("INSERT INTO grdb_migrations (identifier) VALUES ('v99: from the future')")
         case .database:
             try await self.sql("INSERT INTO agentretry_schema_version (version, name) VALUES (99, 'from the future')")
+        }
+    }
+
+    /// Puts the store back as the version before lease holders left it: the holder's columns and
+    /// their migration gone (and on PostgreSQL, the first write of that version back).
+    func downgradeToBeforeLeaseHolders() async throws {
+        let table = self.recordTable
+        switch self.location {
+        case .file:
+            for column in StoreColumn.leaseHolder.reversed() {
+                try await self.sql("ALTER TABLE \(table) DROP COLUMN \(column.name)")
+            }
+            try await self.sql("DELETE FROM grdb_migrations WHERE identifier = 'v3: lease holders'")
+        case .database:
+            try await self.sql("DROP FUNCTION \(PostgresIdempotencyStore.insertAndLeaseName)")
+            for column in StoreColumn.leaseHolder.reversed() {
+                try await self.sql("ALTER TABLE \(table) DROP COLUMN \(column.name)")
+            }
+            try await self.sql(
+                PostgresIdempotencyStore.insertAndLeaseFunction(columns: StoreColumn.withoutLeaseHolder, holder: false)
+            )
+            try await self.sql("DELETE FROM agentretry_schema_version WHERE version = 2")
         }
     }
 

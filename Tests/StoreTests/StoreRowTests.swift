@@ -127,4 +127,47 @@ struct StoreRowTests {
             #expect(try await fixture.store.record(for: record.key) == record)
         }
     }
+
+    @Test(
+        "An older store is brought up to date on opening: records kept, leases waited for, holders recorded",
+        arguments: StoreKind.databases
+    )
+    func upgradeToLeaseHolders(kind: StoreKind) async throws {
+        try await kind.withFixture { fixture async throws in
+            var held = makeRecord(state: .inFlight)
+            held.leaseOwner = "earlier-version"
+            held.leaseExpiresAt = epoch + 600
+            _ = try await fixture.store.insertIfAbsent(held)
+            try await fixture.downgradeToBeforeLeaseHolders()
+            let listColumns =
+                kind == .postgres
+                ? """
+                SELECT column_name FROM information_schema.columns WHERE table_name = '\(fixture.recordTable)'
+                ORDER BY ordinal_position
+                """
+                : "SELECT name FROM pragma_table_info('\(fixture.recordTable)') ORDER BY cid"
+            let columns = try await fixture.sql(listColumns)
+            #expect(columns.count == StoreColumn.withoutLeaseHolder.count)
+
+            let upgraded = try await fixture.openAnother()
+            #expect(try await upgraded.record(for: held.key) == held)
+            let waited = try await upgraded.acquireLease(
+                key: held.key,
+                owner: "new",
+                expiresAt: epoch + 600,
+                now: epoch + 1
+            )
+            #expect(waited == nil)
+            let fresh = try await upgraded.insertAndLease(
+                makeRecord(),
+                owner: "new",
+                leaseExpiresAt: epoch + 30,
+                now: epoch,
+                adoptingFinished: true
+            )
+            #expect(fresh.leased && fresh.record.leaseHolder?.owner == "new")
+            #expect(fresh.record.leaseHolder?.process != nil)
+            #expect(try await fixture.sql(listColumns) == StoreColumn.allCases.map(\.name))
+        }
+    }
 }

@@ -4,7 +4,8 @@ extension IdempotentClient {
     /// Takes the lease of `intent`'s lock: a record that is never sent and never finished, so that
     /// every invocation sharing the store contends for the same lease whatever its secret (the
     /// store finds an unfinished record by its intent identity). Waits up to the configured lease
-    /// wait for another holder; a holder that died loses the lease when it expires. Nothing is sent.
+    /// wait for another holder; a holder that died loses the lease at once when the store can prove
+    /// it dead (``LeaseHolder``), else when it expires. Nothing is sent.
     /// - Returns: The lock's key, for ``renewLock(_:)`` and ``releaseLock(_:)``.
     /// - Throws: `inProgressElsewhere` when another invocation holds it; `store` when the store fails.
     package func acquireLock(

@@ -8,7 +8,8 @@ import Logging
 ///
 /// One call, end to end:
 /// 1. The intent's record is looked up; a kept terminal outcome is returned with no request.
-/// 2. The intent's lease is taken atomically; another holder is waited for a bounded time.
+/// 2. The intent's lease is taken atomically; another holder is waited for a bounded time, unless
+///    the store proves it dead (its process gone, its database session ended).
 /// 3. The record, with its key, is persisted before the first byte is sent.
 /// 4. The request is sent with the PSP's header, retried per ``RetryPolicy``, each attempt persisted.
 /// 5. The outcome is persisted and the lease released.
@@ -17,8 +18,9 @@ public final class IdempotentClient: Sendable {
     public struct Configuration: Sendable {
         /// When and how to retry. Defaults to ``RetryPolicy/standard``.
         public var policy: RetryPolicy
-        /// How long a lease holds before another invocation may take over; renewed before every
-        /// send, so it must exceed one attempt's total timeout. Defaults to 60 s.
+        /// How long a lease holds before another invocation may take over, when that one cannot prove
+        /// the holder dead (``LeaseHolder``); renewed before every send, so it must exceed one
+        /// attempt's total timeout. Defaults to 60 s.
         public var leaseDuration: Duration
         /// How long to wait for another holder of the intent's lease. Defaults to 5 s.
         public var leaseWait: Duration

@@ -26,7 +26,28 @@ extension IdempotencyRecord {
         case .leaseOwner: self.leaseOwner.map { .text($0) } ?? .null
         case .leaseExpiresAt: self.leaseExpiresAt.map { .real($0.timeIntervalSince1970) } ?? .null
         case .format: .integer(Self.storageFormat)
+        case .leaseHolderOwner, .leaseHolderHost, .leaseHolderBootID, .leaseHolderPIDNamespace, .leaseHolderPID,
+            .leaseHolderStartTime, .leaseHolderSession:
+            Self.storedValue(of: column, holder: self.leaseHolder)
         }
+    }
+
+    /// A lease holder's value in one of its columns (``StoreColumn/leaseHolder``); `NULL` in each
+    /// without a holder, and in every process column without a process.
+    package static func storedValue(of column: StoreColumn, holder: LeaseHolder?) -> StoredValue {
+        let process = holder?.process
+        let value: StoredValue? =
+            switch column {
+            case .leaseHolderOwner: holder.map { .text($0.owner) }
+            case .leaseHolderHost: process.map { .text($0.host) }
+            case .leaseHolderBootID: process.map { .text($0.bootID) }
+            case .leaseHolderPIDNamespace: process.map { .text($0.pidNamespace) }
+            case .leaseHolderPID: process.map { .integer($0.processID) }
+            case .leaseHolderStartTime: process.map { .integer($0.startTime) }
+            case .leaseHolderSession: holder?.session.map { .integer($0) }
+            default: preconditionFailure("\(column) is not a lease holder's column")
+            }
+        return value ?? .null
     }
 
     /// The record's values in ``StoreColumn`` order: a whole row.
@@ -67,8 +88,31 @@ extension IdempotencyRecord {
             outcome: outcome,
             anchor: try row.optional(.anchor, \.text),
             leaseOwner: try row.optional(.leaseOwner, \.text),
-            leaseExpiresAt: try row.optionalDate(.leaseExpiresAt)
+            leaseExpiresAt: try row.optionalDate(.leaseExpiresAt),
+            leaseHolder: try Self.leaseHolder(in: row)
         )
+    }
+
+    /// The lease holder a row records: none without an owner, and no process unless all five of
+    /// its columns are there.
+    static func leaseHolder(in row: StoredRow) throws(IdempotencyStoreError) -> LeaseHolder? {
+        guard let owner = try row.optional(.leaseHolderOwner, \.text) else { return nil }
+        var process: ProcessIdentity?
+        if let host = try row.optional(.leaseHolderHost, \.text),
+            let bootID = try row.optional(.leaseHolderBootID, \.text),
+            let namespace = try row.optional(.leaseHolderPIDNamespace, \.text),
+            let processID = try row.optional(.leaseHolderPID, \.integer),
+            let startTime = try row.optional(.leaseHolderStartTime, \.integer)
+        {
+            process = ProcessIdentity(
+                host: host,
+                bootID: bootID,
+                pidNamespace: namespace,
+                processID: processID,
+                startTime: startTime
+            )
+        }
+        return LeaseHolder(owner: owner, process: process, session: try row.optional(.leaseHolderSession, \.integer))
     }
 
     /// The outcome's headers as stored: a JSON object of strings.

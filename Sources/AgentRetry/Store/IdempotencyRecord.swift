@@ -75,6 +75,10 @@ public struct IdempotencyRecord: Sendable, Hashable {
     public var leaseOwner: String?
     /// Until when the lease holds.
     public var leaseExpiresAt: Date?
+    /// Who holds the lease (its process, its database session), as the store recorded it when the
+    /// lease was taken or renewed; `nil` for a lease without one. Stores record their own holder
+    /// whatever a written record says here; an inserted record keeps what it says.
+    public var leaseHolder: LeaseHolder?
 
     /// Creates a record.
     public init(
@@ -93,7 +97,8 @@ public struct IdempotencyRecord: Sendable, Hashable {
         outcome: Outcome? = nil,
         anchor: String? = nil,
         leaseOwner: String? = nil,
-        leaseExpiresAt: Date? = nil
+        leaseExpiresAt: Date? = nil,
+        leaseHolder: LeaseHolder? = nil
     ) {
         self.key = key
         self.namespace = namespace
@@ -111,5 +116,6 @@ public struct IdempotencyRecord: Sendable, Hashable {
         self.anchor = anchor
         self.leaseOwner = leaseOwner
         self.leaseExpiresAt = leaseExpiresAt
+        self.leaseHolder = leaseHolder
     }
 }

@@ -23,8 +23,9 @@ public protocol IdempotencyStore: Sendable {
     /// (``IdempotencyRecord/intentFingerprint``) exists under another key (an earlier time bucket,
     /// another secret), that record is the intent's record; otherwise `record` is inserted unless
     /// its key exists. The lease is taken for `owner` if the found record is unfinished, has the same
-    /// request fingerprint, and its lease is free, expired at `now`, or `owner`'s. Returns the found
-    /// record and whether the lease was taken.
+    /// request fingerprint, and its lease is free, expired at `now`, `owner`'s, or held by a holder
+    /// the store can prove dead (``LeaseHolder``). Returns the found record and whether the lease
+    /// was taken. A lease taken records the store's own holder.
     ///
     /// With `adoptingFinished` (an intent without a time bucket), a finished record (`succeeded`,
     /// `failed`, `conflict`) of the same identity under another key is the intent's record too,
@@ -42,9 +43,9 @@ public protocol IdempotencyStore: Sendable {
         adoptingFinished: Bool
     ) async throws(IdempotencyStoreError) -> (record: IdempotencyRecord, leased: Bool)
 
-    /// Takes the record's lease for `owner` until `expiresAt`, if it is free, expired at `now`, or
-    /// already `owner`'s: compare-and-set. Returns the leased record, or `nil` when another owner
-    /// holds a live lease.
+    /// Takes the record's lease for `owner` until `expiresAt`, if it is free, expired at `now`,
+    /// already `owner`'s, or held by a holder the store can prove dead: compare-and-set. Returns the
+    /// leased record, or `nil` when another owner holds a live lease.
     func acquireLease(
         key: IdempotencyKey,
         owner: String,
@@ -88,7 +89,9 @@ public protocol IdempotencyStore: Sendable {
 public struct IdempotencyStoreError: Error, Sendable, CustomStringConvertible {
     /// What went wrong.
     public struct Code: Sendable, Hashable, CustomStringConvertible {
-        enum Base: Hashable { case unavailable, corruptRecord, leaseLost, unsupportedSchema, invalidConfiguration }
+        enum Base: Hashable {
+            case unavailable, corruptRecord, leaseLost, unsupportedSchema, invalidConfiguration, notAStore
+        }
         let base: Base
         /// The store cannot be opened, read or written (file, permissions, database down).
         public static let unavailable = Code(base: .unavailable)
@@ -100,6 +103,9 @@ public struct IdempotencyStoreError: Error, Sendable, CustomStringConvertible {
         public static let unsupportedSchema = Code(base: .unsupportedSchema)
         /// The store's location or settings cannot be used (a malformed connection string, say).
         public static let invalidConfiguration = Code(base: .invalidConfiguration)
+        /// The location holds something other than an AgentRetry store (another program's database,
+        /// a file that is no database); it was left as it was.
+        public static let notAStore = Code(base: .notAStore)
         /// The code's name.
         public var description: String { "\(self.base)" }
     }

@@ -8,17 +8,20 @@ extension SQLiteIdempotencyStore {
     static let schema = StoreSchema.sqlite
 
     /// The schema's versions, applied in order on first use: the records table without `format`
-    /// and the settings, then `format` with the expiry index.
+    /// and the settings, then `format` with the expiry index, then the lease holder's columns.
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
-        migrator.registerMigration("v1: records and settings") { db in
-            try db.execute(sql: Self.schema.createRecordTable(StoreColumn.allCases.filter { $0 != .format }))
+        migrator.registerMigration(Self.firstMigration) { db in
+            try db.execute(sql: Self.schema.createRecordTable(StoreColumn.withoutLeaseHolder.filter { $0 != .format }))
             try db.execute(sql: Self.schema.createIdentityIndex)
             try db.execute(sql: Self.schema.createSettingTable)
         }
         migrator.registerMigration("v2: record format") { db in
             try db.execute(sql: Self.schema.addColumn(.format))
             try db.execute(sql: Self.schema.createExpiryIndex)
+        }
+        migrator.registerMigration("v3: lease holders") { db in
+            for column in StoreColumn.leaseHolder { try db.execute(sql: Self.schema.addColumn(column)) }
         }
         return migrator
     }

@@ -7,15 +7,35 @@ import GRDB
 /// Several processes can share the file: SQLite's locks serialize writers, and every decision that
 /// must not be taken twice (inserting a record, taking a lease, writing under a lease) is one
 /// compare-and-set statement inside one transaction.
+///
+/// A lease records its holder's process (host, boot id, pid namespace, pid, start time). Another
+/// invocation on the same machine takes a live lease over at once when that process is provably
+/// gone (no process has its pid, a zombie has it, a later process has it, or the machine has booted
+/// since); a holder on another host or in another pid namespace, or one whose liveness cannot be
+/// read, is waited for until its lease expires.
 public final class SQLiteIdempotencyStore: IdempotencyStore {
     private let database: DatabasePool
+    /// The machine's process table: this process's identity for its leases, and the holders' liveness.
+    let processes: any ProcessTable
 
     /// Opens (creating if needed) the store at `path` and brings its schema up to date.
+    ///
+    /// A file that exists is first inspected without writing to it: one that holds another program's
+    /// database, or no SQLite database at all, is refused with
+    /// ``IdempotencyStoreError/Code-swift.struct/notAStore`` and left byte for byte as it was. An empty
+    /// file, or none, becomes a new store.
     ///
     /// Opening is blocking file I/O. Processes that open a new store at the same moment contend
     /// for switching it to WAL, which SQLite reports as busy without waiting; opening is therefore
     /// tried again for up to 5 seconds before it fails.
-    public init(path: String) throws(IdempotencyStoreError) {
+    public convenience init(path: String) throws(IdempotencyStoreError) {
+        try self.init(path: path, processes: SystemProcessTable.shared)
+    }
+
+    /// Opens the store at `path`, reading processes from `processes` (tests inject liveness).
+    package init(path: String, processes: any ProcessTable) throws(IdempotencyStoreError) {
+        try Self.inspect(path: path)
+        self.processes = processes
         var configuration = Configuration()
         configuration.busyMode = .timeout(30)
         configuration.prepareDatabase { db in
@@ -107,17 +127,17 @@ public final class SQLiteIdempotencyStore: IdempotencyStore {
                 try Self.execute(schema.insertRecord(record), in: db)
             }
             let target = unfinishedKey ?? record.key.rawValue
-            let leased =
-                try Self.execute(
-                    schema.takeLease(
-                        key: "\(target)",
-                        owner: "\(owner)",
-                        until: "\(leaseExpiresAt)",
-                        now: "\(now)",
-                        request: "\(record.requestFingerprint.rawValue)"
-                    ),
-                    in: db
-                ) == 1
+            let leased = try self.takeLease(key: target, owner: owner, now: now, in: db) { holder, holderGone in
+                schema.takeLease(
+                    key: "\(target)",
+                    owner: "\(owner)",
+                    until: "\(leaseExpiresAt)",
+                    now: "\(now)",
+                    request: "\(record.requestFingerprint.rawValue)",
+                    holder: holder,
+                    holderGone: holderGone
+                )
+            }
             return (try Self.stored(target, in: db), leased)
         }
     }
@@ -129,13 +149,17 @@ public final class SQLiteIdempotencyStore: IdempotencyStore {
         now: Date
     ) async throws(IdempotencyStoreError) -> IdempotencyRecord? {
         try await self.run("take a lease") { db -> IdempotencyRecord? in
-            let taking = Self.schema.takeLease(
-                key: "\(key.rawValue)",
-                owner: "\(owner)",
-                until: "\(expiresAt)",
-                now: "\(now)"
-            )
-            guard try Self.execute(taking, in: db) == 1 else { return nil }
+            let taken = try self.takeLease(key: key.rawValue, owner: owner, now: now, in: db) { holder, holderGone in
+                Self.schema.takeLease(
+                    key: "\(key.rawValue)",
+                    owner: "\(owner)",
+                    until: "\(expiresAt)",
+                    now: "\(now)",
+                    holder: holder,
+                    holderGone: holderGone
+                )
+            }
+            guard taken else { return nil }
             return try Self.fetchRecord(Self.schema.selectRecord(key: "\(key.rawValue)"), in: db)
         }
     }
@@ -181,7 +205,13 @@ public final class SQLiteIdempotencyStore: IdempotencyStore {
         releasingLease: Bool
     ) async throws(IdempotencyStoreError) {
         let changed = try await self.run(releasingLease ? "finish a record" : "write a record") { db -> Int in
-            try Self.execute(Self.schema.writeRecord(record, owner: owner, releasingLease: releasingLease), in: db)
+            let statement = Self.schema.writeRecord(
+                record,
+                owner: owner,
+                releasingLease: releasingLease,
+                holder: self.holder(owner)
+            )
+            return try Self.execute(statement, in: db)
         }
         guard changed == 1 else {
             throw IdempotencyStoreError(

@@ -4,10 +4,15 @@ import Foundation
 /// The rules the SQL stores write in `WHERE` clauses (`StoreSchema+Statements.swift`), for records
 /// held in memory.
 extension IdempotencyRecord {
-    /// The lease is free, expired at `now`, or `owner`'s (an owner without an expiry holds it).
-    func leaseIsAvailable(to owner: String, at now: Date) -> Bool {
+    /// The lease is free, expired at `now`, or `owner`'s (an owner without an expiry holds it), or
+    /// its holder is provably dead: the session recorded for the current owner is one of `endedSessions`.
+    func leaseIsAvailable(to owner: String, at now: Date, endedSessions: Set<Int>) -> Bool {
         guard let holder = self.leaseOwner, holder != owner else { return true }
-        return self.leaseExpiresAt.map { $0 <= now } ?? false
+        if self.leaseExpiresAt.map({ $0 <= now }) ?? false { return true }
+        guard let recorded = self.leaseHolder, recorded.owner == holder, let session = recorded.session else {
+            return false
+        }
+        return endedSessions.contains(session)
     }
 
     /// Finished, its PSP retention over before `cutoff`, and no live lease at `now`.

@@ -6,7 +6,7 @@ extension IdempotencyStoreConformance {
         enum Base: String, CaseIterable, Sendable {
             case roundTrip, insertRace, insertAndLeaseRace, identityRace, identityLookup, settingRace, concurrentOpening
             case leaseExpiryAndTakeover, firstWriteTakesExpiredLease, leaseRenewal, guardedTransitions
-            case changedBodyTakesNoLease, releaseByHolderOnly, removeExpired
+            case changedBodyTakesNoLease, releaseByHolderOnly, removeExpired, deadHolderTakeover, staleHolderIgnored
         }
 
         let base: Base
@@ -42,6 +42,11 @@ extension IdempotencyStoreConformance {
         public static let releaseByHolderOnly = Check(base: .releaseByHolderOnly)
         /// Removing expired records takes finished ones past the cutoff only.
         public static let removeExpired = Check(base: .removeExpired)
+        /// A live holder's lease is waited for; once its process is killed, it is taken over at once.
+        public static let deadHolderTakeover = Check(base: .deadHolderTakeover)
+        /// A holder identity recorded for another owner than the lease's says nothing: the lease is
+        /// waited for.
+        public static let staleHolderIgnored = Check(base: .staleHolderIgnored)
 
         /// The check's name, such as `insertAndLeaseRace`.
         public var name: String { self.base.rawValue }
@@ -79,6 +84,12 @@ extension IdempotencyStoreConformance {
             case .removeExpired:
                 "Removing expired records takes finished ones past the cutoff only: "
                     + "never unfinished, leased or newer ones"
+            case .deadHolderTakeover:
+                "A live holder's lease keeps others out; once its process is killed, the first write and "
+                    + "a lease request take it over long before it expires"
+            case .staleHolderIgnored:
+                "A lease whose recorded holder is a dead process of another owner (an older version's "
+                    + "takeover) is waited for until it expires"
             }
         }
 
@@ -102,6 +113,8 @@ extension IdempotencyStoreConformance {
             case .changedBodyTakesNoLease: try await Self.checkChangedBodyTakesNoLease(subject)
             case .releaseByHolderOnly: try await Self.checkReleaseByHolderOnly(subject)
             case .removeExpired: try await Self.checkRemoveExpired(subject)
+            case .deadHolderTakeover: try await Self.checkDeadHolderTakeover(subject)
+            case .staleHolderIgnored: try await Self.checkStaleHolderIgnored(subject)
             }
         }
     }

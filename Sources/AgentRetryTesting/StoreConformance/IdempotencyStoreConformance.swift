@@ -7,7 +7,8 @@ import Testing
 ///
 /// It covers the first write (`insertAndLease`: one record and one lease under races, an intent's
 /// record found under another key, adoption of a finished one), leases (compare-and-set, expiry and
-/// takeover, renewal by writes, release by the holder only), writes guarded by a live lease,
+/// takeover, renewal by writes, release by the holder only, a dead holder's lease taken over at
+/// once, a live one's waited for), writes guarded by a live lease,
 /// round-trips of every field, the removal of expired records, and settings created once. Each
 /// check gets a new, empty store from the factory, and runs many calls at once on it and on the
 /// same store opened again. A failure is reported with Swift Testing's `#expect` and `#require`,
@@ -73,6 +74,12 @@ extension IdempotencyStoreConformance {
         public var store: any IdempotencyStore
         /// Opens the same store again with connections of its own, as another process would.
         public var openAnother: @Sendable () async throws -> any IdempotencyStore
+        /// Opens the same store again as another process would, with a way to kill that process:
+        /// afterwards the store must be able to prove the leases it held dead, and take them over
+        /// before they expire (its process SIGKILLed, its database session closed, its in-memory
+        /// session ended). `nil` for a store that cannot prove a holder dead: the checks of dead
+        /// holders then verify that every live lease is waited for until it expires.
+        public var openProcess: (@Sendable () async throws -> StoreProcess)?
         /// Counts the records the store holds (those of one intent identity, if given) by looking
         /// at the database directly, such as with `SELECT count(*)`; `nil` without such access,
         /// and the checks that would use it count through the store's methods.
@@ -86,18 +93,40 @@ extension IdempotencyStoreConformance {
         ///   - store: The store, new and empty.
         ///   - openAnother: Opens the same store again; by default `store` itself, for a store with
         ///     nothing to open (``InMemoryIdempotencyStore``).
+        ///   - openProcess: Opens the same store as another process, which can be killed; `nil` by
+        ///     default, for a store that cannot prove a holder dead.
         ///   - countRecords: Counts the stored records directly, if the database allows it.
         ///   - close: Closes and removes the store.
         public init(
             store: any IdempotencyStore,
             openAnother: (@Sendable () async throws -> any IdempotencyStore)? = nil,
+            openProcess: (@Sendable () async throws -> StoreProcess)? = nil,
             countRecords: (@Sendable (_ intentFingerprint: String?) async throws -> Int)? = nil,
             close: @escaping @Sendable () async -> Void = {}
         ) {
             self.store = store
             self.openAnother = openAnother ?? { store }
+            self.openProcess = openProcess
             self.countRecords = countRecords
             self.close = close
+        }
+    }
+}
+
+extension IdempotencyStoreConformance {
+    /// The store as another process opened it, and a way to kill that process.
+    public struct StoreProcess: Sendable {
+        /// The store, as the other process sees it.
+        public var store: any IdempotencyStore
+        /// Kills the process (or ends its session) without its store giving anything up: leases it
+        /// holds stay recorded, and the store must be able to prove their holder dead from now on,
+        /// within moments.
+        public var kill: @Sendable () async -> Void
+
+        /// Another process's store, and how to kill it.
+        public init(store: any IdempotencyStore, kill: @escaping @Sendable () async -> Void) {
+            self.store = store
+            self.kill = kill
         }
     }
 }

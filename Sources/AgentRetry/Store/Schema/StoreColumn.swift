@@ -25,6 +25,13 @@ package enum StoreColumn: String, CaseIterable, Sendable, CustomStringConvertibl
     case leaseOwner = "lease_owner"
     case leaseExpiresAt = "lease_expires_at"
     case format
+    case leaseHolderOwner = "lease_holder_owner"
+    case leaseHolderHost = "lease_holder_host"
+    case leaseHolderBootID = "lease_holder_boot_id"
+    case leaseHolderPIDNamespace = "lease_holder_pid_namespace"
+    case leaseHolderPID = "lease_holder_pid"
+    case leaseHolderStartTime = "lease_holder_start_time"
+    case leaseHolderSession = "lease_holder_session"
 
     /// What a column holds, whatever the database calls it.
     package enum Kind: Sendable, Hashable {
@@ -50,9 +57,9 @@ package enum StoreColumn: String, CaseIterable, Sendable, CustomStringConvertibl
     package var kind: Kind {
         switch self {
         case .key, .namespace, .operation, .intentFingerprint, .requestFingerprint, .profile, .state, .outcomeHeaders,
-            .anchor, .leaseOwner:
+            .anchor, .leaseOwner, .leaseHolderOwner, .leaseHolderHost, .leaseHolderBootID, .leaseHolderPIDNamespace:
             .text
-        case .attempts, .outcomeStatus: .integer
+        case .attempts, .outcomeStatus, .leaseHolderPID, .leaseHolderStartTime, .leaseHolderSession: .integer
         case .format: .integer32
         case .createdAt, .updatedAt, .clientExpiresAt, .pspExpiresAt, .leaseExpiresAt: .real
         case .outcomeBody: .blob
@@ -63,9 +70,20 @@ package enum StoreColumn: String, CaseIterable, Sendable, CustomStringConvertibl
     package var isNullable: Bool {
         switch self {
         case .outcomeStatus, .outcomeHeaders, .outcomeBody, .anchor, .leaseOwner, .leaseExpiresAt: true
-        default: false
+        default: Self.leaseHolder.contains(self)
         }
     }
+
+    /// The lease holder's columns (``LeaseHolder``), in order: the owner they were recorded for, the
+    /// process (host, boot id, pid namespace, pid, start time) and the database session. Added by
+    /// each store's migration for holders that died (SQLite's v3, PostgreSQL's 2).
+    package static let leaseHolder: [StoreColumn] = [
+        .leaseHolderOwner, .leaseHolderHost, .leaseHolderBootID, .leaseHolderPIDNamespace, .leaseHolderPID,
+        .leaseHolderStartTime, .leaseHolderSession,
+    ]
+
+    /// The columns before the lease holder's: PostgreSQL's first version.
+    package static let withoutLeaseHolder = Self.allCases.filter { !Self.leaseHolder.contains($0) }
 
     /// The value of rows written before the column existed: format 1 for `format`.
     package var defaultValue: String? { self == .format ? "1" : nil }
@@ -75,6 +93,9 @@ package enum StoreColumn: String, CaseIterable, Sendable, CustomStringConvertibl
         .state, .attempts, .updatedAt, .outcomeStatus, .outcomeHeaders, .outcomeBody, .anchor, .requestFingerprint,
     ]
 
-    /// Every column's name, in order, separated by commas: an `INSERT`'s column list.
-    package static var names: String { Self.allCases.map(\.name).joined(separator: ", ") }
+    /// Every column's name (or those of `columns`), in order, separated by commas: an `INSERT`'s
+    /// column list.
+    package static func names(_ columns: [StoreColumn] = Self.allCases) -> String {
+        columns.map(\.name).joined(separator: ", ")
+    }
 }
