@@ -20,6 +20,20 @@ struct PostgresLeaseSessionTests {
     ) async throws {
         let lockClass = PostgresLeaseSession.lockClass
         let hold = heldHere.map { "PERFORM pg_advisory_lock(\(lockClass), \($0));" } ?? ""
+        // PSQLError's description hides the server's message; a failure here says it in full.
+        do { try await Self.run(server, database: database, key: key, hold: hold, expected: expected) } catch {
+            Issue.record("the session check failed: \(String(reflecting: error))")
+            throw error
+        }
+    }
+
+    private static func run(
+        _ server: PostgresTestServer,
+        database: String,
+        key: Int,
+        hold: String,
+        expected: Bool
+    ) async throws {
         try await server.execute(
             """
             DO $check$
