@@ -137,7 +137,7 @@ struct ACPNegotiationCLITests {
         return try await CLIChild.start(
             [
                 "checkout", "--server", server.baseURL, "--api-key", testKey, "--store", store, "--task-id", task,
-                "--cart", cart, "--lease-seconds", "3", "--settle-seconds", "5",
+                "--cart", cart, "--lease-seconds", "15", "--settle-seconds", "5",
             ] + extra
         ).finish()
     }
@@ -181,7 +181,7 @@ struct ACPNegotiationCLITests {
             let first = try CLIChild.start(
                 [
                     "checkout", "--server", server.baseURL, "--api-key", testKey, "--store", store, "--task-id", "neg",
-                    "--cart", cart, "--lease-seconds", "3", "--settle-seconds", "5",
+                    "--cart", cart, "--lease-seconds", "15", "--settle-seconds", "5",
                 ],
                 pauseAt: "anchored"
             )
@@ -222,7 +222,7 @@ struct ACPNegotiationCLITests {
             let first = try CLIChild.start(
                 [
                     "checkout", "--server", server.baseURL, "--api-key", testKey, "--store", store, "--task-id", "pin",
-                    "--cart", cart, "--lease-seconds", "3", "--acp-version", "2025-12-12",
+                    "--cart", cart, "--lease-seconds", "15", "--acp-version", "2025-12-12",
                 ],
                 pauseAt: "anchored"
             )
@@ -252,7 +252,7 @@ struct ACPNegotiationCLITests {
             let first = try CLIChild.start(
                 [
                     "checkout", "--server", server.baseURL, "--api-key", testKey, "--store", store, "--task-id", "res",
-                    "--cart", cart, "--lease-seconds", "3", "--acp-version", "2025-12-12",
+                    "--cart", cart, "--lease-seconds", "15", "--acp-version", "2025-12-12",
                 ],
                 pauseAt: "after-2xx:create"
             )

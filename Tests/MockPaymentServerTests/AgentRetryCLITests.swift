@@ -26,7 +26,7 @@ struct AgentRetryCLITests {
                 "--header", "Authorization: Bearer sk_test_cli", "--form", "amount=1200", "--form", "currency=usd",
                 "--form", "payment_method=pm_card_visa", "--form", "confirm=true", "--form",
                 "metadata[task_id]=\(task)",
-                "--lease-seconds", "3",
+                "--lease-seconds", "15",
             ] + extra,
             pauseAt: pauseAt
         )

@@ -51,7 +51,7 @@ struct CLIChild {
         try Self.start(
             [
                 "checkout", "--server", server, "--api-key", testKey, "--store", store, "--task-id", task, "--cart",
-                cart, "--lease-seconds", "3", "--settle-seconds", "5",
+                cart, "--lease-seconds", "15", "--settle-seconds", "5",
             ] + extra,
             pauseAt: pauseAt
         )

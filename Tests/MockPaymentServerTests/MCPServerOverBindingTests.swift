@@ -11,7 +11,7 @@ import Testing
 struct MCPServerOverBindingTests {
     static func start(_ server: MockPaymentServer, store: String) async throws -> MCPChild {
         let child = try MCPChild.start([
-            "--protocol", "acp-mcp", "--server", server.baseURL + "/mcp", "--store", store, "--lease-seconds", "3",
+            "--protocol", "acp-mcp", "--server", server.baseURL + "/mcp", "--store", store, "--lease-seconds", "15",
             "--settle-seconds", "5",
         ])
         try await child.initialize()

@@ -21,7 +21,7 @@ struct MCPServerTests {
 
     private func start(_ server: MockPaymentServer, store: String, _ extra: [String] = []) async throws -> MCPChild {
         let child = try MCPChild.start(
-            ["--server", server.baseURL, "--store", store, "--lease-seconds", "3", "--settle-seconds", "5"] + extra
+            ["--server", server.baseURL, "--store", store, "--lease-seconds", "15", "--settle-seconds", "5"] + extra
         )
         try await child.initialize()
         return child
