@@ -1,5 +1,6 @@
 import AgentRetry
 import Foundation
+import Logging
 import NIOCore
 import NIOSSL
 import PostgresNIO
@@ -21,13 +22,38 @@ extension PostgresIdempotencyStore {
         _ make: @escaping @Sendable (LeaseHolder) -> StoreStatement
     ) async throws(IdempotencyStoreError) -> [PostgresRow] {
         try await self.run(what) { client in
-            let holder = LeaseHolder(
-                owner: owner,
-                process: SystemProcessTable.shared.currentProcess,
-                session: await self.leaseSession.currentKey()
-            )
+            // The lease session's connection may look open while its lock is not held on the server the
+            // pool reaches (a failover, a half-open connection): then the session is opened anew, and
+            // if its lock is still not seen, no session is recorded, so that the lease is waited for
+            // until it expires rather than taken from a live process.
+            var session = await self.leaseSession.currentKey()
+            if let key = session, try await !Self.sessionLockHeld(key, on: client, logger: self.logger) {
+                await self.leaseSession.discard(key: key)
+                session = await self.leaseSession.currentKey()
+                if let key = session, try await !Self.sessionLockHeld(key, on: client, logger: self.logger) {
+                    session = nil
+                }
+            }
+            let holder = LeaseHolder(owner: owner, process: SystemProcessTable.shared.currentProcess, session: session)
             return try await client.query(Self.query(make(holder)), logger: self.logger).collect()
         }
+    }
+
+    /// Whether some session of the server `client` reaches holds the lease-session lock on `key`
+    /// (`pg_locks` is readable by every role).
+    static func sessionLockHeld(_ key: Int, on client: PostgresClient, logger: Logger) async throws -> Bool {
+        let lockClass = PostgresLeaseSession.lockClass
+        let rows = try await client.query(
+            PostgresQuery(
+                unsafeSQL: """
+                    SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted
+                        AND classid = CAST(\(lockClass) AS oid) AND objsubid = 2
+                        AND objid = CAST(CAST(\(Int32(truncatingIfNeeded: key)) AS integer) AS oid))
+                    """
+            ),
+            logger: logger
+        ).collect()
+        return try rows.first?.decode(Bool.self) ?? false
     }
 
     /// Runs one statement and reads its first row as a record.

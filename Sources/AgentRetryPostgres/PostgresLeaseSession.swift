@@ -80,6 +80,17 @@ package actor PostgresLeaseSession {
         _ = closing
     }
 
+    /// Drops the session's connection if its key is still `key` (its lock was not seen on the
+    /// server): the next ``currentKey()`` opens a new session at once.
+    func discard(key: Int) async {
+        guard let current = self.key, Int(current) == key, self.opening == nil else { return }
+        let connection = self.connection
+        self.connection = nil
+        self.key = nil
+        self.lastFailure = nil
+        try? await connection?.close()
+    }
+
     /// Closes the session: its lock goes, and with it every lease it holds is free to take.
     func close() async {
         self.closed = true
