@@ -35,8 +35,10 @@ package struct AgentRetryCommand: AsyncParsableCommand {
             // A command that printed its report ends with an ExitCode of its own.
             if error is ExitCode { Foundation.exit(code.rawValue) }
             let usage = code == .validationFailure
-            FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
-            CommandOutput.report(["status": usage ? "usage" : "error", "message": .string(message(for: error))])
+            let full = SecretRedaction.redacting(fullMessage(for: error))
+            FileHandle.standardError.write(Data((full + "\n").utf8))
+            let message = SecretRedaction.redacting(message(for: error))
+            CommandOutput.report(["status": usage ? "usage" : "error", "message": .string(message)])
             Foundation.exit(usage ? 2 : code.rawValue)
         }
     }

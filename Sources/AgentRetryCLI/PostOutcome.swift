@@ -74,7 +74,8 @@ struct PostOutcome {
                 + "nothing was sent: a request to another endpoint needs another task id"
         case .credentialsChanged:
             "task \(taskID) was first sent with another API key (Authorization, X-API-Key or Stripe-Account "
-                + "header); nothing was sent: resume it with the same key, or use another task id"
+                + "header); nothing was sent now, but the first request may have been processed: resume it with "
+                + "the same key (another task id would be a second payment, not a retry)"
         default: error.message
         }
     }

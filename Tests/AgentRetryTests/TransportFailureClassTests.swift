@@ -154,8 +154,9 @@ struct TransportFailureClassTests {
                 #expect(elapsed < .seconds(10), "round \(round): cancellation took \(elapsed)")
                 if error.wireSends == 0 {
                     #expect(error.metrics.requestBytesSent == 0, "round \(round): counters of an earlier request")
+                    // The earlier request took 200 ms or more; this one's own counters stay below that.
                     #expect(
-                        error.metrics.totalTime < .milliseconds(150),
+                        error.metrics.totalTime < .milliseconds(200),
                         "round \(round): counters of an earlier request"
                     )
                 }

@@ -122,6 +122,19 @@ struct HostileInputCLITests {
         #expect(!FileManager.default.fileExists(atPath: Self.scratch), "\(name) opened the store")
     }
 
+    @Test("A key given where an argument goes is not quoted back: the usage JSON masks it")
+    func misplacedKeyMasked() async throws {
+        let key = "sk_live_" + String(repeating: "Q7", count: 12)
+        let (status, stdout, json) = try await CLIChild.run(Self.checkout() + [key])
+        #expect(status == 2, "\(stdout)")
+        #expect(json["status"] == "usage")
+        #expect(json["message"]?.stringValue?.contains("[redacted]") == true, "\(json)")
+        #expect(!stdout.contains(key))
+        let bearer = try await CLIChild.run(Self.checkout() + ["Bearer tok_Zx81"])
+        #expect(bearer.json["status"] == "usage")
+        #expect(!bearer.stdout.contains("tok_Zx81"), "\(bearer.stdout)")
+    }
+
     @Test("A port out of range names the part at fault and never the password")
     func portNamed() async throws {
         let store = "postgres://agent:hunter22@127.0.0.1:99999/payments"

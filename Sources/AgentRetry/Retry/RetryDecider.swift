@@ -145,7 +145,8 @@ package struct RetryDecider: Sendable {
             self.error(
                 .credentialsChanged,
                 "this intent was first sent with other credentials (Authorization, X-API-Key or Stripe-Account); "
-                    + "nothing was sent: resume it with the credentials it started with, or start another intent"
+                    + "nothing was sent now, but the first request may have been processed: resume it with the "
+                    + "credentials it started with (another intent would be a second request, not a retry)"
             )
         }
     }
