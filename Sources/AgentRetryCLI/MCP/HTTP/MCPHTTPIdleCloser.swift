@@ -1,21 +1,21 @@
 import NIOCore
 import NIOHTTP1
 
-/// Closes a connection that is idle: no request in progress (read, and its response not ended)
-/// when the `IdleStateHandler` before it reports that nothing was read for the idle timeout. A
-/// connection waiting for a long tool call, or holding an SSE stream open, is not idle; one that
-/// stalls in the middle of its request head is.
+/// Closes a connection that is idle: no request in progress (read to its end, and its response
+/// not ended) when the `IdleStateHandler` before it reports that nothing was read for the idle
+/// timeout. A connection waiting for a long tool call, or holding an SSE stream open, is not idle;
+/// one that stalls in the middle of its request head or body is.
 final class MCPHTTPIdleCloser: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias InboundOut = HTTPServerRequestPart
     typealias OutboundIn = HTTPServerResponsePart
     typealias OutboundOut = HTTPServerResponsePart
 
-    /// Requests read whose response has not ended.
+    /// Requests read to their end whose response has not ended.
     private var inProgress = 0
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        if case .head = self.unwrapInboundIn(data) { self.inProgress += 1 }
+        if case .end = self.unwrapInboundIn(data) { self.inProgress += 1 }
         context.fireChannelRead(data)
     }
 
