@@ -12,8 +12,8 @@ BUILD_PACKAGES := libcurl4-openssl-dev pkg-config
 # and PostgreSQL 15 (the shared store; Tests/postgres-server.sh runs it in a temporary directory).
 TEST_PACKAGES := nghttp2-server openssl postgresql-15
 # Third-party judges of the mock server, from PyPI: the official Stripe SDK, jsonschema (ACP schema) and the
-# official MCP SDK (the client of Examples/mcp/agent.py).
-TEST_PYTHON_PACKAGES := stripe jsonschema mcp
+# official MCP SDK (the client of Examples/mcp/agent.py); standardwebhooks signs the webhook verifier's test vectors.
+TEST_PYTHON_PACKAGES := stripe jsonschema mcp standardwebhooks
 PYTHON ?= python3
 
 SWIFT_SOURCES := Sources Tests Examples Package.swift Benchmarks/Package.swift Benchmarks/Sources
@@ -34,7 +34,7 @@ system-packages:
 
 test-packages:
 	$(call install_missing,$(TEST_PACKAGES))
-	@$(PYTHON) -c "import stripe, jsonschema, mcp" 2>/dev/null || $(PYTHON) -m pip install --quiet --disable-pip-version-check $(TEST_PYTHON_PACKAGES)
+	@$(PYTHON) -c "import stripe, jsonschema, mcp, standardwebhooks" 2>/dev/null || $(PYTHON) -m pip install --quiet --disable-pip-version-check $(TEST_PYTHON_PACKAGES)
 
 build: system-packages
 	$(SWIFT) build
@@ -87,7 +87,7 @@ bench-store: system-packages test-packages
 ## The DocC reference of every library (Sources/*/Documentation.docc), warnings treated as errors, one
 ## archive per library in .build/docs/. AGENTRETRY_DOCS=1 adds swift-docc-plugin to the package (users
 ## of the package never resolve it); AGENTRETRY_STRICT=1 builds the code as `make test` does.
-DOC_TARGETS := AgentRetry AgentRetryPostgres AgentRetryACP MockPaymentServer AgentRetryTesting
+DOC_TARGETS := AgentRetry AgentRetryPostgres AgentRetryACP AgentRetryWebhooks MockPaymentServer AgentRetryTesting
 docs: system-packages
 	@mkdir -p .build/docs
 	@set -e; for target in $(DOC_TARGETS); do \

@@ -24,6 +24,7 @@ let package = Package(
         .library(name: "AgentRetryACP", targets: ["AgentRetryACP"]),
         .library(name: "AgentRetryPostgres", targets: ["AgentRetryPostgres"]),
         .library(name: "AgentRetryTesting", targets: ["AgentRetryTesting"]),
+        .library(name: "AgentRetryWebhooks", targets: ["AgentRetryWebhooks"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -67,6 +68,13 @@ let package = Package(
         .target(
             name: "AgentRetryACP",
             dependencies: ["AgentRetry"],
+            swiftSettings: swiftSettings
+        ),
+        // Webhook signature verification (ACP, Stripe, Standard Webhooks): a pure API over headers and
+        // the raw body, HMAC-SHA256 from swift-crypto.
+        .target(
+            name: "AgentRetryWebhooks",
+            dependencies: ["AgentRetry", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -187,6 +195,17 @@ let package = Package(
             name: "AgentRetryACPTests",
             dependencies: ["AgentRetry", "AgentRetryACP", "AgentRetryTesting"],
             resources: [.copy("Resources/acp-examples"), .copy("Resources/acp-schemas")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "AgentRetryWebhooksTests",
+            dependencies: [
+                "AgentRetry",
+                "AgentRetryACP",
+                "AgentRetryTesting",
+                "AgentRetryWebhooks",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
