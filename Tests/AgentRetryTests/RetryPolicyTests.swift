@@ -108,10 +108,26 @@ struct RetryPolicyTests {
         #expect(RetryPolicy.standard.verdict(for: response, profile: .stripe, now: Date()) == expected)
     }
 
-    @Test("Stripe-Should-Retry: false stops a retry")
+    @Test("Stripe-Should-Retry: false stops a retry; true keeps a 409 lock_timeout resumable, never re-sent")
     func stripeShouldRetry() {
         let response = HTTPResponse(status: 500, headers: ["Stripe-Should-Retry": "false"])
         #expect(RetryPolicy.standard.verdict(for: response, profile: .stripe, now: Date()) == .failed)
+        let lockTimeout = HTTPResponse(
+            status: 409,
+            headers: ["Stripe-Should-Retry": "true", "Retry-After": "1"],
+            body: Array(#"{"error": {"type": "invalid_request_error", "code": "lock_timeout"}}"#.utf8)
+        )
+        #expect(
+            RetryPolicy.standard.verdict(for: lockTimeout, profile: .stripe, now: Date())
+                == .conflict(.inFlight(retryAfter: .seconds(1)))
+        )
+        let marked = HTTPResponse(status: 400, headers: ["Stripe-Should-Retry": "true"])
+        #expect(
+            RetryPolicy.standard.verdict(for: marked, profile: .stripe, now: Date())
+                == .retry(.pspSaysRetry, serverDelay: nil)
+        )
+        let plain = HTTPResponse(status: 409, headers: [:], body: lockTimeout.body)
+        #expect(RetryPolicy.standard.verdict(for: plain, profile: .stripe, now: Date()) == .failed)
     }
 
     @Test("PSP profiles are data, and the client's retention is shorter than the PSP's")

@@ -25,6 +25,8 @@ public enum RetryReason: String, Sendable, Hashable, CaseIterable {
     case rateLimited
     /// 500, 502, 503 or 504.
     case serverError
+    /// Another status the PSP marked `Stripe-Should-Retry: true` (never a 409 or 422).
+    case pspSaysRetry
 }
 
 /// Which idempotency conflict the server reported.
@@ -52,6 +54,8 @@ extension RetryPolicy {
     ///   Stripe's 400 `idempotency_error` a payload mismatch): conflict, with the response's `Retry-After`.
     /// - 408, 429, 500, 502, 503, 504: retry, honouring `Retry-After`; but `Stripe-Should-Retry: false` makes
     ///   it failed.
+    /// - Any other status marked `Stripe-Should-Retry: true`: retry; but a 409 or 422 (Stripe's 409
+    ///   `lock_timeout`) is never re-sent: in flight, resumable by a later call.
     /// - Any other status (other 4xx, 501, 505, ...): failed.
     package func verdict(for response: HTTPResponse, profile: PSPProfile, now: Date) -> AttemptVerdict {
         let serverDelay = response.headers.first(name: "Retry-After").flatMap { RetryAfter.delay(from: $0, now: now) }
@@ -61,8 +65,15 @@ extension RetryPolicy {
         case .inFlight(let retryAfter): return .conflict(.inFlight(retryAfter: retryAfter ?? serverDelay))
         case nil: break
         }
-        guard let reason = Self.retryableStatuses[response.status] else { return .failed }
-        if response.headers.first(name: "Stripe-Should-Retry")?.lowercased() == "false" { return .failed }
+        let shouldRetry = response.headers.first(name: "Stripe-Should-Retry")?.lowercased()
+        guard let reason = Self.retryableStatuses[response.status] else {
+            guard shouldRetry == "true" else { return .failed }
+            // A 409 or 422 is never re-sent, even when the PSP says it may be (Stripe's 409
+            // `lock_timeout`): the record stays resumable, as for a request still in flight.
+            if response.status == 409 || response.status == 422 { return .conflict(.inFlight(retryAfter: serverDelay)) }
+            return .retry(.pspSaysRetry, serverDelay: serverDelay)
+        }
+        if shouldRetry == "false" { return .failed }
         return .retry(reason, serverDelay: serverDelay)
     }
 
