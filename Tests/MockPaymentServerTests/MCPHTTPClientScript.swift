@@ -62,7 +62,19 @@ enum MCPHTTPClientScript {
 
         def run_raw(plan):
             results = []
+            held = []
             for request in plan["requests"]:
+                if request.get("hold"):
+                    parsed = urlparse(plan["url"])
+                    held.append(socket.create_connection((parsed.hostname, parsed.port), timeout=60))
+                    results.append({"held": len(held)})
+                    continue
+                if request.get("release"):
+                    for sock in held:
+                        sock.close()
+                    held.clear()
+                    results.append({"released": True})
+                    continue
                 if request.get("idle"):
                     parsed = urlparse(plan["url"])
                     sock = socket.create_connection((parsed.hostname, parsed.port), timeout=60)
@@ -84,7 +96,13 @@ enum MCPHTTPClientScript {
                 else:
                     body = None
                 method, path = request.get("method", "POST"), request.get("path", "/mcp")
-                results.append(exchange(plan["url"], method, path, headers, body))
+                answer = exchange(plan["url"], method, path, headers, body)
+                # After a release the server may not have seen the close yet: a liveness bound.
+                deadline = time.time() + float(request.get("retry_seconds", 0))
+                while answer.get("status") == 0 and time.time() < deadline:
+                    time.sleep(0.1)
+                    answer = exchange(plan["url"], method, path, headers, body)
+                results.append(answer)
             return {"results": results}
 
         def post(url, session, message):

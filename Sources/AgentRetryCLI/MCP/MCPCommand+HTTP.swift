@@ -11,13 +11,14 @@ extension MCPCommand {
         configuration.port = port
         if let host = self.httpHost { configuration.host = host }
         if let seconds = self.httpIdleTimeout { configuration.idleTimeout = .seconds(seconds) }
+        if let limit = self.httpMaxConnections { configuration.maximumConnections = limit }
         return configuration
     }
 
     func validateHTTP() throws {
         guard let port = self.httpPort else {
-            if self.httpHost != nil || self.httpIdleTimeout != nil {
-                throw ValidationError("--http-host and --http-idle-timeout go with --http PORT")
+            if self.httpHost != nil || self.httpIdleTimeout != nil || self.httpMaxConnections != nil {
+                throw ValidationError("--http-host, --http-idle-timeout and --http-max-connections go with --http PORT")
             }
             return
         }
@@ -29,6 +30,9 @@ extension MCPCommand {
         }
         if let seconds = self.httpIdleTimeout, seconds < 1 {
             throw ValidationError("--http-idle-timeout must be at least 1")
+        }
+        if let limit = self.httpMaxConnections, !(1...65_535).contains(limit) {
+            throw ValidationError("--http-max-connections must be from 1 to 65535")
         }
     }
 

@@ -62,6 +62,13 @@ struct MCPCommand: AsyncParsableCommand {
             valueName: "seconds"
         )
     ) var httpIdleTimeout: Int?
+    @Option(
+        name: .customLong("http-max-connections"),
+        help: ArgumentHelp(
+            "With --http: the most connections open at once; one more is closed unread (default 256).",
+            valueName: "count"
+        )
+    ) var httpMaxConnections: Int?
 
     /// The tools `--tools` names.
     var toolNames: [String] {

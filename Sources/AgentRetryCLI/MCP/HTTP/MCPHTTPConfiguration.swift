@@ -25,6 +25,9 @@ struct MCPHTTPConfiguration: Sendable {
     var sessionIdleTimeout: Duration = .seconds(30 * 60)
     /// The most sessions open at once; an `initialize` beyond them is answered 503. Defaults to 256.
     var maximumSessions = 256
+    /// The most connections open at once; one more is closed as soon as it is accepted, before
+    /// anything is read from it (so nothing it sends is processed). Defaults to 256.
+    var maximumConnections = 256
 
     /// Whether `host` is a loopback address literal (127.0.0.0/8 or `::1`); host names are refused,
     /// so that what is bound is what was asked.

@@ -10,12 +10,15 @@ final class MCPHTTPServer: Sendable {
 
     /// The bound port (the one picked when asked for 0).
     let port: Int
+    /// The most connections open at once (``MCPHTTPConfiguration/maximumConnections``).
+    let maximumConnections: Int
     private let listener: Listener
     private let connections = Mutex<[ObjectIdentifier: any Channel]>([:])
 
-    private init(listener: Listener, port: Int) {
+    private init(listener: Listener, port: Int, maximumConnections: Int) {
         self.listener = listener
         self.port = port
+        self.maximumConnections = maximumConnections
     }
 
     /// Binds `configuration.host` (a loopback address literal, never resolved) and `configuration.port`.
@@ -39,7 +42,11 @@ final class MCPHTTPServer: Sendable {
             let address = "\(MCPHTTPConfiguration.urlHost(configuration.host)):\(configuration.port)"
             throw MCPHTTPBindError(address: address, underlying: error)
         }
-        return MCPHTTPServer(listener: listener, port: listener.channel.localAddress?.port ?? configuration.port)
+        return MCPHTTPServer(
+            listener: listener,
+            port: listener.channel.localAddress?.port ?? configuration.port,
+            maximumConnections: configuration.maximumConnections
+        )
     }
 
     /// Accepts connections and serves them through `sessions` until ``stopAccepting()``, then
@@ -48,7 +55,11 @@ final class MCPHTTPServer: Sendable {
         try await withThrowingDiscardingTaskGroup { group in
             try await self.listener.executeThenClose { inbound in
                 for try await connection in inbound {
-                    self.track(connection.channel)
+                    guard self.track(connection.channel) else {
+                        // Over the limit: closed before anything it sent is read.
+                        try? await connection.channel.close()
+                        continue
+                    }
                     group.addTask { await MCPHTTPConnection.serve(connection, sessions: sessions) }
                 }
             }
@@ -65,9 +76,16 @@ final class MCPHTTPServer: Sendable {
         for channel in self.connections.withLock({ Array($0.values) }) { try? await channel.close() }
     }
 
-    private func track(_ channel: any Channel) {
+    /// Keeps `channel` among the open connections; `false` when the limit is reached.
+    private func track(_ channel: any Channel) -> Bool {
         let id = ObjectIdentifier(channel)
-        self.connections.withLock { $0[id] = channel }
+        let kept = self.connections.withLock { open in
+            guard open.count < self.maximumConnections else { return false }
+            open[id] = channel
+            return true
+        }
+        guard kept else { return false }
         channel.closeFuture.whenComplete { _ in _ = self.connections.withLock { $0.removeValue(forKey: id) } }
+        return true
     }
 }
