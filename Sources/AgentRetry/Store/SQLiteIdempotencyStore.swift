@@ -182,11 +182,29 @@ public final class SQLiteIdempotencyStore: IdempotencyStore {
         expiredBefore cutoff: Date,
         now: Date
     ) async throws(IdempotencyStoreError) -> Int {
-        try await self.run("remove expired records") { db -> Int in
-            let removable = StoreSchema.removable(expiredBefore: cutoff, now: now)
-            return try Self.execute("DELETE FROM \(sql: Self.schema.recordTable) WHERE \(removable)", in: db)
+        // In batches of ``removalBatch``, each its own transaction, so that a large backlog never
+        // holds the write lock for long: other processes' writes go in between.
+        let table = Self.schema.recordTable
+        var removed = 0
+        while true {
+            let count = try await self.run("remove expired records") { db -> Int in
+                let removable = StoreSchema.removable(expiredBefore: cutoff, now: now)
+                let batch = "\(Self.removalBatch)"
+                return try Self.execute(
+                    """
+                    DELETE FROM \(sql: table) WHERE key IN \
+                    (SELECT key FROM \(sql: table) WHERE \(removable) LIMIT \(sql: batch))
+                    """,
+                    in: db
+                )
+            }
+            removed += count
+            if count < Self.removalBatch { return removed }
         }
     }
+
+    /// Records removed per transaction by ``removeFinishedRecords(expiredBefore:now:)``.
+    static let removalBatch = 1000
 
     public func setting(
         named name: String,

@@ -24,6 +24,9 @@ extension MockPaymentCore {
         switch (request.method, segments.count) {
         case ("GET", 2) where segments == ["v1", "payment_intents"]:
             return .respond(self.listPaymentIntents(request), replayed: false)
+        case ("GET", 3) where segments == ["v1", "payment_intents", "search"]:
+            // Before the retrieval route: `search` is not a PaymentIntent id.
+            return .respond(self.searchPaymentIntents(request), replayed: false)
         case ("GET", 3) where segments[1] == "payment_intents":
             let found = self.state.withLock { $0.paymentIntents[segments[2]]?.json }
             return .respond(
