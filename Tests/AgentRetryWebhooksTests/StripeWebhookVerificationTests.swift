@@ -1,4 +1,5 @@
 import AgentRetry
+import AgentRetryTesting
 import AgentRetryWebhooks
 import Foundation
 import Testing

@@ -1,3 +1,5 @@
+import AgentRetryTesting
+
 /// The Python side of the Streamable HTTP tests, run by ``PythonCheck``: `mcp` drives sessions
 /// with the official MCP Python SDK (PyPI `mcp`, its `streamable_http_client`); `raw` sends plain
 /// HTTP requests with the standard library and reports what came back; `progress` opens a

@@ -1,17 +1,21 @@
-import AgentRetryTesting
 import Foundation
 import Synchronization
 
 /// Runs a Python 3 script in a child process and returns its exit status and output: how the
-/// webhook tests compute signatures with Python's `hmac` and the `standardwebhooks` and Stripe packages.
-/// `make test` installs the Python packages these need.
-enum PythonCheck {
-    struct Outcome {
-        let status: Int32
-        let output: String
+/// tests let real third-party tools judge AgentRetry (the official Stripe and MCP SDKs, `jsonschema`,
+/// `standardwebhooks`). `make test` installs the Python packages these need. Every test target
+/// shares this one, and its launches take ``ChildProcessLaunches/lock``.
+package enum PythonCheck {
+    /// How the script ended.
+    package struct Outcome: Sendable {
+        /// Its exit status.
+        package let status: Int32
+        /// Its standard output and standard error, interleaved.
+        package let output: String
     }
 
-    static func run(_ script: String, arguments: [String]) async throws -> Outcome {
+    /// Runs `script` (Python source) with `arguments`.
+    package static func run(_ script: String, arguments: [String]) async throws -> Outcome {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("check-\(UUID().uuidString).py")
         try Data(script.utf8).write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
@@ -19,7 +23,8 @@ enum PythonCheck {
     }
 
     /// Runs the script at `file` with `arguments`, its environment this process's with `environment` added.
-    static func run(file: URL, arguments: [String], environment: [String: String] = [:]) async throws -> Outcome {
+    package static func run(file: URL, arguments: [String], environment: [String: String] = [:]) async throws -> Outcome
+    {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", file.path] + arguments
