@@ -73,14 +73,7 @@ struct CheckoutCLITests {
     )
     func killedDuringCommittedComplete() async throws {
         var configuration = MockPaymentServer.Configuration()
-        configuration.faults = [
-            FaultRule(
-                method: "POST",
-                path: "/checkout_sessions/*/complete",
-                action: .stallAfterCommit(milliseconds: 20_000),
-                count: 1
-            )
-        ]
+        configuration.faults = [.heldComplete]
         try await withMockServer(configuration) { server, _ in
             let store = CLIChild.storePath()
             let cart = try Self.cartFile()

@@ -119,14 +119,7 @@ struct MCPHTTPServerTests {
     @Test("SIGKILLed while the merchant holds the complete, started again on the same store: one order")
     func killedMidCheckout() async throws {
         var configuration = MockPaymentServer.Configuration()
-        configuration.faults = [
-            FaultRule(
-                method: "POST",
-                path: "/checkout_sessions/*/complete",
-                action: .stallAfterCommit(milliseconds: 20_000),
-                count: 1
-            )
-        ]
+        configuration.faults = [.heldComplete]
         try await withMockServer(configuration) { server, _ in
             let store = CLIChild.storePath()
             let first = try await self.start(server, store: store)

@@ -22,14 +22,7 @@ struct MCPServerOverBindingTests {
     func killedMidComplete() async throws {
         var configuration = MockPaymentServer.Configuration()
         configuration.mcpBinding = MCPBindingBehaviour(encoding: .eventStream)
-        configuration.faults = [
-            FaultRule(
-                method: "POST",
-                path: "/checkout_sessions/*/complete",
-                action: .stallAfterCommit(milliseconds: 20_000),
-                count: 1
-            )
-        ]
+        configuration.faults = [.heldComplete]
         try await withMockServer(configuration) { server, _ in
             let store = CLIChild.storePath()
             let first = try await Self.start(server, store: store)

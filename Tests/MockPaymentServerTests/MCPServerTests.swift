@@ -30,14 +30,7 @@ struct MCPServerTests {
     @Test("The server SIGKILLed during checkout's complete and started again: the same call completes, one order")
     func killedDuringCheckout() async throws {
         var configuration = MockPaymentServer.Configuration()
-        configuration.faults = [
-            FaultRule(
-                method: "POST",
-                path: "/checkout_sessions/*/complete",
-                action: .stallAfterCommit(milliseconds: 20_000),
-                count: 1
-            )
-        ]
+        configuration.faults = [.heldComplete]
         try await withMockServer(configuration) { server, _ in
             let store = CLIChild.storePath()
             let first = try await self.start(server, store: store)

@@ -126,3 +126,14 @@ extension MockPaymentServer {
         }
     }
 }
+
+extension FaultRule {
+    /// The first complete is committed, then its answer held for 20 s: the window in which a crash
+    /// test kills the client after the merchant placed the order.
+    static let heldComplete = FaultRule(
+        method: "POST",
+        path: "/checkout_sessions/*/complete",
+        action: .stallAfterCommit(milliseconds: 20_000),
+        count: 1
+    )
+}
