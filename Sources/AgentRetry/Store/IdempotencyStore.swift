@@ -76,6 +76,17 @@ public protocol IdempotencyStore: Sendable {
     /// still re-run (e.g. 30 days before now).
     func removeFinishedRecords(expiredBefore cutoff: Date, now: Date) async throws(IdempotencyStoreError) -> Int
 
+    /// Up to `limit` unfinished records (`prepared`, `inFlight`, `pending`) whose key sorts after
+    /// `after` (from the first, without it), in key order, compared as bytes: one page of the
+    /// records whose outcome reconciliation must find. Page on with the last key returned; a page
+    /// shorter than `limit` is the last. Leases are not taken, and rows written in a newer record
+    /// format are left out.
+    func unfinishedRecords(
+        after: IdempotencyKey?,
+        limit: Int
+    ) async throws(IdempotencyStoreError)
+        -> [IdempotencyRecord]
+
     /// A value the store keeps for its users, such as the namespace secret; created once with
     /// `makeValue` by whichever process asks first.
     func setting(

@@ -249,7 +249,7 @@ public final class SQLiteIdempotencyStore: IdempotencyStore {
 
     /// Runs one transaction, turning failures into typed errors: a write on GRDB's writer queue, or
     /// a read on its reader pool (WAL lets reads run beside writers).
-    private func run<T: Sendable>(
+    func run<T: Sendable>(
         _ what: String,
         reading: Bool = false,
         _ body: @escaping @Sendable (Database) throws -> T

@@ -25,7 +25,7 @@ import Synchronization
 /// #expect(store.records.map(\.state) == [.succeeded])
 /// ```
 public final class InMemoryIdempotencyStore: IdempotencyStore {
-    private struct Contents {
+    struct Contents {
         var records: [IdempotencyKey: IdempotencyRecord] = [:]
         var settings: [String: [UInt8]] = [:]
         var sessions = 1
@@ -190,7 +190,7 @@ public final class InMemoryIdempotencyStore: IdempotencyStore {
     }
 
     /// Runs `body` under the lock, unless this session has ended.
-    private func withContents<T: Sendable>(_ body: (inout Contents) -> T) throws(IdempotencyStoreError) -> T {
+    func withContents<T: Sendable>(_ body: (inout Contents) -> T) throws(IdempotencyStoreError) -> T {
         let result = self.shared.contents.withLock { contents -> T? in
             contents.endedSessions.contains(self.session) ? nil : body(&contents)
         }

@@ -7,6 +7,7 @@ extension IdempotencyStoreConformance {
             case roundTrip, insertRace, insertAndLeaseRace, identityRace, identityLookup, settingRace, concurrentOpening
             case leaseExpiryAndTakeover, firstWriteTakesExpiredLease, leaseRenewal, guardedTransitions
             case changedBodyTakesNoLease, releaseByHolderOnly, removeExpired, deadHolderTakeover, staleHolderIgnored
+            case listUnfinished
         }
 
         let base: Base
@@ -47,6 +48,9 @@ extension IdempotencyStoreConformance {
         /// A holder identity recorded for another owner than the lease's says nothing: the lease is
         /// waited for.
         public static let staleHolderIgnored = Check(base: .staleHolderIgnored)
+
+        /// Listing unfinished records pages through every unfinished one in key order, no finished one.
+        public static let listUnfinished = Check(base: .listUnfinished)
 
         /// The check's name, such as `insertAndLeaseRace`.
         public var name: String { self.base.rawValue }
@@ -90,6 +94,9 @@ extension IdempotencyStoreConformance {
             case .staleHolderIgnored:
                 "A lease whose recorded holder is a dead process of another owner (an older version's "
                     + "takeover) is waited for until it expires"
+            case .listUnfinished:
+                "Listing unfinished records pages through every prepared, in-flight and pending one in key "
+                    + "order, leased ones included, and no finished one"
             }
         }
 
@@ -115,6 +122,7 @@ extension IdempotencyStoreConformance {
             case .removeExpired: try await Self.checkRemoveExpired(subject)
             case .deadHolderTakeover: try await Self.checkDeadHolderTakeover(subject)
             case .staleHolderIgnored: try await Self.checkStaleHolderIgnored(subject)
+            case .listUnfinished: try await Self.checkListUnfinished(subject)
             }
         }
     }
