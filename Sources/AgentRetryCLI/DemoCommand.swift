@@ -15,7 +15,9 @@ struct DemoCommand: AsyncParsableCommand {
             "Starts the mock payment server in-process with a seeded fault mix, runs each task as an orchestrated "
             + "`agent-retry checkout` child process, SIGKILLs a share of them at random moments and re-invokes them. "
             + "Runs naive, sdk-style and agentretry on the same task list, fault mix and kill schedule. "
-            + "Exit status 1 if agentretry shows a duplicate charge or a lost task."
+            + "A Stripe run ends with `reconcile --refund-duplicates` over its charges (faults off). "
+            + "Exit status 1 if agentretry shows a duplicate charge or a lost task, or a reconcile misses a "
+            + "duplicate the ledger counts or refunds one other than once."
     )
 
     @Option(help: "Agent tasks per run.") var tasks = 200
@@ -134,6 +136,8 @@ struct DemoCommand: AsyncParsableCommand {
         }
         let agentRetry = runs.first { $0.strategy == .agentRetry }
         let failed = agentRetry.map { $0.duplicateCharges > 0 || !$0.lost.isEmpty } ?? false
+        let reconciled = runs.compactMap(\.reconcile)
+        let reconcileVerdict = reconciled.isEmpty ? nil : reconciled.allSatisfy(\.verdict)
         if self.json {
             let object: JSONValue = [
                 "tasks": .number(Double(self.tasks)), "concurrency": .number(Double(self.concurrency)),
@@ -142,12 +146,15 @@ struct DemoCommand: AsyncParsableCommand {
                 "protocol": .string(self.paymentProtocol), "merchant_profile": .string(self.merchantProfile),
                 "runs": .array(runs.map(\.json)),
                 "agentretry_exactly_once": agentRetry.map { .bool(!failed && $0.tasks > 0) } ?? .null,
+                "reconcile_found_all_refunded_once": reconcileVerdict.map(JSONValue.bool) ?? .null,
             ]
             FileHandle.standardOutput.write(Data(object.serialized() + [UInt8(ascii: "\n")]))
         } else {
             Self.say("\n" + DemoTable.render(runs) + "\n")
             let notes = DemoTable.notes(runs)
             if !notes.isEmpty { Self.say(notes + "\n") }
+            let reconcileNotes = DemoTable.reconcileNotes(runs)
+            if !reconcileNotes.isEmpty { Self.say(reconcileNotes + "\n") }
             let baselines = runs.filter { $0.strategy != .agentRetry }
             if baselines.contains(where: { $0.duplicateCharges > 0 }) {
                 Self.say(
@@ -169,7 +176,7 @@ struct DemoCommand: AsyncParsableCommand {
                 )
             }
         }
-        if failed { throw ExitCode(1) }
+        if failed || reconcileVerdict == false { throw ExitCode(1) }
     }
 
     /// The store the agentretry run shares, when not the default file (no password).

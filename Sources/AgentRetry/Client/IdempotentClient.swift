@@ -197,10 +197,7 @@ public final class IdempotentClient: Sendable {
                 format: profile.keyFormat,
                 maximumLength: profile.maximumKeyLength
             )
-            let fingerprint = SHA256.hash(data: try intent.identityForm()).map {
-                String($0, radix: 16).leftPadded(to: 2)
-            }.joined()
-            return (key, fingerprint)
+            return (key, try intent.identityFingerprint())
         } catch {
             throw IdempotentCallError(.keyDerivation, key: nil, message: "\(error)", underlying: error)
         }

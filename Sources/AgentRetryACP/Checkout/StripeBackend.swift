@@ -22,26 +22,54 @@ struct StripeBackend: CheckoutBackend {
     }
 
     func createIntent(_ run: CheckoutRun, generation: Int) -> IdempotencyIntent {
-        IdempotencyIntent(
+        Self.createIntent(
             namespace: self.task.configuration.namespace,
-            operation: Self.createOperation,
-            inputs: ["task_id": .string(run.taskID), "merchant": .string(self.stripe.baseURL)],
+            taskID: run.taskID,
+            merchant: self.stripe.baseURL,
             generation: generation
         )
     }
 
+    /// The create intent of task `taskID`'s generation at the PSP `merchant`.
+    static func createIntent(namespace: String, taskID: String, merchant: String, generation: Int) -> IdempotencyIntent
+    {
+        IdempotencyIntent(
+            namespace: namespace,
+            operation: Self.createOperation,
+            inputs: ["task_id": .string(taskID), "merchant": .string(merchant)],
+            generation: generation
+        )
+    }
+
+    /// The operation of the confirm step's intent.
+    static let confirmOperation = "stripe.payment_intent.confirm"
+
     /// The confirm step's intent: the anchor, the step and the body by its fingerprint (never the
     /// token itself).
     func confirmIntent(_ anchor: String, run: CheckoutRun) -> IdempotencyIntent {
-        IdempotencyIntent(
+        Self.confirmIntent(
             namespace: self.task.configuration.namespace,
-            operation: "stripe.payment_intent.confirm",
+            taskID: run.taskID,
+            merchant: self.stripe.baseURL,
+            paymentIntent: anchor,
+            body: RequestFingerprint.form(StripeCheckout.formBody([("payment_method", run.token)]))
+        )
+    }
+
+    /// The confirm intent of task `taskID` for `paymentIntent`, whose body has the fingerprint `body`.
+    static func confirmIntent(
+        namespace: String,
+        taskID: String,
+        merchant: String,
+        paymentIntent: String,
+        body: RequestFingerprint
+    ) -> IdempotencyIntent {
+        IdempotencyIntent(
+            namespace: namespace,
+            operation: Self.confirmOperation,
             inputs: [
-                "merchant": .string(self.stripe.baseURL), "task_id": .string(run.taskID),
-                "payment_intent": .string(anchor),
-                "body_sha256": .string(
-                    RequestFingerprint.form(StripeCheckout.formBody([("payment_method", run.token)])).rawValue
-                ),
+                "merchant": .string(merchant), "task_id": .string(taskID),
+                "payment_intent": .string(paymentIntent), "body_sha256": .string(body.rawValue),
             ]
         )
     }

@@ -119,11 +119,17 @@ struct StripeCheckout: Sendable, CustomReflectable {
     /// 402 Stripe would have sent. Canceled: a 400. Anything else: `nil` (still unknown).
     func findConfirmed(_ id: String, token: String) async throws -> HTTPResponse? {
         guard let intent = try await self.retrieve(id) else { return nil }
+        return Self.confirmAnswer(intent) { $0 == token }
+    }
+
+    /// The answer a confirm with a credential `isToken` recognises would have had, read off
+    /// `intent`; `nil` while it cannot be told (see ``findConfirmed(_:token:)``).
+    static func confirmAnswer(_ intent: StripePaymentIntent, paidWith isToken: (String) -> Bool) -> HTTPResponse? {
         let headers: HTTPHeaders = ["Content-Type": "application/json"]
         if intent.isPaid {
             return HTTPResponse(status: 200, headers: headers, body: intent.json.serialized(), wireSends: 0)
         }
-        if let error = intent.lastPaymentError(of: token) {
+        if let error = intent.lastPaymentError(where: isToken) {
             var body = error.objectValue ?? [:]
             body["payment_intent"] = intent.json
             return HTTPResponse(

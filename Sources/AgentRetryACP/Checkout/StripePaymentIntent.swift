@@ -38,9 +38,15 @@ struct StripePaymentIntent: Sendable {
     /// The last payment error, when it was `token`'s: an earlier card's error stays on the
     /// PaymentIntent and is not this card's decline.
     func lastPaymentError(of token: String) -> JSONValue? {
-        guard self.status == .requiresPaymentMethod, let error = self.json["last_payment_error"], error != .null,
-            self.json["payment_method"]?.stringValue == token || error["payment_method"]?["id"]?.stringValue == token
+        self.lastPaymentError { $0 == token }
+    }
+
+    /// The last payment error, when it was of a credential `isToken` recognises.
+    func lastPaymentError(where isToken: (String) -> Bool) -> JSONValue? {
+        guard self.status == .requiresPaymentMethod, let error = self.json["last_payment_error"], error != .null
         else { return nil }
+        let tokens = [self.json["payment_method"]?.stringValue, error["payment_method"]?["id"]?.stringValue]
+        guard tokens.contains(where: { $0.map(isToken) ?? false }) else { return nil }
         return error
     }
 }

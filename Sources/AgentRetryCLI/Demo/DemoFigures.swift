@@ -32,6 +32,8 @@ struct DemoFigures {
     let p50: Duration
     let p99: Duration
     let wall: Duration
+    /// The reconcile step's figures (Stripe runs), `nil` where it does not run (ACP: no listing).
+    var reconcile: DemoReconcile.Figures?
 
     init(
         strategy: DemoRun.Strategy,
@@ -106,6 +108,7 @@ struct DemoFigures {
             "p50_task_ms": .number(Double(Self.milliseconds(self.p50))),
             "p99_task_ms": .number(Double(Self.milliseconds(self.p99))),
             "wall_seconds": .number((Double(Self.milliseconds(self.wall)) / 100).rounded() / 10),
+            "reconcile": self.reconcile?.json ?? .null,
         ]
     }
 

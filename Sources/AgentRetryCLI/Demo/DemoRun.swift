@@ -90,13 +90,17 @@ struct DemoRun: Sendable {
             return await group.reduce(into: []) { $0 += $1 }
         }
         let wall = clock.now - started
-        let figures = DemoFigures(
+        var figures = DemoFigures(
             strategy: self.strategy,
             results: results,
             journal: server.journal,
             ledger: server.ledger,
             wall: wall
         )
+        // The last step: reconcile the PSP's charges (Stripe only; ACP has no listing of orders).
+        if self.settings.protocolName == "stripe" {
+            figures.reconcile = await DemoReconcile(server: server, directory: directory).run()
+        }
         try? await server.shutdown()
         try? FileManager.default.removeItem(at: directory)
         return figures

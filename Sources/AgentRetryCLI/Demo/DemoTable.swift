@@ -4,7 +4,7 @@ import Foundation
 enum DemoTable {
     static let columns = [
         "run", "tasks", "requests", "faults", "kills", "completed", "declined", "needs input", "pending", "other ended",
-        "duplicate charges", "lost tasks", "p50 task", "p99 task",
+        "duplicate charges", "lost tasks", "p50 task", "p99 task", "duplicate amount", "after reconcile",
     ]
 
     static func render(_ runs: [DemoFigures]) -> String {
@@ -16,6 +16,8 @@ enum DemoTable {
                 "\(figures.otherEnded)",
                 "\(figures.duplicateCharges) (\(figures.duplicatedTasks) tasks)", "\(figures.lost.count)",
                 Self.seconds(figures.p50), Self.seconds(figures.p99),
+                figures.reconcile.map { Self.money($0.amountBefore) } ?? "n/a",
+                figures.reconcile.map { Self.money($0.amountAfter) } ?? "n/a",
             ]
         }
         let widths = Self.columns.indices.map { column in
@@ -47,6 +49,22 @@ enum DemoTable {
             if more > 0 { lines.append("\(figures.strategy.rawValue): \(more) more in --json") }
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// Minor units as major ones, `12.34`.
+    static func money(_ minor: Int) -> String {
+        String(format: "%.2f", Double(minor) / 100)
+    }
+
+    /// A line per run on what the reconcile step found and refunded.
+    static func reconcileNotes(_ runs: [DemoFigures]) -> String {
+        runs.compactMap { figures -> String? in
+            guard let reconcile = figures.reconcile else { return nil }
+            if let error = reconcile.error { return "\(figures.strategy.rawValue) reconcile failed: \(error)" }
+            return "\(figures.strategy.rawValue) reconcile: found \(reconcile.found) of the ledger's "
+                + "\(reconcile.ledgerDuplicates) duplicate charges, refunded \(reconcile.refunded) "
+                + (reconcile.verdict ? "(each once)" : "(MISMATCH with the ledger)")
+        }.joined(separator: "\n")
     }
 
     static func seconds(_ duration: Duration) -> String {

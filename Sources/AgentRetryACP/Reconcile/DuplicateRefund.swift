@@ -1,0 +1,2 @@
+import AgentRetry
+import Crypto
