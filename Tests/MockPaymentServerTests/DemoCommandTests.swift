@@ -37,6 +37,35 @@ struct DemoCommandTests {
         }
         #expect(runs.allSatisfy { ($0["kills"]?.integerValue ?? 0) > 0 }, "kills land at steps of the children's work")
         #expect(runs.allSatisfy { ($0["kills"]?.integerValue ?? 0) <= ($0["kills_scheduled"]?.integerValue ?? 0) })
+        try Self.checkReconcile(json, stripe: paymentProtocol == "stripe")
+    }
+
+    /// The reconcile step: for Stripe, every duplicate the ledger counts found and refunded once, no
+    /// duplicate amount left; over ACP (orders, no listing) no step at all.
+    static func checkReconcile(_ json: JSONValue, stripe: Bool) throws {
+        let runs = try #require(json["runs"]?.arrayValue)
+        guard stripe else {
+            #expect(json["reconcile_found_all_refunded_once"] == .null)
+            #expect(runs.allSatisfy { $0["reconcile"] == .null })
+            return
+        }
+        #expect(json["reconcile_found_all_refunded_once"] == true)
+        for run in runs {
+            let reconcile = try #require(run["reconcile"])
+            #expect(reconcile["duplicates_found"] == run["duplicate_charges"], "\(run)")
+            #expect(reconcile["ledger_duplicates"] == run["duplicate_charges"], "\(run)")
+            #expect(reconcile["refunded"] == reconcile["duplicates_found"], "\(run)")
+            #expect(reconcile["duplicate_amount_after"] == 0, "\(run)")
+            #expect(reconcile["error"] == .null)
+        }
+        let baselines = runs.dropLast()
+        #expect(baselines.contains { ($0["reconcile"]?["duplicates_found"]?.integerValue ?? 0) > 0 })
+        #expect(
+            baselines.allSatisfy {
+                $0["reconcile"]?["duplicate_amount_before"]?.integerValue ?? 0 > 0
+                    || $0["duplicate_charges"] == 0
+            }
+        )
     }
 
     @Test(
