@@ -136,6 +136,63 @@ struct ReconcileCLITests {
         }
     }
 
+    @Test("A record a live checkout holds is skipped; once that checkout is SIGKILLed, the next run settles it")
+    func liveHolderSkipped() async throws {
+        try await withMockServer { server, _ in
+            let store = try await Self.newStore("sqlite")
+            let paused = try CLIChild.checkout(
+                server: server.baseURL,
+                store: store,
+                task: "rec-live",
+                cart: try CheckoutCLITests.cartFile(token: "pm_card_visa"),
+                pauseAt: "after-response:confirm",
+                extra: ["--protocol", "stripe"]
+            )
+            #expect(await paused.waitForPause().contains("paused: after-response:confirm"))
+            let (status, json) = try await Self.reconcile(server, store: store).finish()
+            #expect(status == 0, "\(json)")
+            #expect(json["settled"]?.arrayValue?.isEmpty == true, "\(json)")
+            let skipped = json["skipped"]?.arrayValue ?? []
+            #expect(skipped.map { $0["operation"] } == ["stripe.payment_intent.confirm"], "\(json)")
+            #expect(skipped.first?["reason"]?.stringValue?.contains("live process") == true)
+            try await paused.kill()
+            let (again, againJSON) = try await Self.reconcile(server, store: store).finish()
+            #expect(again == 0, "\(againJSON)")
+            #expect(againJSON["settled"]?.arrayValue?.map { $0["state"] } == ["succeeded"], "\(againJSON)")
+            #expect(againJSON["skipped"]?.arrayValue?.isEmpty == true)
+        }
+    }
+
+    @Test("A checkout whose confirm answers are all lost leaves its record pending; reconcile settles it")
+    func faultedCheckoutSettled() async throws {
+        try await withMockServer { server, _ in
+            let store = try await Self.newStore("sqlite")
+            server.addFaults([
+                FaultRule(method: "POST", path: "/v1/payment_intents/*/confirm", action: .dropAfterCommit)
+            ])
+            let (status, json) = try await CLIChild.checkout(
+                server: server.baseURL,
+                store: store,
+                task: "rec-faulted",
+                cart: try CheckoutCLITests.cartFile(token: "pm_card_visa"),
+                extra: ["--protocol", "stripe", "--max-attempts", "2", "--initial-backoff", "0.01"]
+            ).finish()
+            server.clearFaults()
+            let opened = try SQLiteIdempotencyStore(path: store)
+            let before = try await opened.unfinishedRecords(after: nil, limit: 10)
+            #expect(before.map(\.operation) == ["stripe.payment_intent.confirm"], "checkout: \(status) \(json)")
+            let (reconciled, report) = try await Self.reconcile(server, store: store).finish()
+            #expect(reconciled == 0, "\(report)")
+            #expect(report["settled"]?.arrayValue?.map { $0["from"] } == [.string(before.first?.state.rawValue ?? "")])
+            #expect(try await opened.unfinishedRecords(after: nil, limit: 10).isEmpty)
+            let key = try #require(before.first?.key)
+            let settled = try #require(try await opened.record(for: key))
+            #expect(settled.state == .succeeded)
+            #expect(settled.outcome?.status == 200)
+            #expect(settled.leaseOwner == nil)
+        }
+    }
+
     @Test("Two reconcilers at once, each with its own store, refund each extra charge exactly once")
     func concurrentReconcilers() async throws {
         try await withMockServer { server, transport in
@@ -153,8 +210,16 @@ struct ReconcileCLITests {
                 let (status, json) = try await child.finish()
                 #expect(status == 0, "\(json)")
                 refunded += Int(json["refunded"]?.numberValue ?? -100)
+                // The later of two refunds of a charge is a replay or skipped, never a refusal.
+                let statuses = (json["duplicates"]?.arrayValue ?? []).flatMap { $0["refunds"]?.arrayValue ?? [] }
+                let allowed: Set<String> = ["refunded", "already_refunded"]
+                let named = statuses.map { $0["status"]?.stringValue ?? "none" }
+                #expect(named.count == extras.count && named.allSatisfy(allowed.contains), "\(json)")
             }
             #expect(refunded == extras.count)
+            // Both reconcilers, with different stores, sent each charge's refund under one key.
+            let keys = Set(server.requests("POST", endingIn: "/v1/refunds").compactMap(\.idempotencyKey))
+            #expect(keys.count <= extras.count)
             #expect(try await Self.refunds(server, transport) == Self.once(extras))
             let (status, json) = try await Self.reconcile(server, store: try await Self.newStore("sqlite")).finish()
             #expect(status == 0, "\(json)")
