@@ -12,7 +12,7 @@ import Glibc
 final class TLSTestServer {
     let port: Int
     let certificatePath: String
-    private let process: Process
+    private let process: SpawnedProcess
     private let directory: URL
 
     struct SetupFailure: Error, CustomStringConvertible { let description: String }
@@ -44,14 +44,14 @@ final class TLSTestServer {
         else {
             throw SetupFailure(description: "nghttpd not found: install Debian's nghttp2-server (make test does)")
         }
-        self.process = Process()
+        self.process = SpawnedProcess()
         self.process.executableURL = URL(fileURLWithPath: nghttpd)
         self.process.arguments = [
             "--address=127.0.0.1", "-d", documents.path, "\(self.port)", key, self.certificatePath,
         ]
         self.process.standardOutput = FileHandle.nullDevice
         self.process.standardError = FileHandle.nullDevice
-        try ChildProcessLaunches.lock.withLock { _ in try self.process.run() }
+        try self.process.run()
         try await self.waitUntilListening()
     }
 
@@ -82,12 +82,12 @@ final class TLSTestServer {
     }
 
     private static func run(_ executable: String, _ arguments: [String]) async throws {
-        let process = Process()
+        let process = SpawnedProcess()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
-        try ChildProcessLaunches.lock.withLock { _ in try process.run() }
+        try process.run()
         while process.isRunning {
             try await Task.sleep(for: .milliseconds(10))
         }

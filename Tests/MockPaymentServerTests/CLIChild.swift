@@ -10,7 +10,7 @@ import Glibc
 /// An `agent-retry` child process: started with arguments and an optional crash-test pause point,
 /// waited for at its `paused:` line, killed with SIGKILL, or run to its JSON output.
 struct CLIChild {
-    let process: Process
+    let process: SpawnedProcess
     let stdout: Pipe
     let stderr: Pipe
 
@@ -63,7 +63,7 @@ struct CLIChild {
         _ arguments: [String],
         environment changes: [String: String?] = [:]
     ) throws -> CLIChild {
-        let process = Process()
+        let process = SpawnedProcess()
         process.executableURL = executable
         process.arguments = arguments
         var environment = ProcessInfo.processInfo.environment
@@ -72,9 +72,7 @@ struct CLIChild {
         let child = CLIChild(process: process, stdout: Pipe(), stderr: Pipe())
         process.standardOutput = child.stdout
         process.standardError = child.stderr
-        // Foundation's Process.run is not safe to call from several threads at once on Linux:
-        // the suites launching children in parallel take turns.
-        try ChildProcessLaunches.lock.withLock { _ in try process.run() }
+        try process.run()
         return child
     }
 

@@ -1,5 +1,6 @@
 import AgentRetry
 import AgentRetryACP
+import AgentRetryTesting
 import Foundation
 import MockPaymentServer
 import Testing

@@ -13,14 +13,14 @@ import Glibc
 struct ExecutableMerchantTests {
     @Test("--merchant-profile, --acp-versions and --discovery set the merchant the server plays")
     func flagsApply() async throws {
-        let process = Process()
+        let process = SpawnedProcess()
         process.executableURL = ExecutableTests.executable
         process.arguments = [
             "--port", "0", "--merchant-profile", "fastapi", "--acp-versions", "2026-01-16,2025-09-29", "--discovery",
         ]
         let output = Pipe()
         process.standardOutput = output
-        try ChildProcessLaunches.lock.withLock { _ in try process.run() }
+        try process.run()
         defer { if process.isRunning { process.terminate() } }
         let line = await ExecutableTests.firstLine(of: output)
         let baseURL = String(line.dropFirst("listening on ".count))
@@ -41,13 +41,13 @@ struct ExecutableMerchantTests {
         arguments: [["--acp-versions", "2025-09-29,2024-01-01"], ["--merchant-profile", "django"]]
     )
     func badFlags(arguments: [String]) async throws {
-        let process = Process()
+        let process = SpawnedProcess()
         process.executableURL = ExecutableTests.executable
         process.arguments = ["--port", "0"] + arguments
         let errors = Pipe()
         process.standardError = errors
         process.standardOutput = Pipe()
-        try ChildProcessLaunches.lock.withLock { _ in try process.run() }
+        try process.run()
         let status = try await ExecutableTests.waitForExit(process, within: .seconds(10))
         #expect(status != nil && status != 0)
         if status == nil { process.terminate() }

@@ -37,7 +37,7 @@ struct ExecutableTests {
         }
     }
 
-    static func waitForExit(_ process: Process, within limit: Duration) async throws -> Int32? {
+    static func waitForExit(_ process: SpawnedProcess, within limit: Duration) async throws -> Int32? {
         let deadline = ContinuousClock.now + limit
         while process.isRunning {
             guard ContinuousClock.now < deadline else { return nil }
@@ -57,12 +57,12 @@ struct ExecutableTests {
                 + #""action": "status_before", "status": 503, "count": 1}]"#).utf8
         ).write(to: faults)
         defer { try? FileManager.default.removeItem(at: faults) }
-        let process = Process()
+        let process = SpawnedProcess()
         process.executableURL = Self.executable
         process.arguments = ["--port", "0", "--seed", "7", "--faults", faults.path]
         let output = Pipe()
         process.standardOutput = output
-        try ChildProcessLaunches.lock.withLock { _ in try process.run() }
+        try process.run()
         let line = await Self.firstLine(of: output)
         #expect(line.wholeMatch(of: /listening on http:\/\/127\.0\.0\.1:\d+/) != nil, "first line: \(line)")
         let baseURL = String(line.dropFirst("listening on ".count))
@@ -90,13 +90,13 @@ struct ExecutableTests {
         let faults = FileManager.default.temporaryDirectory.appendingPathComponent("bad-\(UUID().uuidString).json")
         try Data(#"{"action": "explode"}"#.utf8).write(to: faults)
         defer { try? FileManager.default.removeItem(at: faults) }
-        let process = Process()
+        let process = SpawnedProcess()
         process.executableURL = Self.executable
         process.arguments = ["--port", "0", "--faults", faults.path]
         let errors = Pipe()
         process.standardError = errors
         process.standardOutput = Pipe()
-        try ChildProcessLaunches.lock.withLock { _ in try process.run() }
+        try process.run()
         let status = try await Self.waitForExit(process, within: .seconds(10))
         #expect(status != nil && status != 0)
         let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)

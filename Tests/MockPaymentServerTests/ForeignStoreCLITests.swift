@@ -1,4 +1,5 @@
 import AgentRetry
+import AgentRetryTesting
 import Foundation
 import MockPaymentServer
 import Testing
@@ -16,7 +17,7 @@ struct ForeignStoreCLITests {
             }
         }
         // Another program's database, made by another program: Python's sqlite3.
-        let python = Process()
+        let python = SpawnedProcess()
         python.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         python.arguments = [
             "python3", "-c",

@@ -11,7 +11,7 @@ import Glibc
 /// JSON-RPC lines on its standard input, its answers and notifications read line by line from its
 /// standard output, its standard error kept for the tests that check what it logs.
 final class MCPChild: Sendable {
-    private let process: Mutex<Process>
+    private let process: Mutex<SpawnedProcess>
     private let input: FileHandle
     private let messages = Mutex<[JSONValue]>([])
     private let stdoutBytes = Mutex<[UInt8]>([])
@@ -20,14 +20,14 @@ final class MCPChild: Sendable {
     /// How long a test waits for an answer before it records a failure (a safety net, not an assertion).
     static let answerDeadline = Duration.seconds(60)
 
-    private init(process: Process, input: FileHandle) {
+    private init(process: SpawnedProcess, input: FileHandle) {
         self.process = Mutex(process)
         self.input = input
     }
 
     /// Starts `agent-retry mcp ARGUMENTS` with `AGENT_RETRY_API_KEY=apiKey`.
     static func start(_ arguments: [String], apiKey: String = testKey) throws -> MCPChild {
-        let process = Process()
+        let process = SpawnedProcess()
         process.executableURL = CLIChild.executable
         process.arguments = ["mcp"] + arguments
         var environment = ProcessInfo.processInfo.environment
@@ -37,7 +37,7 @@ final class MCPChild: Sendable {
         process.standardInput = stdin
         process.standardOutput = stdout
         process.standardError = stderr
-        try ChildProcessLaunches.lock.withLock { _ in try process.run() }
+        try process.run()
         let child = MCPChild(process: process, input: stdin.fileHandleForWriting)
         child.read(stdout.fileHandleForReading, standardOutput: true)
         child.read(stderr.fileHandleForReading, standardOutput: false)

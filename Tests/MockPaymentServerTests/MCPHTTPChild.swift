@@ -15,10 +15,10 @@ final class MCPHTTPChild: Sendable {
     let url: String
     /// The bound port.
     let port: Int
-    private let process: Mutex<Process>
+    private let process: Mutex<SpawnedProcess>
     private let outputs: ChildOutputs
 
-    private init(process: Process, outputs: ChildOutputs, url: String, port: Int) {
+    private init(process: SpawnedProcess, outputs: ChildOutputs, url: String, port: Int) {
         self.process = Mutex(process)
         self.outputs = outputs
         self.url = url
@@ -28,7 +28,7 @@ final class MCPHTTPChild: Sendable {
     /// Starts `agent-retry mcp --http 0 ARGUMENTS` with `AGENT_RETRY_API_KEY=apiKey` and waits for
     /// the line that names its URL.
     static func start(_ arguments: [String], apiKey: String = testKey) async throws -> MCPHTTPChild {
-        let process = Process()
+        let process = SpawnedProcess()
         process.executableURL = CLIChild.executable
         process.arguments = ["mcp", "--http", "0"] + arguments
         var environment = ProcessInfo.processInfo.environment
@@ -38,7 +38,7 @@ final class MCPHTTPChild: Sendable {
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = stdout
         process.standardError = stderr
-        try ChildProcessLaunches.lock.withLock { _ in try process.run() }
+        try process.run()
         let outputs = ChildOutputs()
         outputs.read(stdout.fileHandleForReading, standardOutput: true)
         outputs.read(stderr.fileHandleForReading, standardOutput: false)

@@ -4,7 +4,7 @@ import Synchronization
 /// Runs a Python 3 script in a child process and returns its exit status and output: how the
 /// tests let real third-party tools judge AgentRetry (the official Stripe and MCP SDKs, `jsonschema`,
 /// `standardwebhooks`). `make test` installs the Python packages these need. Every test target
-/// shares this one, and its launches take ``ChildProcessLaunches/lock``.
+/// shares this one, and launches it as a ``SpawnedProcess``.
 package enum PythonCheck {
     /// How the script ended.
     package struct Outcome: Sendable {
@@ -25,14 +25,14 @@ package enum PythonCheck {
     /// Runs the script at `file` with `arguments`, its environment this process's with `environment` added.
     package static func run(file: URL, arguments: [String], environment: [String: String] = [:]) async throws -> Outcome
     {
-        let process = Process()
+        let process = SpawnedProcess()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", file.path] + arguments
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         let output = Pipe()
         process.standardOutput = output
         process.standardError = output
-        try ChildProcessLaunches.lock.withLock { _ in try process.run() }
+        try process.run()
         let text = await withCheckedContinuation { continuation in
             Thread {
                 let data = output.fileHandleForReading.readDataToEndOfFile()
