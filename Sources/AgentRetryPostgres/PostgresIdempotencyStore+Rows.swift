@@ -34,11 +34,16 @@ extension PostgresIdempotencyStore {
 
     /// What `cells` hold in `column`, read as the column's kind.
     static func cell(_ column: StoreColumn, of cells: PostgresRandomAccessRow) -> StoredRow.Cell {
-        guard cells.contains(column.name) else { return .missing }
-        let cell = cells[column.name]
+        Self.cell(named: column.name, kind: column.kind, of: cells)
+    }
+
+    /// What `cells` hold in the column `name`, read as `kind`.
+    static func cell(named name: String, kind: StoreColumn.Kind, of cells: PostgresRandomAccessRow) -> StoredRow.Cell {
+        guard cells.contains(name) else { return .missing }
+        let cell = cells[name]
         guard cell.bytes != nil else { return .value(.null) }
         do {
-            return switch column.kind {
+            return switch kind {
             case .text: .value(.text(try cell.decode(String.self)))
             case .integer, .integer32: .value(.integer(try cell.decode(Int.self)))
             case .real: .value(.real(try cell.decode(Double.self)))

@@ -34,6 +34,8 @@ extension PostgresIdempotencyStore {
                 PostgresIdempotencyStore.insertAndLeaseFunction(columns: StoreColumn.allCases, holder: true),
             ]
         ),
+        // The webhook inbox: events, each consumer's deliveries, order states (``StoreSchema``).
+        Migration(version: 3, name: "webhook inbox", statements: PostgresIdempotencyStore.schema.createInbox),
     ]
 
     /// The server-side first write's name.

@@ -1,3 +1,4 @@
+import AgentRetry
 import AgentRetryTesting
 import Foundation
 import Synchronization

@@ -135,7 +135,7 @@ struct PostgresStoreTests {
             try await server.execute(
                 "SELECT CAST(count(*) AS TEXT) FROM agentretry_schema_version",
                 database: configuration.database
-            ) == ["2"]
+            ) == ["3"]
         )
         let record = makeRecord()
         _ = try await stores[3].insertIfAbsent(record)
@@ -180,6 +180,10 @@ struct PostgresStoreTests {
         for grant in [
             "GRANT USAGE ON SCHEMA public TO \(role)", "GRANT SELECT ON agentretry_schema_version TO \(role)",
             "GRANT SELECT, INSERT, UPDATE, DELETE ON agentretry_record, agentretry_setting TO \(role)",
+            """
+            GRANT SELECT, INSERT, UPDATE, DELETE ON agentretry_webhook_event, agentretry_webhook_delivery, \
+            agentretry_webhook_order TO \(role)
+            """,
             "GRANT EXECUTE ON FUNCTION agentretry_insert_and_lease TO \(role)",
         ] {
             try await server.execute(grant, database: admin.database)
@@ -202,6 +206,19 @@ struct PostgresStoreTests {
         #expect(try await store.record(for: record.key)?.state == .succeeded)
         #expect(try await store.setting(named: "namespace_secret") { [7, 7] } == [7, 7])
         #expect(try await store.removeFinishedRecords(expiredBefore: .distantFuture, now: epoch + 2) == 1)
+        let event = WebhookInboxEvent(
+            dedupKey: "stripe:evt_1",
+            scheme: "stripe",
+            orderID: "pi_1",
+            orderStatus: "succeeded",
+            orderRank: 1,
+            body: [1],
+            receivedAt: epoch
+        )
+        #expect(try await store.recordWebhookEvent(event), "the role can keep the webhook inbox")
+        let claim = try await store.claimWebhookEvent(consumer: "c", owner: "o", claimUntil: epoch + 9, now: epoch)
+        try await store.completeWebhookDelivery(try #require(claim), now: epoch)
+        #expect(try await store.webhookOrders(matching: WebhookInboxQuery(orderID: "pi_1")).count == 1)
         await store.close()
 
         // The same role cannot create the schema in a new database: a typed error, nothing half-made.

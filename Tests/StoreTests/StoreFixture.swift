@@ -209,12 +209,18 @@ final class StoreFixture: Sendable {
         }
     }
 
-    /// Puts the store back as the version before lease holders left it: the holder's columns and
-    /// their migration gone (and on PostgreSQL, the first write of that version back).
+    /// Puts the store back as the version before lease holders left it: the webhook inbox, the
+    /// holder's columns and their migrations gone (and on PostgreSQL, the first write of that
+    /// version back).
     func downgradeToBeforeLeaseHolders() async throws {
         let table = self.recordTable
+        let schema: StoreSchema = if case .file = self.location { .sqlite } else { .postgres }
+        for inboxTable in [schema.eventTable, schema.deliveryTable, schema.orderTable] {
+            try await self.sql("DROP TABLE \(inboxTable)")
+        }
         switch self.location {
         case .file:
+            try await self.sql("DELETE FROM grdb_migrations WHERE identifier = 'v4: webhook inbox'")
             for column in StoreColumn.leaseHolder.reversed() {
                 try await self.sql("ALTER TABLE \(table) DROP COLUMN \(column.name)")
             }
@@ -227,7 +233,7 @@ final class StoreFixture: Sendable {
             try await self.sql(
                 PostgresIdempotencyStore.insertAndLeaseFunction(columns: StoreColumn.withoutLeaseHolder, holder: false)
             )
-            try await self.sql("DELETE FROM agentretry_schema_version WHERE version = 2")
+            try await self.sql("DELETE FROM agentretry_schema_version WHERE version IN (2, 3)")
         }
     }
 

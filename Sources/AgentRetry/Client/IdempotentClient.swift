@@ -48,7 +48,8 @@ public final class IdempotentClient: Sendable {
 
     /// The transport every request goes through; safe requests (GETs) may use it directly.
     public let transport: any HTTPClientTransport
-    let store: any IdempotencyStore
+    /// The store its records are kept in.
+    package let store: any IdempotencyStore
     let deriver: IdempotencyKeyDeriver
     /// The client's settings.
     public let configuration: Configuration

@@ -8,7 +8,7 @@ extension SQLiteIdempotencyStore {
     static let schema = StoreSchema.sqlite
 
     /// The schema's versions, applied in order on first use: the records table without `format`
-    /// and the settings, then `format` with the expiry index, then the lease holder's columns.
+    /// and the settings, then `format` with the expiry index, then the lease holder's columns, then the webhook inbox.
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration(Self.firstMigration) { db in
@@ -22,6 +22,9 @@ extension SQLiteIdempotencyStore {
         }
         migrator.registerMigration("v3: lease holders") { db in
             for column in StoreColumn.leaseHolder { try db.execute(sql: Self.schema.addColumn(column)) }
+        }
+        migrator.registerMigration("v4: webhook inbox") { db in
+            for statement in Self.schema.createInbox { try db.execute(sql: statement) }
         }
         return migrator
     }
@@ -71,14 +74,19 @@ extension SQLiteIdempotencyStore {
 
     /// What `row` holds in `column`, read as the column's kind.
     static func cell(_ column: StoreColumn, of row: Row) -> StoredRow.Cell {
-        guard row.hasColumn(column.name) else { return .missing }
+        Self.cell(named: column.name, kind: column.kind, of: row)
+    }
+
+    /// What `row` holds in the column `name`, read as `kind`.
+    static func cell(named name: String, kind: StoreColumn.Kind, of row: Row) -> StoredRow.Cell {
+        guard row.hasColumn(name) else { return .missing }
         do {
             let value: StoredValue? =
-                switch column.kind {
-                case .text: try row.decode(String?.self, forColumn: column.name).map { .text($0) }
-                case .integer, .integer32: try row.decode(Int?.self, forColumn: column.name).map { .integer($0) }
-                case .real: try row.decode(Double?.self, forColumn: column.name).map { .real($0) }
-                case .blob: try row.decode(Data?.self, forColumn: column.name).map { .blob([UInt8]($0)) }
+                switch kind {
+                case .text: try row.decode(String?.self, forColumn: name).map { .text($0) }
+                case .integer, .integer32: try row.decode(Int?.self, forColumn: name).map { .integer($0) }
+                case .real: try row.decode(Double?.self, forColumn: name).map { .real($0) }
+                case .blob: try row.decode(Data?.self, forColumn: name).map { .blob([UInt8]($0)) }
                 }
             return .value(value ?? .null)
         } catch {

@@ -30,14 +30,15 @@ public final class InMemoryIdempotencyStore: IdempotencyStore {
         var settings: [String: [UInt8]] = [:]
         var sessions = 1
         var endedSessions: Set<Int> = []
+        var inbox = InMemoryWebhookInbox()
     }
 
     /// The records and settings, shared by the sessions of one store.
-    private final class Shared: Sendable {
+    final class Shared: Sendable {
         let contents = Mutex(Contents())
     }
 
-    private let shared: Shared
+    let shared: Shared
     /// This instance's session.
     private let session: Int
 

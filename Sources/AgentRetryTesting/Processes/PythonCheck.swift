@@ -1,3 +1,4 @@
+import AgentRetry
 import Foundation
 import Synchronization
 

@@ -8,6 +8,7 @@ extension IdempotencyStoreConformance {
             case leaseExpiryAndTakeover, firstWriteTakesExpiredLease, leaseRenewal, guardedTransitions
             case changedBodyTakesNoLease, releaseByHolderOnly, removeExpired, deadHolderTakeover, staleHolderIgnored
             case listUnfinished
+            case inboxRoundTrip, inboxRecordOnce, inboxOrderForwardOnly, inboxClaimRace, inboxRedelivery
         }
 
         let base: Base
@@ -51,6 +52,17 @@ extension IdempotencyStoreConformance {
 
         /// Listing unfinished records pages through every unfinished one in key order, no finished one.
         public static let listUnfinished = Check(base: .listUnfinished)
+
+        /// An inbox event's fields and exact body bytes round-trip; queries by task, order and session.
+        public static let inboxRoundTrip = Check(base: .inboxRoundTrip)
+        /// Concurrent records of one event: one is new, the inbox holds it once.
+        public static let inboxRecordOnce = Check(base: .inboxRecordOnce)
+        /// An order's state moves forward by rank only, never back for a late older event.
+        public static let inboxOrderForwardOnly = Check(base: .inboxOrderForwardOnly)
+        /// Concurrent claims by many owners hand each event to a consumer once.
+        public static let inboxClaimRace = Check(base: .inboxClaimRace)
+        /// An expired or retried claim is handed out again with a higher attempt; a completed one never.
+        public static let inboxRedelivery = Check(base: .inboxRedelivery)
 
         /// The check's name, such as `insertAndLeaseRace`.
         public var name: String { self.base.rawValue }
@@ -97,6 +109,17 @@ extension IdempotencyStoreConformance {
             case .listUnfinished:
                 "Listing unfinished records pages through every prepared, in-flight and pending one in key "
                     + "order, leased ones included, and no finished one"
+            case .inboxRoundTrip:
+                "A webhook event's fields and exact body bytes round-trip, found by task, order and session"
+            case .inboxRecordOnce:
+                "Thirty concurrent records of one webhook event from two connections: exactly one is new"
+            case .inboxOrderForwardOnly:
+                "An order's state moves forward by rank only: a late older event does not move it back"
+            case .inboxClaimRace:
+                "Twelve owners on two connections claim at once: each event goes to a consumer exactly once, "
+                    + "and each consumer gets every event"
+            case .inboxRedelivery:
+                "An expired or retried claim is handed out again with a higher attempt; a completed one never"
             }
         }
 
@@ -123,6 +146,11 @@ extension IdempotencyStoreConformance {
             case .deadHolderTakeover: try await Self.checkDeadHolderTakeover(subject)
             case .staleHolderIgnored: try await Self.checkStaleHolderIgnored(subject)
             case .listUnfinished: try await Self.checkListUnfinished(subject)
+            case .inboxRoundTrip: try await Self.checkInboxRoundTrip(subject)
+            case .inboxRecordOnce: try await Self.checkInboxRecordOnce(subject)
+            case .inboxOrderForwardOnly: try await Self.checkInboxOrderForwardOnly(subject)
+            case .inboxClaimRace: try await Self.checkInboxClaimRace(subject)
+            case .inboxRedelivery: try await Self.checkInboxRedelivery(subject)
             }
         }
     }

@@ -6,8 +6,9 @@ import Glibc
 #endif
 
 /// A child process started with `posix_spawn` and reaped with `waitpid`: the part of Foundation's
-/// `Process` the tests use (the same member names), without `Process.run()`, which crashed inside
-/// Foundation on Linux when the test suites launched children in parallel, even one launch at a time.
+/// `Process` the tests and `webhooks listen --exec` use (the same member names), without
+/// `Process.run()`, which crashed inside Foundation on Linux when the test suites launched children
+/// in parallel, even one launch at a time.
 ///
 /// Set ``executableURL``, ``arguments``, ``environment`` (this process's when `nil`) and the three
 /// standard streams (a `Pipe`, a `FileHandle` or `nil` for /dev/null), then ``run()``. The child gets
@@ -24,6 +25,7 @@ package final class SpawnedProcess: @unchecked Sendable {
         var streams: [AnyObject?] = [nil, nil, nil]
         var pid: pid_t = 0
         var waitStatus: Int32?
+        var startsProcessGroup = false
     }
 
     private let state = Mutex(State())
@@ -87,6 +89,19 @@ package final class SpawnedProcess: @unchecked Sendable {
         return (status & 0x7f) == 0 ? (status >> 8) & 0xff : status & 0x7f
     }
 
+    /// Whether the child starts a process group of its own (its pid is the group's id), so that
+    /// `kill(-pid, ...)` reaches it and every process it starts, as an orchestrator stops a job.
+    /// Defaults to `false`: the child joins this process's group.
+    package var startsProcessGroup: Bool {
+        get { self.state.withLock { $0.startsProcessGroup } }
+        set { self.state.withLock { $0.startsProcessGroup = newValue } }
+    }
+
+    /// Waits until the child exits without blocking a thread: for a task.
+    package func waitForExit() async {
+        while self.isRunning { try? await Task.sleep(for: .milliseconds(10)) }
+    }
+
     /// Sends SIGTERM.
     package func terminate() {
         let pid = self.processIdentifier
@@ -102,8 +117,11 @@ package final class SpawnedProcess: @unchecked Sendable {
     ///
     /// - Throws: ``SpawnedProcessError`` when there is no executable or `posix_spawn` fails.
     package func run() throws {
-        let (executable, arguments, environment, streams) = self.state.withLock {
-            ($0.executableURL, $0.arguments, $0.environment ?? ProcessInfo.processInfo.environment, $0.streams)
+        let (executable, arguments, environment, streams, group) = self.state.withLock {
+            (
+                $0.executableURL, $0.arguments, $0.environment ?? ProcessInfo.processInfo.environment, $0.streams,
+                $0.startsProcessGroup
+            )
         }
         guard let executable else { throw SpawnedProcessError(call: "run", code: ENOENT) }
         let descriptors = (0..<3).map { Self.childDescriptor(streams[$0], reading: $0 == 0) }
@@ -111,7 +129,8 @@ package final class SpawnedProcess: @unchecked Sendable {
             executable.path,
             [executable.path] + arguments,
             environment: environment,
-            descriptors: descriptors
+            descriptors: descriptors,
+            processGroup: group
         )
         for (index, stream) in streams.enumerated() {
             guard let pipe = stream as? Pipe else { continue }
@@ -140,7 +159,8 @@ package final class SpawnedProcess: @unchecked Sendable {
         _ path: String,
         _ arguments: [String],
         environment: [String: String],
-        descriptors: [Int32]
+        descriptors: [Int32],
+        processGroup: Bool
     ) throws -> pid_t {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -164,7 +184,12 @@ package final class SpawnedProcess: @unchecked Sendable {
         var none = sigset_t()
         sigemptyset(&none)
         posix_spawnattr_setsigmask(&attributes, &none)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
+        var flags = POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK
+        if processGroup {
+            posix_spawnattr_setpgroup(&attributes, 0)
+            flags |= POSIX_SPAWN_SETPGROUP
+        }
+        posix_spawnattr_setflags(&attributes, Int16(flags))
         let argv = arguments.map { strdup($0) } + [nil]
         let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer {
