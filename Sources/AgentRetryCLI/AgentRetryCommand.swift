@@ -10,7 +10,8 @@ package struct AgentRetryCommand: AsyncParsableCommand {
         commandName: "agent-retry",
         abstract: "Payment calls that are safe to retry: deterministic keys persisted before sending.",
         subcommands: [
-            PostCommand.self, CheckoutCommand.self, GCCommand.self, ReconcileCommand.self, MCPCommand.self,
+            PostCommand.self, CheckoutCommand.self, GCCommand.self, ReconcileCommand.self, WebhooksCommand.self,
+            MCPCommand.self,
             DemoCommand.self, DemoWorkerCommand.self,
         ]
     )

@@ -53,7 +53,8 @@ struct CheckoutCommand: AsyncParsableCommand {
             let merchant = self.taskOptions.merchant(apiKey: apiKey)
             return try await self.storeOptions.withClient(transport: transport) { client in
                 let task = CheckoutTask(client: client, merchant: merchant, configuration: configuration)
-                return CheckoutReport(outcome: try await task.run(taskID: self.taskID, cart: cart, paymentToken: token))
+                let outcome = try await task.run(taskID: self.taskID, cart: cart, paymentToken: token)
+                return await CheckoutReport(outcome: outcome).addingOrderState(of: outcome, from: client.store)
             }
         } catch let error as CheckoutTaskError {
             return CheckoutReport(error: error, taskID: self.taskID)

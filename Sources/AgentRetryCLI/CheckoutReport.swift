@@ -3,7 +3,7 @@ import AgentRetryACP
 
 /// What `agent-retry checkout` prints, and its exit code.
 struct CheckoutReport {
-    let json: JSONValue
+    var json: JSONValue
     let exitCode: Int32
 
     init(outcome: CheckoutOutcome) {

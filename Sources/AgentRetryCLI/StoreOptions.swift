@@ -71,12 +71,17 @@ struct StoreOptions: ParsableArguments {
 
     /// Opens the store: PostgreSQL for a connection string, else the SQLite file.
     func openStore() async throws -> any IdempotencyStore {
-        if PostgresIdempotencyStore.Configuration.isConnectionString(self.store) {
+        try await Self.open(self.store)
+    }
+
+    /// Opens the store at `location`: PostgreSQL for a connection string, else the SQLite file.
+    static func open(_ location: String) async throws -> any IdempotencyStore & WebhookInboxStore {
+        if PostgresIdempotencyStore.Configuration.isConnectionString(location) {
             return try await PostgresIdempotencyStore.connect(
-                try PostgresIdempotencyStore.Configuration(connectionString: self.store)
+                try PostgresIdempotencyStore.Configuration(connectionString: location)
             )
         }
-        return try SQLiteIdempotencyStore(path: self.store)
+        return try SQLiteIdempotencyStore(path: location)
     }
 
     /// Runs `body` with the idempotent client on the opened store, and closes the store's

@@ -7,10 +7,10 @@ import Synchronization
 import Glibc
 #endif
 
-/// `agent-retry mcp --http 0` as a real child process: started, waited for at the JSON line that
-/// names the URL it listens on, signalled, killed, or waited for. Its output is kept for the tests
-/// that check what it prints.
-final class MCPHTTPChild: Sendable {
+/// An `agent-retry` server (`mcp --http 0`, `webhooks listen --port 0`) as a real child process:
+/// started, waited for at the JSON line that names the URL it listens on, signalled, killed (alone
+/// or with its process group), or waited for. Its output is kept for the tests that check it.
+final class ListeningChild: Sendable {
     /// The endpoint, `http://127.0.0.1:PORT/mcp`, from the child's first line on standard output.
     let url: String
     /// The bound port.
@@ -27,12 +27,19 @@ final class MCPHTTPChild: Sendable {
 
     /// Starts `agent-retry mcp --http 0 ARGUMENTS` with `AGENT_RETRY_API_KEY=apiKey` and waits for
     /// the line that names its URL.
-    static func start(_ arguments: [String], apiKey: String = testKey) async throws -> MCPHTTPChild {
+    static func start(_ arguments: [String], apiKey: String = testKey) async throws -> ListeningChild {
+        try await Self.launch(["mcp", "--http", "0"] + arguments, environment: ["AGENT_RETRY_API_KEY": apiKey])
+    }
+
+    /// Starts `agent-retry ARGUMENTS` with `environment` added, in a process group of its own
+    /// (``killGroup()``), and waits for the line that names its URL.
+    static func launch(_ arguments: [String], environment changes: [String: String]) async throws -> ListeningChild {
         let process = SpawnedProcess()
         process.executableURL = CLIChild.executable
-        process.arguments = ["mcp", "--http", "0"] + arguments
+        process.arguments = arguments
+        process.startsProcessGroup = true
         var environment = ProcessInfo.processInfo.environment
-        environment["AGENT_RETRY_API_KEY"] = apiKey
+        environment.merge(changes) { $1 }
         process.environment = environment
         let (stdout, stderr) = (Pipe(), Pipe())
         process.standardInput = FileHandle.nullDevice
@@ -47,13 +54,15 @@ final class MCPHTTPChild: Sendable {
             if let line = outputs.firstLine, let json = try? JSONValue(parsing: Array(line.utf8)),
                 let url = json["url"]?.stringValue, let port = json["port"]?.numberValue
             {
-                return MCPHTTPChild(process: process, outputs: outputs, url: url, port: Int(port))
+                return ListeningChild(process: process, outputs: outputs, url: url, port: Int(port))
             }
             if !process.isRunning { break }
             try await Task.sleep(for: .milliseconds(20))
         }
         Glibc.kill(process.processIdentifier, SIGKILL)
-        throw MCPChildError(message: "agent-retry mcp --http named no URL; output: \(outputs.text)")
+        throw MCPChildError(
+            message: "agent-retry \(arguments.prefix(2).joined(separator: " ")) named no URL; output: \(outputs.text)"
+        )
     }
 
     /// Everything the child wrote to standard output and standard error so far.
@@ -72,6 +81,16 @@ final class MCPHTTPChild: Sendable {
         self.signal(SIGKILL)
         _ = try await self.exitStatus()
     }
+
+    /// SIGKILL to the child's process group (it and every command it runs), as an orchestrator
+    /// stops a job; then waits until the child is gone.
+    func killGroup() async throws {
+        Glibc.kill(-self.pid, SIGKILL)
+        _ = try await self.exitStatus()
+    }
+
+    /// Standard output so far, line by line.
+    var outputLines: [String] { self.outputs.stdoutLines }
 
     /// Waits for the child to exit; its status.
     func exitStatus() async throws -> Int32 {
@@ -110,6 +129,10 @@ private final class ChildOutputs: Sendable {
         let stdout = self.bytes.withLock { $0.stdout }
         guard let newline = stdout.firstIndex(of: UInt8(ascii: "\n")) else { return nil }
         return String(decoding: stdout[..<newline], as: UTF8.self)
+    }
+
+    var stdoutLines: [String] {
+        String(decoding: self.bytes.withLock { $0.stdout }, as: UTF8.self).split(separator: "\n").map(String.init)
     }
 
     var text: String {

@@ -19,9 +19,9 @@ struct MCPHTTPServerTests {
         lease: Int = 3,
         _ extra: [String] = []
     ) async throws
-        -> MCPHTTPChild
+        -> ListeningChild
     {
-        try await MCPHTTPChild.start(
+        try await ListeningChild.start(
             ["--server", server.baseURL, "--store", store, "--lease-seconds", String(lease), "--settle-seconds", "5"]
                 + extra
         )
@@ -66,7 +66,7 @@ struct MCPHTTPServerTests {
     func pythonClientChecksOut() async throws {
         let key = "sk_test_HTTPDISTINCT_51c0"
         try await withMockServer { server, _ in
-            let child = try await MCPHTTPChild.start(
+            let child = try await ListeningChild.start(
                 ["--server", server.baseURL, "--store", CLIChild.storePath()],
                 apiKey: key
             )

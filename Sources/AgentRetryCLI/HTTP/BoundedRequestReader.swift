@@ -1,16 +1,16 @@
 import Foundation
-import MCP
 import NIOCore
 import NIOHTTP1
 
-/// Collects one HTTP request at a time from a connection's parts, keeping at most
-/// `maximumBodySize` bytes of its body. A larger body is read to its end and dropped, so that the
-/// client, still sending, can read the 413 it gets; past `discardLimit` the connection is given up.
-struct MCPHTTPRequestReader {
+/// Collects one HTTP request at a time from a connection's parts (for `mcp --http` and `webhooks
+/// listen`), keeping at most `maximumBodySize` bytes of its body. A larger body is read to its end
+/// and dropped, so that the client, still sending, can read the 413 it gets; past `discardLimit`
+/// the connection is given up.
+struct BoundedRequestReader {
     /// What a request's parts came to.
     enum Outcome {
-        /// A whole request, within the bound.
-        case request(HTTPRequestHead, HTTPRequest)
+        /// A whole request, within the bound, and its body (`nil` when empty).
+        case request(HTTPRequestHead, Data?)
         /// A request whose body was over the bound: answer 413 and close.
         case tooLarge(HTTPRequestHead)
         /// A body so far over the bound that reading on is pointless: close at once.
@@ -56,18 +56,7 @@ struct MCPHTTPRequestReader {
             if self.tooLarge { return .tooLarge(head) }
             let body = self.body.readableBytes > 0 ? Data(self.body.readableBytesView) : nil
             self.body.clear()
-            return .request(head, Self.request(head, body: body))
+            return .request(head, body)
         }
-    }
-
-    /// The SDK's view of a request: headers named more than once joined with ", " (RFC 9110).
-    static func request(_ head: HTTPRequestHead, body: Data?) -> HTTPRequest {
-        var headers: [String: String] = [:]
-        for (name, value) in head.headers {
-            let key = headers.keys.first { $0.caseInsensitiveCompare(name) == .orderedSame } ?? name
-            headers[key] = headers[key].map { "\($0), \(value)" } ?? value
-        }
-        let path = head.uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first
-        return HTTPRequest(method: head.method.rawValue, headers: headers, body: body, path: path.map(String.init))
     }
 }

@@ -5,7 +5,7 @@ import NIOHTTP1
 /// not ended) when the `IdleStateHandler` before it reports that nothing was read for the idle
 /// timeout. A connection waiting for a long tool call, or holding an SSE stream open, is not idle;
 /// one that stalls in the middle of its request head or body is.
-final class MCPHTTPIdleCloser: ChannelDuplexHandler, RemovableChannelHandler {
+final class IdleConnectionCloser: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias InboundOut = HTTPServerRequestPart
     typealias OutboundIn = HTTPServerResponsePart

@@ -3,14 +3,17 @@ import NIOHTTP1
 import NIOPosix
 import Synchronization
 
-/// The small SwiftNIO HTTP/1.1 server under `agent-retry mcp --http`: bound to a loopback address,
-/// each connection with an idle timeout, every request handed to ``MCPHTTPSessions``.
-final class MCPHTTPServer: Sendable {
-    private typealias Listener = NIOAsyncChannel<MCPHTTPConnection.Channel, Never>
+/// The small SwiftNIO HTTP/1.1 server under `agent-retry mcp --http` and `webhooks listen`: bound
+/// to a loopback address, at most so many connections, each with an idle timeout, each served by
+/// the command's handler.
+final class LoopbackHTTPServer: Sendable {
+    /// One accepted connection, as its handler reads and writes it.
+    typealias Connection = NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>
+    private typealias Listener = NIOAsyncChannel<Connection, Never>
 
     /// The bound port (the one picked when asked for 0).
     let port: Int
-    /// The most connections open at once (``MCPHTTPConfiguration/maximumConnections``).
+    /// The most connections open at once; one more is closed unread.
     let maximumConnections: Int
     private let listener: Listener
     private let connections = Mutex<[ObjectIdentifier: any Channel]>([:])
@@ -21,37 +24,42 @@ final class MCPHTTPServer: Sendable {
         self.maximumConnections = maximumConnections
     }
 
-    /// Binds `configuration.host` (a loopback address literal, never resolved) and `configuration.port`.
-    static func bind(_ configuration: MCPHTTPConfiguration) async throws -> MCPHTTPServer {
-        let idle = TimeAmount(configuration.idleTimeout)
+    /// Binds `host` (a loopback address literal, never resolved) and `port` (0 picks a free one); a
+    /// connection with no request in progress that sends nothing for `idleTimeout` is closed.
+    static func bind(
+        host: String,
+        port: Int,
+        idleTimeout: Duration,
+        maximumConnections: Int
+    ) async throws -> LoopbackHTTPServer {
+        let idle = TimeAmount(idleTimeout)
         let listener: Listener
         do {
             listener = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
                 .serverChannelOption(.backlog, value: 256)
                 .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
                 .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
-                .bind(to: try SocketAddress(ipAddress: configuration.host, port: configuration.port)) { channel in
+                .bind(to: try SocketAddress(ipAddress: host, port: port)) { channel in
                     channel.eventLoop.makeCompletedFuture {
                         try channel.pipeline.syncOperations.addHandler(IdleStateHandler(readTimeout: idle))
                         try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
-                        try channel.pipeline.syncOperations.addHandler(MCPHTTPIdleCloser())
-                        return try MCPHTTPConnection.Channel(wrappingChannelSynchronously: channel)
+                        try channel.pipeline.syncOperations.addHandler(IdleConnectionCloser())
+                        return try Connection(wrappingChannelSynchronously: channel)
                     }
                 }
         } catch {
-            let address = "\(MCPHTTPConfiguration.urlHost(configuration.host)):\(configuration.port)"
-            throw MCPHTTPBindError(address: address, underlying: error)
+            throw HTTPBindError(address: "\(MCPHTTPConfiguration.urlHost(host)):\(port)", underlying: error)
         }
-        return MCPHTTPServer(
+        return LoopbackHTTPServer(
             listener: listener,
-            port: listener.channel.localAddress?.port ?? configuration.port,
-            maximumConnections: configuration.maximumConnections
+            port: listener.channel.localAddress?.port ?? port,
+            maximumConnections: maximumConnections
         )
     }
 
-    /// Accepts connections and serves them through `sessions` until ``stopAccepting()``, then
-    /// returns once every connection has closed.
-    func run(sessions: MCPHTTPSessions) async throws {
+    /// Accepts connections and serves each with `serve` until ``stopAccepting()``, then returns
+    /// once every connection has closed.
+    func run(serving serve: @escaping @Sendable (Connection) async -> Void) async throws {
         try await withThrowingDiscardingTaskGroup { group in
             try await self.listener.executeThenClose { inbound in
                 for try await connection in inbound {
@@ -60,7 +68,7 @@ final class MCPHTTPServer: Sendable {
                         try? await connection.channel.close()
                         continue
                     }
-                    group.addTask { await MCPHTTPConnection.serve(connection, sessions: sessions) }
+                    group.addTask { await serve(connection) }
                 }
             }
         }

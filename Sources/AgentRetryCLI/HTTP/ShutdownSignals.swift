@@ -6,15 +6,16 @@ import Synchronization
 import Glibc
 #endif
 
-/// SIGINT and SIGTERM for `agent-retry mcp --http`, delivered through Dispatch rather than an
+/// SIGINT and SIGTERM for the servers `mcp --http` and `webhooks listen`, delivered through Dispatch rather than an
 /// async-unsafe handler: the first starts a clean shutdown (``first``), another one during it ends
 /// the process at once with status 1 (the keys of any run cut short are persisted: a retry resumes it).
-final class MCPShutdownSignals {
+final class ShutdownSignals {
     /// Yields the first signal's number, then ends. Iterate it once.
     let first: AsyncStream<Int32>
     private let sources: [any DispatchSourceSignal]
 
-    init() {
+    /// Watches SIGINT and SIGTERM; `log` writes a line to the command's log.
+    init(log: @escaping @Sendable (String) -> Void) {
         let (stream, continuation) = AsyncStream.makeStream(of: Int32.self)
         let received = SignalCount()
         self.first = stream
@@ -27,7 +28,7 @@ final class MCPShutdownSignals {
                     return count
                 }
                 guard count == 1 else {
-                    MCPLog.write("signal \(number) again: exiting at once")
+                    log("signal \(number) again: exiting at once")
                     exit(1)
                 }
                 continuation.yield(number)

@@ -44,15 +44,20 @@ extension MCPCommand {
         makeServer: @escaping MCPHTTPSessions.MakeServer,
         serving: String
     ) async throws {
-        let signals = MCPShutdownSignals()
-        let server = try await MCPHTTPServer.bind(configuration)
+        let signals = ShutdownSignals(log: MCPLog.write)
+        let server = try await LoopbackHTTPServer.bind(
+            host: configuration.host,
+            port: configuration.port,
+            idleTimeout: configuration.idleTimeout,
+            maximumConnections: configuration.maximumConnections
+        )
         let sessions = MCPHTTPSessions(configuration: configuration, port: server.port, makeServer: makeServer)
         Self.announce(configuration, port: server.port)
         MCPLog.write("serving \(serving) on \(configuration.url(port: server.port))")
         let first = signals.first
         try await withThrowingTaskGroup(of: Bool.self) { group in
             group.addTask {
-                try await server.run(sessions: sessions)
+                try await server.run { await MCPHTTPConnection.serve($0, sessions: sessions) }
                 return false
             }
             group.addTask {

@@ -1,9 +1,6 @@
 import Foundation
 import MCP
-
-#if canImport(Glibc)
-import Glibc
-#endif
+import NIOCore
 
 /// How `agent-retry mcp --http` serves Streamable HTTP: where it listens (loopback only) and the
 /// bounds it keeps.
@@ -32,11 +29,15 @@ struct MCPHTTPConfiguration: Sendable {
     /// Whether `host` is a loopback address literal (127.0.0.0/8 or `::1`); host names are refused,
     /// so that what is bound is what was asked.
     static func isLoopback(_ host: String) -> Bool {
-        var ipv4 = in_addr()
-        if inet_pton(AF_INET, host, &ipv4) == 1 { return UInt32(bigEndian: ipv4.s_addr) >> 24 == 127 }
-        var ipv6 = in6_addr()
-        guard inet_pton(AF_INET6, host, &ipv6) == 1 else { return false }
-        return withUnsafeBytes(of: &ipv6) { bytes in bytes.dropLast().allSatisfy { $0 == 0 } && bytes.last == 1 }
+        // Parsed as the listener parses it (inet_pton), then read back in its canonical form.
+        guard let address = try? SocketAddress(ipAddress: host, port: 0), let canonical = address.ipAddress else {
+            return false
+        }
+        switch address {
+        case .v4: return canonical.hasPrefix("127.")
+        case .v6: return canonical == "::1"
+        default: return false
+        }
     }
 
     /// `host` as it stands in a URL or a `Host` header: IPv6 in brackets.

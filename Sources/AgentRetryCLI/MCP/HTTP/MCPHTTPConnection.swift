@@ -7,13 +7,13 @@ import NIOHTTP1
 /// pipelining handler before it keeps them in order), has ``MCPHTTPSessions`` answer each, and
 /// writes the answer, an SSE stream chunk by chunk as the SDK yields it.
 enum MCPHTTPConnection {
-    typealias Channel = NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>
+    typealias Channel = LoopbackHTTPServer.Connection
 
     /// Serves `connection` until the client closes it, a request asks to close, or the server does.
     static func serve(_ connection: Channel, sessions: MCPHTTPSessions) async {
         let limit = sessions.configuration.maximumBodySize
         try? await connection.executeThenClose { inbound, outbound in
-            var reader = MCPHTTPRequestReader(maximumBodySize: limit)
+            var reader = BoundedRequestReader(maximumBodySize: limit)
             for try await part in inbound {
                 switch reader.read(part) {
                 case nil:
@@ -33,7 +33,8 @@ enum MCPHTTPConnection {
                         close: true
                     )
                     return
-                case .request(let head, let request)?:
+                case .request(let head, let body)?:
+                    let request = BoundedRequestReader.request(head, body: body)
                     let response = await sessions.handle(request)
                     let id = response.headers[HTTPHeaderName.sessionID]
                     let written: Void? = try? await Self.write(
