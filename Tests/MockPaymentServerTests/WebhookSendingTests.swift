@@ -130,7 +130,8 @@ struct WebhookSendingTests {
 
     @Test("A receiver answering 500 twice then 200 gets three attempts of the same event")
     func retriesUntilSuccess() async throws {
-        try await WebhookReceiver.with(answer: { _, index in index < 2 ? 500 : 200 }) { receiver in
+        let answer: WebhookReceiver.Answer = { _, index in index < 2 ? 500 : 200 }
+        try await WebhookReceiver.with(answer: answer) { receiver in
             try await withMockServer { server, transport in
                 _ = try await registerWebhook(
                     server,

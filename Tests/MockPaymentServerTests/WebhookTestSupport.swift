@@ -38,9 +38,11 @@ func waitForWebhookAttempts(
 let standardWebhookSecret = "whsec_" + Data((0..<32).map { UInt8($0 * 7 % 256) }).base64EncodedString()
 
 /// Creates and confirms a PaymentIntent for `taskID`; returns its id.
-func confirmedPaymentIntent(_ server: MockPaymentServer, _ transport: HTTPTransport, taskID: String) async throws
-    -> String
-{
+func confirmedPaymentIntent(
+    _ server: MockPaymentServer,
+    _ transport: HTTPTransport,
+    taskID: String
+) async throws -> String {
     let form = "amount=1200&currency=usd&payment_method=pm_card_visa&confirm=true&metadata%5Btask_id%5D=\(taskID)"
     let created = try await transport.execute(stripePost(server, "/v1/payment_intents", form))
     return created.json["id"]?.stringValue ?? ""

@@ -33,9 +33,8 @@ extension MockPaymentCore {
             return self.adminMerchant(request)
         case ("GET", "/__admin/webhooks"), ("POST", "/__admin/webhooks"), ("DELETE", "/__admin/webhooks"):
             return self.adminWebhooks(request)
-        case ("POST", _) where request.segments.count == 4 && request.path.hasPrefix("/__admin/orders/")
-            && request.segments[3] == "status":
-            return self.adminOrderStatus(String(request.segments[2]), request)
+        case ("POST", _) where Self.orderID(inStatusPath: request) != nil:
+            return self.adminOrderStatus(Self.orderID(inStatusPath: request) ?? "", request)
         case ("POST", "/__admin/reset"):
             self.reset()
             return .json(200, ["reset": true])

@@ -27,6 +27,15 @@ extension MockPaymentCore {
         }
     }
 
+    /// The order id of `/__admin/orders/{order_id}/status`, or `nil` for any other path.
+    static func orderID(inStatusPath request: MockRequest) -> String? {
+        let segments = request.segments
+        guard segments.count == 4, segments[0] == "__admin", segments[1] == "orders", segments[3] == "status" else {
+            return nil
+        }
+        return String(segments[2])
+    }
+
     /// `POST /__admin/orders/{order_id}/status` with `{"status": ...}`: changes an ACP order's
     /// status, answers the order, and sends `order_update`.
     func adminOrderStatus(_ orderID: String, _ request: MockRequest) -> MockResponse {
