@@ -16,6 +16,8 @@ enum WebhookHTTPClient {
             static let noResponse = Code(name: "no_response")
             /// No response within the timeout.
             static let timeout = Code(name: "timeout")
+            /// The delivery was cancelled.
+            static let cancelled = Code(name: "cancelled")
         }
 
         let code: Code
@@ -62,11 +64,17 @@ enum WebhookHTTPClient {
         channel.write(HTTPClientRequestPart.body(.byteBuffer(ByteBuffer(bytes: body))), promise: nil)
         channel.writeAndFlush(HTTPClientRequestPart.end(nil), promise: nil)
         do {
-            let status = try await promise.futureResult.get()
+            // A cancelled delivery (endpoints removed, server shut down) stops waiting at once.
+            let status = try await withTaskCancellationHandler {
+                try await promise.futureResult.get()
+            } onCancel: {
+                promise.fail(CancellationError())
+            }
             channel.close(promise: nil)
             return status
         } catch {
             channel.close(promise: nil)
+            if error is CancellationError { throw Failure(code: .cancelled) }
             throw (error as? Failure) ?? Failure(code: .noResponse)
         }
     }
