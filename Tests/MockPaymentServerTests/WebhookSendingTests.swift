@@ -177,4 +177,28 @@ struct WebhookSendingTests {
             }
         }
     }
+
+    @Test("An endpoint that refuses connections is tried max_attempts times, then the event is given up")
+    func givesUp() async throws {
+        try await withMockServer { server, transport in
+            _ = try await registerWebhook(
+                server,
+                transport,
+                [
+                    "url": "http://127.0.0.1:1/nobody", "scheme": "acp", "secret": "s", "max_attempts": 3,
+                    "faults": ["delay_ms": 5],
+                ]
+            )
+            _ = try await confirmedPaymentIntent(server, transport, taskID: "task-gone")
+            let deliveries = try await waitForWebhookAttempts(server, transport, 3)
+            try await Task.sleep(for: .milliseconds(300))
+            let final = try await webhookDeliveries(server, transport)
+            #expect(final.first?["attempts"] == 3)
+            #expect(final.first?["delivered"] == false)
+            #expect(final.first?["gave_up"] == true)
+            #expect(final.first?["last_status"] == .null)
+            let errors = deliveries.first?["attempt_log"]?.arrayValue?.map { $0["error"] ?? .null }
+            #expect(errors == ["connect_failed", "connect_failed", "connect_failed"])
+        }
+    }
 }
