@@ -22,6 +22,8 @@ struct CheckoutSession {
     var messages: [JSONValue] = []
     /// The order's id once the session is completed.
     var orderID: String?
+    /// The order's status (`created`, `shipped`, ...), which the admin API changes.
+    var orderStatus = "created"
     var createdAt: Date
     var updatedAt: Date
     var expiresAt: Date

@@ -55,6 +55,7 @@ extension MockPaymentCore {
             session.messages = [Self.declined("3D Secure authentication was not successful (\(outcome ?? "")).")]
         default:
             self.placeOrder(&session, key: key, now: request.now, state: &state)
+            state.webhookOutbox.addACP(type: "order_create", data: self.orderJSON(session))
         }
         state.sessions[id] = session
         return self.answer(200, session, request)

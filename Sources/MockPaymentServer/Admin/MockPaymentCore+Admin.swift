@@ -2,8 +2,9 @@ import AgentRetry
 import Synchronization
 
 extension MockPaymentCore {
-    /// `/__admin`: fault rules, the request journal, the ledger, the merchant, and reset; each
-    /// request with the admin token when one is configured, each write as JSON.
+    /// `/__admin`: fault rules, the request journal, the ledger, the merchant, webhooks, order
+    /// statuses and reset; each request with the admin token when one is configured, each write
+    /// as JSON.
     func admin(_ request: MockRequest) -> MockResponse {
         if let refusal = self.requestGuard.adminRefusal(request) { return refusal }
         let family = RouteFamily.admin
@@ -30,6 +31,10 @@ extension MockPaymentCore {
             return .json(200, self.ledgerJSON())
         case ("GET", "/__admin/merchant"), ("POST", "/__admin/merchant"):
             return self.adminMerchant(request)
+        case ("GET", "/__admin/webhooks"), ("POST", "/__admin/webhooks"), ("DELETE", "/__admin/webhooks"):
+            return self.adminWebhooks(request)
+        case ("POST", _) where Self.orderID(inStatusPath: request) != nil:
+            return self.adminOrderStatus(Self.orderID(inStatusPath: request) ?? "", request)
         case ("POST", "/__admin/reset"):
             self.reset()
             return .json(200, ["reset": true])
@@ -50,6 +55,7 @@ extension MockPaymentCore {
     func reset() {
         self.state.withLock { $0 = MockState() }
         self.faults.reset()
+        self.webhooks.removeAll()
     }
 
     func record(_ entry: JournalEntry) {

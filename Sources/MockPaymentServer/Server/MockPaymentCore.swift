@@ -21,6 +21,8 @@ final class MockPaymentCore: Sendable {
     let merchant: Mutex<MerchantSettings>
     /// Refuses foreign hosts and origins everywhere, and unguarded writes to the admin API.
     let requestGuard: RequestGuard
+    /// Sends the events effects produce to the registered webhook endpoints.
+    let webhooks: WebhookDispatcher
     private let boundBaseURL = Mutex("")
 
     /// `http://HOST:PORT` once the socket is bound: links and permalinks point here.
@@ -42,6 +44,7 @@ final class MockPaymentCore: Sendable {
         )
         self.faults = FaultInjector(rules: configuration.faults, seed: configuration.seed)
         self.requestGuard = RequestGuard(configuration)
+        self.webhooks = WebhookDispatcher(clock: configuration.clock, seed: configuration.seed)
     }
 
     var clock: any MockClock { self.configuration.clock }
@@ -95,7 +98,8 @@ final class MockPaymentCore: Sendable {
         }
         guard let scope else {
             return .process { answerInstead in
-                let committed = self.state.withLock { effect(&$0) }
+                let (committed, events) = self.state.withLock { state in (effect(&state), state.webhookOutbox.take()) }
+                self.webhooks.send(events)
                 return echo(answerInstead ?? committed)
             }
         }
@@ -115,7 +119,7 @@ final class MockPaymentCore: Sendable {
         case .proceed:
             return .process { answerInstead in
                 let now = self.clock.now()
-                let response = self.state.withLock { state in
+                let (response, events) = self.state.withLock { state in
                     let committed = effect(&state)
                     let saved = family == .stripe ? (answerInstead ?? committed) : committed
                     state.idempotency.finish(
@@ -124,8 +128,9 @@ final class MockPaymentCore: Sendable {
                         keep: saved.status < 500 || family == .stripe,
                         now: now
                     )
-                    return answerInstead ?? committed
+                    return (answerInstead ?? committed, state.webhookOutbox.take())
                 }
+                self.webhooks.send(events)
                 return echo(response)
             }
         }

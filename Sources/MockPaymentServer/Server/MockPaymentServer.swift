@@ -105,6 +105,7 @@ public final class MockPaymentServer: Sendable {
 
     /// Closes the listening socket and every open connection.
     public func shutdown() async throws {
+        self.core.webhooks.removeAll()
         try await self.channel.close()
         for connection in self.connections.open {
             try? await connection.close()

@@ -13,6 +13,8 @@ struct MockState {
     var ledger: [LedgerEntry] = []
     var journal: [JournalEntry] = []
     var mcpSessions = MCPSessions()
+    /// Webhook events effects produced, sent once the lock is released.
+    var webhookOutbox = WebhookOutbox()
     private var counter = 0
 
     /// A new object id: the prefix, then a number unique within this server's life.

@@ -286,6 +286,7 @@ extension MockPaymentCore {
                         time: Date(timeIntervalSince1970: Double(now))
                     )
                 )
+                state.webhookOutbox.addStripe(type: "payment_intent.succeeded", object: intent.json, created: now)
             }
             return .json(200, intent.json)
         case .declined(let declineCode, let message):

@@ -69,6 +69,7 @@ extension MockPaymentCore {
                 time: Date(timeIntervalSince1970: Double(now))
             )
         )
+        state.webhookOutbox.addStripe(type: "charge.refunded", object: Self.chargeJSON(intent), created: now)
         return .json(200, refund)
     }
 }

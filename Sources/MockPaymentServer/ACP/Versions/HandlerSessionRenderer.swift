@@ -29,7 +29,7 @@ struct HandlerSessionRenderer: ACPSessionRenderer {
         return .object(object)
     }
 
-    private func lineItems(_ session: CheckoutSession) -> [JSONValue] {
+    func lineItems(_ session: CheckoutSession) -> [JSONValue] {
         session.lines.enumerated().map { index, line in
             let (base, tax) = SessionRendering.amounts(of: line)
             return [
@@ -63,7 +63,7 @@ struct HandlerSessionRenderer: ACPSessionRenderer {
         var order = SessionRendering.plainOrder(session, id: id, baseURL: baseURL)
         if self.version >= .v20260417 {
             order["type"] = "order"
-            order["status"] = "created"
+            order["status"] = .string(session.orderStatus)
         } else {
             order["status"] = "confirmed"
         }
