@@ -26,7 +26,8 @@ struct WebhookOrderFacts: Sendable, Hashable {
             self.orderID = data["id"]?.stringValue ?? self.sessionID.map { "session:\($0)" }
             self.status = data["status"]?.stringValue
             self.rank = self.status.flatMap { Self.acpRanks[$0] }
-            self.taskID = data["metadata"]?["task_id"]?.stringValue
+            // The client's reference for reconciliation, which AgentRetry's merchants echo as the task.
+            self.taskID = data["metadata"]?["task_id"]?.stringValue ?? data["client_reference_id"]?.stringValue
         } else if let object = data["object"] {
             self.readStripe(object, type: body["type"]?.stringValue, created: body["created"]?.integerValue)
         }

@@ -92,6 +92,8 @@ struct WebhookSendingTests {
                 #expect(both[1].json["data"]?["checkout_session_id"] == .string(sessionID))
                 let update = both[1].headers["merchant-signature"]
                 #expect(WebhookSignatureCheck.timestampedHex(update, body: both[1].body, secret: secret) != nil)
+                #expect(both[1].json["data"]?["client_reference_id"] == "task-acp", "the client's reference")
+                try await WebhookEventSchemaCheck.validate(both.map(\.json))
                 let fetched = try await transport.execute(acpGet(server, "/checkout_sessions/\(sessionID)"))
                 #expect(fetched.json["order"]?["status"] == "shipped")
             }

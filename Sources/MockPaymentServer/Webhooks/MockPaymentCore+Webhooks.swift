@@ -7,17 +7,32 @@ extension MockPaymentCore {
     ]
 
     /// The whole `Order` of a completed session, as ACP's `order_create` and `order_update`
-    /// events carry it.
+    /// events carry it, in the 2026-04-17 `Order` schema (no member it does not define): its line
+    /// items with their quantities, the totals, no adjustments, and the task the client gave
+    /// (`metadata.task_id`) as `client_reference_id`, the client's reference for reconciliation.
     func orderJSON(_ session: CheckoutSession) -> JSONValue {
         let id = session.orderID ?? ""
         var order = SessionRendering.plainOrder(session, id: id, baseURL: self.baseURL)
         order["type"] = "order"
         order["status"] = .string(session.orderStatus)
-        order["currency"] = .string(session.currency)
-        order["line_items"] = .array(HandlerSessionRenderer(version: .v20260417).lineItems(session))
+        let fulfilled = ["shipped", "completed"].contains(session.orderStatus)
+        order["line_items"] = .array(
+            session.lines.enumerated().map { index, line in
+                [
+                    "id": .string("li_\(index + 1)_\(line.product.id)"), "product_id": .string(line.product.id),
+                    "title": .string(line.product.name),
+                    "quantity": [
+                        "ordered": .number(Double(line.quantity)), "current": .number(Double(line.quantity)),
+                        "fulfilled": .number(Double(fulfilled ? line.quantity : 0)),
+                    ],
+                    "unit_price": .number(Double(line.product.unitAmount)),
+                    "subtotal": .number(Double(line.product.unitAmount * line.quantity)),
+                ]
+            }
+        )
         order["totals"] = .array(SessionRendering.totals(of: session))
-        order["refunds"] = []
-        if let metadata = session.metadata { order["metadata"] = metadata }
+        order["adjustments"] = []
+        if let task = session.taskID { order["client_reference_id"] = .string(task) }
         return .object(order)
     }
 
