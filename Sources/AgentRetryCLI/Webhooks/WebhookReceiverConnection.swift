@@ -17,25 +17,16 @@ enum WebhookReceiverConnection {
         received: @escaping @Sendable () -> Void
     ) async {
         try? await connection.executeThenClose { inbound, outbound in
-            var reader = BoundedRequestReader(maximumBodySize: maximumBodySize)
-            for try await part in inbound {
-                switch reader.read(part) {
-                case nil:
-                    continue
-                case .abandon?:
-                    return
-                case .tooLarge(let head)?:
-                    let answer: JSONValue = [
-                        "type": "invalid_request", "code": "payload_too_large",
-                        "message": .string("the body is over \(maximumBodySize) bytes"),
-                    ]
-                    try await Self.write(413, answer, to: head, outbound: outbound, close: true)
-                    return
-                case .request(let head, let body)?:
-                    let (status, answer) = await Self.answer(head, body: body, inbox: inbox, received: received)
-                    try await Self.write(status, answer, to: head, outbound: outbound, close: !head.isKeepAlive)
-                    guard head.isKeepAlive else { return }
-                }
+            try await BoundedRequestReader.readRequests(inbound, maximumBodySize: maximumBodySize) { head in
+                let answer: JSONValue = [
+                    "type": "invalid_request", "code": "payload_too_large",
+                    "message": .string("the body is over \(maximumBodySize) bytes"),
+                ]
+                try await Self.write(413, answer, to: head, outbound: outbound, close: true)
+            } handle: { head, body in
+                let (status, answer) = await Self.answer(head, body: body, inbox: inbox, received: received)
+                try await Self.write(status, answer, to: head, outbound: outbound, close: !head.isKeepAlive)
+                return head.isKeepAlive
             }
         }
     }

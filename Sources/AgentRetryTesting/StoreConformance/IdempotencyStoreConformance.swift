@@ -9,7 +9,9 @@ import Testing
 /// record found under another key, adoption of a finished one), leases (compare-and-set, expiry and
 /// takeover, renewal by writes, release by the holder only, a dead holder's lease taken over at
 /// once, a live one's waited for), writes guarded by a live lease,
-/// round-trips of every field, the removal of expired records, and settings created once. Each
+/// round-trips of every field, the removal of expired records, settings created once, and the
+/// webhook inbox (`WebhookInboxStore`: events recorded once, orders moved forward only, claims
+/// handed to one owner, redelivery after an expired claim), which every store must keep. Each
 /// check gets a new, empty store from the factory, and runs many calls at once on it and on the
 /// same store opened again. A failure is reported with Swift Testing's `#expect` and `#require`,
 /// saying what the store did.

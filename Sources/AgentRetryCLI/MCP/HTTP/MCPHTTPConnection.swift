@@ -13,40 +13,25 @@ enum MCPHTTPConnection {
     static func serve(_ connection: Channel, sessions: MCPHTTPSessions) async {
         let limit = sessions.configuration.maximumBodySize
         try? await connection.executeThenClose { inbound, outbound in
-            var reader = BoundedRequestReader(maximumBodySize: limit)
-            for try await part in inbound {
-                switch reader.read(part) {
-                case nil:
-                    continue
-                case .abandon?:
-                    return
-                case .tooLarge(let head)?:
-                    let refused = HTTPResponse.error(
-                        statusCode: 413,
-                        .invalidRequest("Payload Too Large: the body is over \(limit) bytes")
-                    )
-                    try await Self.write(
-                        refused,
-                        to: head,
-                        outbound: outbound,
-                        channel: connection.channel,
-                        close: true
-                    )
-                    return
-                case .request(let head, let body)?:
-                    let request = BoundedRequestReader.request(head, body: body)
-                    let response = await sessions.handle(request)
-                    let id = response.headers[HTTPHeaderName.sessionID]
-                    let written: Void? = try? await Self.write(
-                        response,
-                        to: head,
-                        outbound: outbound,
-                        channel: connection.channel,
-                        close: !head.isKeepAlive
-                    )
-                    await sessions.finish(request, sessionID: id)
-                    guard written != nil, head.isKeepAlive else { return }
-                }
+            try await BoundedRequestReader.readRequests(inbound, maximumBodySize: limit) { head in
+                let refused = HTTPResponse.error(
+                    statusCode: 413,
+                    .invalidRequest("Payload Too Large: the body is over \(limit) bytes")
+                )
+                try await Self.write(refused, to: head, outbound: outbound, channel: connection.channel, close: true)
+            } handle: { head, body in
+                let request = BoundedRequestReader.request(head, body: body)
+                let response = await sessions.handle(request)
+                let id = response.headers[HTTPHeaderName.sessionID]
+                let written: Void? = try? await Self.write(
+                    response,
+                    to: head,
+                    outbound: outbound,
+                    channel: connection.channel,
+                    close: !head.isKeepAlive
+                )
+                await sessions.finish(request, sessionID: id)
+                return written != nil && head.isKeepAlive
             }
         }
     }
