@@ -19,8 +19,12 @@ struct WebhookConsumer: Sendable {
     func deliver(_ delivery: WebhookInboxDelivery) async -> Result {
         let line = Data(delivery.json.serialized() + [UInt8(ascii: "\n")])
         guard let command = self.configuration.command else {
-            FileHandle.standardOutput.write(line)
-            return .success
+            do {
+                try FileHandle.standardOutput.write(contentsOf: line)
+                return .success
+            } catch {
+                return .failure("standard output is closed")
+            }
         }
         let process = SpawnedProcess()
         process.executableURL = URL(fileURLWithPath: "/bin/sh")

@@ -55,18 +55,25 @@ final class WebhookDeliveryLoop: Sendable {
         while !self.state.withLock({ $0.stopped }) { try? await Task.sleep(for: .milliseconds(10)) }
     }
 
-    /// Delivers until ``stop()`` or cancellation. A store that fails is tried again after a pause.
+    /// Delivers until ``stop()`` or cancellation. A store that fails is tried again after a pause
+    /// that doubles while it keeps failing (up to 10 s), and logged once per pause.
     func run() async {
         defer { self.state.withLock { $0.stopped = true } }
+        var failures = 0
         while !Task.isCancelled, !self.state.withLock({ $0.stopping }) {
-            let delivered: Bool
             do {
-                delivered = try await self.deliverNext()
+                let delivered = try await self.deliverNext()
+                failures = 0
+                if !delivered { await self.pause() }
             } catch {
-                WebhookLog.write("the inbox failed: \(error); trying again")
-                delivered = false
+                failures += 1
+                let wait = min(10, 0.25 * pow(2, Double(min(failures - 1, 6))))
+                WebhookLog.write("the inbox failed: \(error); trying again in \(wait) s")
+                let until = ContinuousClock.now + .milliseconds(Int(wait * 1000))
+                while ContinuousClock.now < until, !self.state.withLock({ $0.stopping }) {
+                    try? await Task.sleep(for: .milliseconds(50))
+                }
             }
-            if !delivered { await self.pause() }
         }
     }
 
