@@ -14,7 +14,7 @@ import Foundation
 public struct WebhookInbox: Sendable {
     /// What to answer, and what was learned.
     public struct Receipt: Sendable {
-        /// The HTTP status to answer: 200, 401 or 503.
+        /// The HTTP status to answer: 200, 400 (a verified body that is not JSON), 401 or 503.
         public var status: Int
         /// The JSON body to answer: `{"received":true,...}`, or an error with `type`, `code`, `message`.
         public var body: JSONValue

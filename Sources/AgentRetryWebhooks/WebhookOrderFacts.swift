@@ -16,8 +16,9 @@ struct WebhookOrderFacts: Sendable, Hashable {
         "canceled": 6,
     ]
 
-    /// Where a Stripe status stands within one second of `created`: a refund after the success.
-    static let stripeStages: [String: Int] = ["succeeded": 1, "canceled": 1, "refunded": 2]
+    /// Where a Stripe status stands within one second of `created`: a partial refund after the
+    /// success, a full refund after that.
+    static let stripeStages: [String: Int] = ["succeeded": 1, "canceled": 1, "partially_refunded": 2, "refunded": 3]
 
     init(body: JSONValue) {
         guard let data = body["data"] else { return }
@@ -41,8 +42,14 @@ struct WebhookOrderFacts: Sendable, Hashable {
             self.status = object["status"]?.stringValue
         case "charge":
             self.orderID = object["payment_intent"]?.stringValue ?? object["id"]?.stringValue
-            let refunded = type == "charge.refunded" || object["refunded"]?.boolValue == true
-            self.status = refunded ? "refunded" : object["status"]?.stringValue
+            // Stripe sends charge.refunded for a partial refund too: only `refunded` says it is whole.
+            if object["refunded"]?.boolValue == true {
+                self.status = "refunded"
+            } else if type == "charge.refunded" || (object["amount_refunded"]?.integerValue ?? 0) > 0 {
+                self.status = "partially_refunded"
+            } else {
+                self.status = object["status"]?.stringValue
+            }
         default:
             return
         }

@@ -88,6 +88,42 @@ struct WebhookInboxTests {
         #expect(try await store.webhookEvents(matching: WebhookInboxQuery(taskID: "task-9")).count == 2)
     }
 
+    @Test func aPartialRefundIsPartiallyRefundedAndAFullOneRefunded() async throws {
+        let store = InMemoryIdempotencyStore()
+        let verifier = try WebhookVerifier(scheme: .stripe, secrets: [WebhookSecret(Self.stripeSecret)])
+        let inbox = WebhookInbox(verifier: verifier, store: store)
+        func refund(_ id: String, amount: Int, whole: Bool) -> String {
+            #"{"id":"\#(id)","object":"event","type":"charge.refunded","created":1776427100,"data":{"object":"#
+                + #"{"id":"ch_1","object":"charge","payment_intent":"pi_7","amount":1200,"#
+                + #""amount_refunded":\#(amount),"refunded":\#(whole),"metadata":{"task_id":"task-7"}}}}"#
+        }
+        let partial = await Self.receive(inbox, refund("evt_p", amount: 500, whole: false), secret: Self.stripeSecret)
+        #expect(partial.event?.orderStatus == "partially_refunded")
+        let query = WebhookInboxQuery(orderID: "pi_7")
+        #expect(try await store.webhookOrders(matching: query).map(\.status) == ["partially_refunded"])
+        let whole = await Self.receive(inbox, refund("evt_w", amount: 1200, whole: true), secret: Self.stripeSecret)
+        #expect(whole.event?.orderStatus == "refunded")
+        #expect(try await store.webhookOrders(matching: query).map(\.status) == ["refunded"], "in the same second")
+    }
+
+    @Test func hostileIDsAreKeptOutOfTheKeysAndColumnsWithoutLosingTheEvent() async throws {
+        let store = InMemoryIdempotencyStore()
+        let verifier = try WebhookVerifier(scheme: .stripe, secrets: [WebhookSecret(Self.stripeSecret)])
+        let inbox = WebhookInbox(verifier: verifier, store: store)
+        let long = String(repeating: "x", count: 5000)
+        let body =
+            #"{"id":"evt_\#(long)","object":"event","type":"payment_intent.succeeded","created":1,"#
+            + #""data":{"object":{"id":"pi_\u0000","object":"payment_intent","status":"succeeded","#
+            + #""metadata":{"task_id":"\#(long)"}}}}"#
+        let receipt = await Self.receive(inbox, body, secret: Self.stripeSecret)
+        let event = try #require(receipt.event)
+        #expect(receipt.status == 200 && receipt.isNew)
+        #expect(event.dedupKey.hasPrefix("stripe:sha256:") && event.dedupKey.count == "stripe:sha256:".count + 64)
+        #expect(event.taskID == nil && event.orderID == nil, "an id too long or with NUL is not kept as a column")
+        #expect(event.body == Array(body.utf8), "the body is kept whole")
+        #expect(await Self.receive(inbox, body, secret: Self.stripeSecret).isNew == false, "and is deduped")
+    }
+
     @Test func aRefusedSignatureIsAnswered401InvalidSignatureAndNothingIsRecorded() async throws {
         let store = InMemoryIdempotencyStore()
         let inbox = try Self.acp(store)

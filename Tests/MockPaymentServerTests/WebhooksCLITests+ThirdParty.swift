@@ -64,3 +64,50 @@ extension WebhooksCLITests {
         #expect(child.outputLines.count == 2, "one event line: \(child.outputLines)")
     }
 }
+
+extension WebhooksCLITests {
+    /// Whether process `pid` is gone (no such process, or a zombie nobody has reaped yet).
+    static func isGone(_ pid: Int32) -> Bool {
+        guard kill(pid, 0) == 0 else { return true }
+        let stat = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? ""
+        return stat.split(separator: ")").last?.split(separator: " ").first == "Z"
+    }
+
+    @Test func aCommandPastItsTimeoutIsKilledWithEveryProcessItStartedAndNeverSeesACredential() async throws {
+        let store = CLIChild.storePath()
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("wt-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let (pidFile, environment) = (
+            directory.appendingPathComponent("pid").path, directory.appendingPathComponent("env").path
+        )
+        let command = "env > \(environment); (sleep 30 & echo $! > \(pidFile); wait)"
+        let child = try await ListeningChild.launch(
+            [
+                "webhooks", "listen", "--port", "0", "--store", store, "--scheme", "acp", "--secret-file",
+                try WebhookTestSender.secretFile(), "--exec", command, "--exec-timeout", "1", "--retry-initial", "60",
+            ],
+            environment: ["PGPASSWORD": "pg-password-not-for-commands"]
+        )
+        let sent = try await WebhookTestSender.post(
+            WebhookTestSender.acpOrder("ord_t", status: "created"),
+            port: child.port
+        )
+        #expect(sent.status == 200)
+        try await Self.eventually("the command's child started") {
+            Int32(
+                ((try? String(contentsOfFile: pidFile, encoding: .utf8)) ?? "").trimmingCharacters(
+                    in: .whitespacesAndNewlines
+                )
+            ) != nil
+        }
+        let grandchild = try #require(
+            Int32(try String(contentsOfFile: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines))
+        )
+        try await Self.eventually("the timeout killed the command's own child") { Self.isGone(grandchild) }
+        try await Self.eventually("the timeout logged") { child.output.contains("timed out after 1 s") }
+        let seen = try String(contentsOfFile: environment, encoding: .utf8)
+        #expect(!seen.contains("pg-password-not-for-commands") && seen.contains("AGENT_RETRY_WEBHOOK_ATTEMPT=1"))
+        child.signal(SIGTERM)
+        #expect(try await child.exitStatus() == 0)
+    }
+}

@@ -27,6 +27,15 @@ struct WebhooksCLITests {
         }
     }
 
+    /// SIGKILLs the receiver's process group and the group of the command it runs (whose pid the
+    /// command wrote last in `log`), as an orchestrator stops a job (systemd: its whole cgroup).
+    static func killReceiverAndCommand(_ child: ListeningChild, log: String) async throws {
+        let line = ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").split(separator: "\n").last
+        let pid = try #require(line?.split(separator: " ").last.flatMap { Int32($0) })
+        kill(-pid, SIGKILL)
+        try await child.killGroup()
+    }
+
     @Test func eventsAreAnswered200OnceRecordedAndPrintedOnceAndRefusalsAreTyped() async throws {
         let store = CLIChild.storePath()
         let child = try await Self.listen(store: store)
@@ -99,7 +108,7 @@ struct WebhooksCLITests {
         let (log, done, slow) = ["log", "done", "slow"].map { directory.appendingPathComponent($0).path }.tuple
         // The consumer: notes each start, waits while the slow marker exists, then notes the event done.
         let command = """
-            key=$AGENT_RETRY_WEBHOOK_DEDUP_KEY; echo "start $key $AGENT_RETRY_WEBHOOK_ATTEMPT" >> \(log); \
+            key=$AGENT_RETRY_WEBHOOK_DEDUP_KEY; echo "start $key $AGENT_RETRY_WEBHOOK_ATTEMPT $$" >> \(log); \
             cat > /dev/null; while [ -e \(slow) ]; do sleep 0.05; done; echo "$key" >> \(done)
             """
         let options = ["--exec", command, "--exec-timeout", "2", "--retry-initial", "0.05"]
@@ -118,7 +127,7 @@ struct WebhooksCLITests {
                 .status == 200
         )
         try await Self.eventually("the second delivery started") { lines(log).count == 2 }
-        try await child.killGroup()
+        try await Self.killReceiverAndCommand(child, log: log)
         try FileManager.default.removeItem(atPath: slow)
         #expect(lines(done).count == 1, "the killed command never finished")
 
@@ -133,7 +142,8 @@ struct WebhooksCLITests {
         #expect(Set(finished).count == 3 && finished.count == 3, "each event done exactly once: \(finished)")
         let starts = lines(log)
         let second = try #require(finished.first { $0.contains("ord_b") })
-        #expect(starts.contains("start \(second) 2"), "the killed delivery came back as attempt 2: \(starts)")
+        #expect(starts.contains { $0.hasPrefix("start \(second) 2 ") }, "the killed delivery came back as attempt 2")
+        #expect(starts.count == 4, "no delivery but the killed one was made twice: \(starts)")
         child.signal(SIGTERM)
         #expect(try await child.exitStatus() == 0)
     }

@@ -97,11 +97,6 @@ package final class SpawnedProcess: @unchecked Sendable {
         set { self.state.withLock { $0.startsProcessGroup = newValue } }
     }
 
-    /// Waits until the child exits without blocking a thread: for a task.
-    package func waitForExit() async {
-        while self.isRunning { try? await Task.sleep(for: .milliseconds(10)) }
-    }
-
     /// Sends SIGTERM.
     package func terminate() {
         let pid = self.processIdentifier

@@ -23,10 +23,13 @@ struct WebhooksListenCommand: AsyncParsableCommand {
             so the sender delivers again. Each new event goes to the consumer: with --exec, CMD runs under \
             /bin/sh with the event as one JSON object on standard input (a failing or timed-out CMD is \
             retried later with backoff, never lost); without it, one JSON line per event on standard \
-            output. A delivery whose receiver died before it was marked done is delivered again with a \
-            higher "attempt": consumers dedupe by "dedup_key". The first line on standard output is \
-            {"status":"listening","url":...,"port":...}. SIGTERM or SIGINT stops it cleanly.\n\n\
-            Exit codes: 0 stopped by a signal, 2 usage, 1 internal (cannot listen, the store failed).
+            output. Delivery is at least once: an event whose earlier attempt may have acted comes again \
+            with a higher "attempt", and consumers dedupe by "dedup_key". CMD runs in a process group of \
+            its own (a timeout kills all of it) without PGPASSWORD and AgentRetry's secrets. The first \
+            line on standard output is {"status":"listening","url":...,"port":...}. SIGTERM or SIGINT \
+            stops it cleanly.\n\n\
+            Exit codes: 0 stopped by a signal, 2 usage, 1 internal (cannot listen, the store cannot be \
+            opened).
             """
     )
 

@@ -5,12 +5,15 @@ import AgentRetry
 struct WebhookOutbox {
     private(set) var events: [WebhookEvent] = []
     private var counter = 0
+    /// Random per outbox (a process, a reset), so that a receiver whose store outlives this mock
+    /// never takes a new run's event for a redelivery of an old one.
+    private let prefix = String(UInt32.random(in: 0...UInt32.max), radix: 16)
 
-    /// A new event id: `evt_mock` and a number unique since the last reset.
+    /// A new event id: `evt_mock_`, this outbox's random prefix, and a number.
     private mutating func makeID() -> String {
         self.counter += 1
         let digits = String(self.counter)
-        return "evt_mock" + String(repeating: "0", count: max(0, 8 - digits.count)) + digits
+        return "evt_mock_\(self.prefix)_" + String(repeating: "0", count: max(0, 8 - digits.count)) + digits
     }
 
     /// An ACP event: `{"type": ..., "data": ...}`.
