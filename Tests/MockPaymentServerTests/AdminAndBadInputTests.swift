@@ -68,14 +68,15 @@ struct AdminAndBadInputTests {
 
     @Test("50 identical concurrent requests produce one effect", arguments: ["stripe", "acp"])
     func concurrentIdenticalRequests(family: String) async throws {
-        // The first request to arrive is held for 1 s after claiming its key, so the others
-        // really do arrive while it is in flight.
+        // The first request is held for 5 s after claiming its key, and the others are sent once
+        // the server holds it, so that they really do arrive while it is in flight (on a loaded
+        // machine, fifty requests sent at once did not all arrive within a shorter hold).
         var configuration = MockPaymentServer.Configuration()
         configuration.faults = [
             FaultRule(
                 method: "POST",
                 path: family == "acp" ? "/checkout_sessions/*/complete" : "/v1/payment_intents",
-                action: .latency(milliseconds: 1000),
+                action: .latency(milliseconds: 5000),
                 count: 1
             )
         ]
@@ -100,7 +101,12 @@ struct AdminAndBadInputTests {
             }
             let identical = request
             let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
-                for _ in 0..<50 { group.addTask { try await transport.execute(identical).status } }
+                group.addTask { try await transport.execute(identical).status }
+                let arrival = ContinuousClock.now + .seconds(20)
+                while server.keysInFlight == 0 && ContinuousClock.now < arrival {
+                    try await Task.sleep(for: .milliseconds(5))
+                }
+                for _ in 1..<50 { group.addTask { try await transport.execute(identical).status } }
                 return try await group.reduce(into: [Int]()) { $0.append($1) }
             }
             #expect(statuses.count == 50)
