@@ -25,11 +25,8 @@ extension PostgresIdempotencyStore: WebhookInboxStore {
         let claim = Self.schema.claimEvent(consumer: consumer, owner: owner, until: claimUntil, now: now)
         guard let row = try await self.inboxRows("claim a webhook event", claim).first else { return nil }
         let (key, attempt) = try row.claim()
-        guard let event = try await self.inboxRows("read a webhook event", Self.schema.selectEvent(dedupKey: key)).first
-        else {
-            throw IdempotencyStoreError(code: .corruptRecord, message: "webhook event \(key) vanished")
-        }
-        return WebhookInboxDelivery(event: try event.event(), consumer: consumer, owner: owner, attempt: attempt)
+        let event = try await self.inboxRows("read a webhook event", Self.schema.selectEvent(dedupKey: key)).first
+        return try InboxRow.delivery(claimed: key, attempt: attempt, event: event, consumer: consumer, owner: owner)
     }
 
     public func completeWebhookDelivery(

@@ -22,10 +22,8 @@ extension SQLiteIdempotencyStore: WebhookInboxStore {
             let claim = Self.schema.claimEvent(consumer: consumer, owner: owner, until: claimUntil, now: now)
             guard let row = try Self.rows(claim, in: db).first else { return nil }
             let (key, attempt) = try row.claim()
-            guard let event = try Self.rows(Self.schema.selectEvent(dedupKey: key), in: db).first else {
-                throw IdempotencyStoreError(code: .corruptRecord, message: "webhook event \(key) vanished")
-            }
-            return WebhookInboxDelivery(event: try event.event(), consumer: consumer, owner: owner, attempt: attempt)
+            let event = try Self.rows(Self.schema.selectEvent(dedupKey: key), in: db).first
+            return try InboxRow.delivery(claimed: key, attempt: attempt, event: event, consumer: consumer, owner: owner)
         }
     }
 

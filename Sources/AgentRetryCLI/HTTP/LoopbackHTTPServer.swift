@@ -48,7 +48,7 @@ final class LoopbackHTTPServer: Sendable {
                     }
                 }
         } catch {
-            throw HTTPBindError(address: "\(MCPHTTPConfiguration.urlHost(host)):\(port)", underlying: error)
+            throw HTTPBindError(address: "\(LoopbackHTTPServer.urlHost(host)):\(port)", underlying: error)
         }
         return LoopbackHTTPServer(
             listener: listener,

@@ -23,7 +23,7 @@ extension MCPCommand {
             return
         }
         guard (0...65_535).contains(port) else { throw ValidationError("--http: a port from 0 to 65535") }
-        if let host = self.httpHost, !MCPHTTPConfiguration.isLoopback(host) {
+        if let host = self.httpHost, !LoopbackHTTPServer.isLoopback(host) {
             throw ValidationError(
                 "--http-host: \(host) is not a loopback address; the server binds 127.0.0.0/8 or ::1 only"
             )

@@ -27,7 +27,7 @@ struct WebhookReceiver: Sendable {
             maximumConnections: maximumConnections
         )
         let loop = WebhookDeliveryLoop(store: self.inbox.store, configuration: self.delivery)
-        let url = "http://\(MCPHTTPConfiguration.urlHost(host)):\(server.port)/"
+        let url = "http://\(LoopbackHTTPServer.urlHost(host)):\(server.port)/"
         CommandOutput.report(["status": "listening", "url": .string(url), "port": .number(Double(server.port))])
         WebhookLog.write("listening on \(url) (\(self.inbox.verifier.scheme)), consumer \(self.delivery.consumer)")
         let first = signals.first

@@ -62,7 +62,7 @@ struct WebhooksListenCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard (0...65_535).contains(self.port) else { throw ValidationError("--port: a port from 0 to 65535") }
-        guard MCPHTTPConfiguration.isLoopback(self.host) else {
+        guard LoopbackHTTPServer.isLoopback(self.host) else {
             throw ValidationError("--host: \(self.host) is not a loopback address (127.0.0.0/8 or ::1)")
         }
         guard (0...86_400).contains(self.tolerance) else { throw ValidationError("--tolerance: 0 to 86400") }

@@ -78,4 +78,19 @@ package struct InboxRow {
     package func claim() throws(IdempotencyStoreError) -> (dedupKey: String, attempt: Int) {
         (try self.required("dedup_key", .text, \.text), try self.required("attempts", .integer, \.integer))
     }
+
+    /// The delivery a claim of `key` at `attempt` makes with `event`, the events table's row of
+    /// that key (`nil`: it vanished): the step both SQL stores take after their claim.
+    package static func delivery(
+        claimed key: String,
+        attempt: Int,
+        event: InboxRow?,
+        consumer: String,
+        owner: String
+    ) throws(IdempotencyStoreError) -> WebhookInboxDelivery {
+        guard let event else {
+            throw IdempotencyStoreError(code: .corruptRecord, message: "webhook event \(key) vanished")
+        }
+        return WebhookInboxDelivery(event: try event.event(), consumer: consumer, owner: owner, attempt: attempt)
+    }
 }

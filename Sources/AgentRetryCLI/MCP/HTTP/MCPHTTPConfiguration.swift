@@ -1,6 +1,5 @@
 import Foundation
 import MCP
-import NIOCore
 
 /// How `agent-retry mcp --http` serves Streamable HTTP: where it listens (loopback only) and the
 /// bounds it keeps.
@@ -26,28 +25,9 @@ struct MCPHTTPConfiguration: Sendable {
     /// anything is read from it (so nothing it sends is processed). Defaults to 256.
     var maximumConnections = 256
 
-    /// Whether `host` is a loopback address literal (127.0.0.0/8 or `::1`); host names are refused,
-    /// so that what is bound is what was asked.
-    static func isLoopback(_ host: String) -> Bool {
-        // Parsed as the listener parses it (inet_pton), then read back in its canonical form.
-        guard let address = try? SocketAddress(ipAddress: host, port: 0), let canonical = address.ipAddress else {
-            return false
-        }
-        switch address {
-        case .v4: return canonical.hasPrefix("127.")
-        case .v6: return canonical == "::1"
-        default: return false
-        }
-    }
-
-    /// `host` as it stands in a URL or a `Host` header: IPv6 in brackets.
-    static func urlHost(_ host: String) -> String {
-        host.contains(":") ? "[\(host)]" : host
-    }
-
     /// The endpoint's URL once bound to `port`.
     func url(port: Int) -> String {
-        "http://\(Self.urlHost(self.host)):\(port)\(self.endpoint)"
+        "http://\(LoopbackHTTPServer.urlHost(self.host)):\(port)\(self.endpoint)"
     }
 
     /// The DNS-rebinding guard for a server bound to `port`: the `Host` header must name a loopback
@@ -55,7 +35,7 @@ struct MCPHTTPConfiguration: Sendable {
     /// when a browser sends one, must be `http://` one of those.
     func originValidator(port: Int) -> OriginValidator {
         var hosts = ["127.0.0.1", "localhost", "[::1]"]
-        let bound = Self.urlHost(self.host)
+        let bound = LoopbackHTTPServer.urlHost(self.host)
         if !hosts.contains(bound) { hosts.append(bound) }
         return OriginValidator(
             allowedHosts: hosts.map { "\($0):\(port)" },
